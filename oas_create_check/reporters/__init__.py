@@ -32,6 +32,32 @@ class Report:
 
 Renderer = Callable[[Report], str]
 
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
+_CONTROL.update({0x0A: "\\n", 0x0D: "\\r"})
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes: spec text must not be able to move the
+    cursor, recolour the terminal or forge extra output lines."""
+    return text.translate(_CONTROL)
+
+
+def summary(report: Report) -> dict[str, object]:
+    """Counts shared by the text and JSON formats."""
+    by_severity = {"error": 0, "warning": 0, "info": 0}
+    for finding in report.findings:
+        by_severity[finding.severity.label] += 1
+    kinds: dict[str, int] = {}
+    for op in report.operations:
+        kinds[op.kind.value] = kinds.get(op.kind.value, 0) + 1
+    return {
+        "files": len(report.files),
+        "findings": len(report.findings),
+        **{f"{label}s": count for label, count in by_severity.items()},
+        "operations": len(report.operations),
+        "kinds": dict(sorted(kinds.items())),
+    }
+
 
 def get_renderer(fmt: str) -> Renderer:
     """The ``render`` function of format ``fmt`` (a name from ``FORMATS``)."""

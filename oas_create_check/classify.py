@@ -1,0 +1,195 @@
+"""Kind + reason for every POST and PUT: the judgement the whole tool depends on.
+
+A linter that calls ``/search`` or ``/orders/{id}/cancel`` a create gets uninstalled, so the
+signals are weighed in a fixed order (RULES.md section 1) and each verdict says which signal won:
+
+1. the user: ``x-oas-create-check: {kind: ...}`` or a config selector;
+2. the spec: a declared ``201`` (unless the path names a non-creating action, like ``/verify``);
+3. the words: the first known verb of ``operationId``, else of ``summary``;
+4. the path: an item URI, a verb or custom-method segment, or a collection noun.
+
+Words and a collection noun are weak evidence of creation: the result must also be addressable
+(a ``GET`` on the collection or an item path below it), otherwise the POST computes something
+(OpenAI's ``createEmbedding``) and is an action. ``tests/data/labelled_operations.yaml`` holds
+hand-labelled real operations; ``tests/test_classify.py`` measures this module against them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .model import Classification, Kind
+from .operations import Operation
+
+CREATE_VERBS = frozenset(
+    "create add new insert register open issue post make generate provision upload import "
+    "enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build "
+    "initiate launch deploy start_new".split()
+)
+ACTION_VERBS = frozenset(
+    "search query list get find fetch retrieve read lookup look validate verify check test "
+    "login logout signin signout sign authenticate auth authorize cancel approve reject decline "
+    "accept send resend notify run execute trigger start stop restart reboot resume pause suspend "
+    "enable disable activate deactivate calculate compute estimate preview simulate convert "
+    "transform export download sync synchronize refresh reset revoke confirm complete close "
+    "capture refund reverse void process apply assign unassign attach detach move merge lock "
+    "unlock publish unpublish archive unarchive restore retry rotate renew reindex resize scale "
+    "upgrade downgrade migrate redeem release promote purge flush clear count batch bulk evaluate "
+    "analyze analyse classify moderate predict infer complete embed transcribe translate "
+    "tokenize exchange introspect ping echo power shutdown rebuild reinstall snapshot finalize "
+    "abort terminate dismiss acknowledge ack mark report share unshare invite respond reply "
+    "answer vote rate follow unfollow join leave pay charge authorise".split()
+)
+UPDATE_VERBS = frozenset(
+    "update modify edit patch set change replace rename configure amend adjust save put "
+    "overwrite upsert_update".split()
+)
+#: Last path segments naming an action strongly enough to outweigh even a declared 201.
+NON_CREATING_SEGMENTS = frozenset(
+    "verify validate validation token login logout signin sign-in signout authenticate auth "
+    "authorize search query check ping test preview estimate calculate lookup introspect "
+    "refresh revoke".split()
+)
+#: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
+PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "post", "batch", "bulk", "report", "snapshot"}
+_UPSERT = re.compile(
+    r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
+    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create",
+    re.IGNORECASE,
+)
+_WORD_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+_KIND_NAMES = {kind.value: kind for kind in Kind}
+
+
+def words(text: str) -> list[str]:
+    """Split ``createOrUpdateThing``, ``create_thing`` or ``Create a thing`` into lower words."""
+    return [w.lower() for w in _WORD_SPLIT.findall(text)]
+
+
+def _stem(word: str) -> str:
+    """'creates' -> 'create', 'adds' -> 'add', 'searches' -> 'search', 'creating' -> 'create'."""
+    vocabulary = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
+    if word in vocabulary:
+        return word
+    for suffix, replacement in (("es", ""), ("s", ""), ("ing", "e"), ("ing", ""), ("ed", "e"), ("ed", "")):
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in vocabulary:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def verb_kind(text: str, *, skip_method_prefix: bool) -> tuple[Kind, str] | None:
+    """The kind named by the first known verb of ``text`` and that verb."""
+    if _UPSERT.search(text):
+        return Kind.UPSERT, _UPSERT.search(text).group(0)  # type: ignore[union-attr]
+    tokens = words(text)
+    if skip_method_prefix and len(tokens) > 1 and tokens[0] in _METHOD_WORDS:
+        tokens = tokens[1:]  # Box-style ids: post_files_content
+    for token in tokens[:4]:
+        stem = _stem(token)
+        if stem in CREATE_VERBS:
+            return Kind.CREATE, stem
+        if stem in UPDATE_VERBS:
+            return Kind.UPDATE, stem
+        if stem in ACTION_VERBS:
+            return Kind.ACTION, stem
+    return None
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def _addressable(op: Operation) -> str | None:
+    """Why the result of a POST to ``op.path`` can be found again, or None if it cannot."""
+    prefix = op.path.rstrip("/") + "/"
+    for other in op.spec.path_items:
+        if other.startswith(prefix) and _is_param(_segments(other[len(prefix) - 1 :])[0]):
+            return f"item path {other} exists"
+    if "get" in op.spec.methods_at(op.path):
+        return f"GET {op.path} lists them"
+    return None
+
+
+def _path_kind(op: Operation) -> Classification | None:
+    segments = _segments(op.path)
+    if not segments:
+        return None
+    last = segments[-1]
+    if ":" in last and not _is_param(last):
+        verb = last.rsplit(":", 1)[1]
+        return Classification(Kind.ACTION, f"custom method ':{verb}' in the path")
+    if _is_param(last):
+        return Classification(Kind.UPDATE, f"{op.method.upper()} to an item URI (ends in {last})")
+    lowered = last.lower()
+    parts = set(re.split(r"[-_.]", lowered))
+    if lowered in PATH_ACTION_SEGMENTS or lowered in NON_CREATING_SEGMENTS or (
+        len(parts) > 1 and parts & (PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS)
+    ):
+        return Classification(Kind.ACTION, f"last path segment '{last}' is a verb")
+    return None
+
+
+def classify(op: Operation, selected: Mapping[tuple[str, str], Kind] | None = None) -> Classification:
+    """Decide what ``op`` does. ``selected`` maps (path, method) to a kind chosen by config."""
+    declared = op.extension.get("kind")
+    if isinstance(declared, str) and declared.lower() in _KIND_NAMES:
+        return Classification(_KIND_NAMES[declared.lower()], "x-oas-create-check kind set on the operation")
+    if selected and (op.path, op.method) in selected:
+        return Classification(selected[(op.path, op.method)], "selected by a classify selector in config")
+
+    is_post = op.method == "post"
+    codes = op.status_codes()
+    segments = _segments(op.path)
+    last = segments[-1].lower() if segments else ""
+
+    if "201" in codes:
+        if last in NON_CREATING_SEGMENTS:
+            return Classification(Kind.ACTION, f"declares 201, but '/{segments[-1]}' names an action")
+        if is_post:
+            return Classification(Kind.CREATE, "declares 201 Created")
+        return Classification(Kind.UPSERT, "PUT that declares 201 Created")
+
+    path_verdict = _path_kind(op)
+    said = verb_kind(op.operation_id, skip_method_prefix=True) if op.operation_id else None
+    source = f"operationId '{op.operation_id}'"
+    if said is None and op.summary:
+        said = verb_kind(op.summary, skip_method_prefix=False)
+        source = f"summary '{op.summary[:60]}'"
+
+    if said is not None:
+        kind, verb = said
+        if kind is Kind.UPSERT:
+            return Classification(Kind.UPSERT, f"{source} says '{verb}'")
+        if kind is Kind.CREATE:
+            if not is_post:
+                return Classification(Kind.UPSERT, f"PUT whose {source} says '{verb}'")
+            if path_verdict is not None and path_verdict.kind is Kind.ACTION:
+                return path_verdict
+            where = _addressable(op) or ("202 Accepted" if "202" in codes else None)
+            if where is None:
+                return Classification(
+                    Kind.ACTION,
+                    f"{source} says '{verb}', but nothing addressable results "
+                    f"(no GET {op.path} and no item path below it)",
+                )
+            return Classification(Kind.CREATE, f"{source} says '{verb}' ({where})")
+        return Classification(kind, f"{source} says '{verb}'")
+
+    if path_verdict is not None:
+        return path_verdict
+    if not is_post:
+        return Classification(Kind.UPDATE, "PUT with no sign of creation")
+    if "202" in codes:
+        return Classification(Kind.CREATE, "POST to a collection answering 202 Accepted (async create)")
+    where = _addressable(op)
+    if where is None:
+        return Classification(
+            Kind.ACTION, f"POST to '{segments[-1] if segments else '/'}' with nothing addressable below it"
+        )
+    return Classification(Kind.CREATE, f"POST to a collection ({where})")

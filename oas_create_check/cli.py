@@ -1,0 +1,147 @@
+"""Command line: arguments and config in, a report and an exit code out. No rule or format logic.
+
+``oas-create-check [OPTIONS] PATHS...`` lints; ``oas-create-check rules`` and
+``oas-create-check rule NAME`` print the rules' documentation. ``main(argv) -> int`` is the entry
+point, callable from tests without a subprocess.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .model import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+lint_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+def _names(values: Optional[list[str]]) -> Optional[frozenset[str]]:
+    """``--select a,b --select c`` -> {a, b, c}, validated against the known rules."""
+    if not values:
+        return None
+    from .rules import all_rules
+
+    names = frozenset(n.strip() for v in values for n in v.split(",") if n.strip())
+    unknown = names - set(all_rules())
+    if unknown:
+        raise typer.BadParameter(f"unknown rule(s): {', '.join(sorted(unknown))}")
+    return names
+
+
+@lint_app.command()
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help="Spec files or directories to check.")],
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="Output format: text, json, sarif, github, junit or gitlab."),
+    ] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Only these rules (comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rules (comma-separated).")] = None,
+    fail_on: Annotated[
+        Optional[str], typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info.")
+    ] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Config file (default: found from the working directory up).")] = None,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="Also validate each spec with openapi-spec-validator.")
+    ] = False,
+) -> None:
+    """Check that every operation that creates a resource says so properly."""
+    from .config import ConfigError, load_settings
+    from .lint import lint_paths
+    from .reporters import FORMATS, Report, get_renderer
+    from .rules import all_rules
+
+    try:
+        settings = load_settings(Path.cwd(), config)
+        settings = settings.with_overrides(
+            select=_names(select),
+            ignore=(settings.ignore | _names(ignore)) if ignore else None,
+            fail_on=Severity.parse(fail_on) if fail_on else None,
+            validate=True if validate else None,
+        )
+    except ConfigError as exc:
+        typer.echo(f"oas-create-check: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    chosen = fmt or "text"
+    if chosen not in FORMATS:
+        raise typer.BadParameter(f"unknown format {chosen!r} (choose from {', '.join(FORMATS)})")
+
+    run = lint_paths(paths, settings)
+    for notice in run.notices:
+        typer.echo(f"note: {notice}", err=True)
+    for error in run.errors:
+        typer.echo(f"error: {error}", err=True)
+    report = Report(
+        findings=run.findings,
+        operations=run.operations,
+        files=[s.file for s in run.specs],
+        notices=run.notices,
+        rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
+        tool_version=__version__,
+    )
+    sys.stdout.write(get_renderer(chosen)(report))
+    if run.errors:
+        raise typer.Exit(EXIT_ERROR)
+    failing = any(f.severity >= settings.fail_on for f in run.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def list_rules() -> None:
+    """List every rule with its default severity and summary."""
+    from .rules import all_rules
+
+    for rule in all_rules().values():
+        typer.echo(f"{rule.id:<28} {rule.doc.severity.label:<8} {rule.doc.summary}")
+
+
+def show_rule(name: Annotated[str, typer.Argument(help="Rule name, e.g. create-status-201.")]) -> None:
+    """Print one rule's documentation."""
+    from .rules import all_rules
+
+    rule = all_rules().get(name)
+    if rule is None:
+        typer.echo(f"oas-create-check: unknown rule {name!r}; see 'oas-create-check rules'", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    doc = rule.doc
+    kinds = ", ".join(k.value for k in doc.applies_to) or "the whole document"
+    typer.echo(f"# {doc.id}\n\n{doc.summary}\n\nDefault severity: {doc.severity.label}. Applies to: {kinds}.\n")
+    for title, body in doc.sections:
+        typer.echo(f"## {title}\n{body}\n")
+
+
+def _single(command: Callable[..., None]) -> typer.Typer:
+    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+    app.command()(command)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code instead of exiting."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["--version"], ["-V"]):
+        print(f"oas-create-check {__version__}")
+        return EXIT_OK
+    app, prog = lint_app, "oas-create-check"
+    if args[:1] == ["rules"]:
+        app, prog, args = _single(list_rules), "oas-create-check rules", args[1:]
+    elif args[:1] == ["rule"]:
+        app, prog, args = _single(show_rule), "oas-create-check rule", args[1:]
+    try:
+        app(args=args, prog_name=prog, standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_ERROR)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

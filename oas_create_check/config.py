@@ -1,0 +1,194 @@
+"""Settings: defaults, then the config file found from the working directory upward, then the
+command line. Every key is validated here, so a typo in a config file is a clear exit-2 error
+instead of a silently ignored setting.
+
+Config keys (``[tool.oas-create-check]`` in pyproject.toml, or the top level of
+``.oas-create-check.toml`` / ``.oas-create-check.yaml``)::
+
+    select = ["create-status-201", ...]       # only these rules
+    ignore = ["create-duplicate-policy"]      # never these
+    fail-on = "warning"                       # error | warning | info
+    severity = { create-duplicate-policy = "error" }
+    duplicate-statuses = ["409", "422"]       # responses that document a duplicate policy
+    idempotency-headers = ["Idempotency-Key"] # header parameters that make a retry safe
+    monitor-headers = ["Location"]            # 202 headers that point at a status monitor
+    duplicate-fix = "409"                     # or "idempotency-key"
+    ref-root = "."                            # where $refs may lead (default: the spec's folder)
+    validate = false                          # run openapi-spec-validator (rule valid-spec)
+    [tool.oas-create-check.classify]          # JSONPath selectors -> kind
+    action = ["$.paths['/v2/droplets/{droplet_id}/actions'].post"]
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .model import Kind, Severity
+
+CONFIG_FILES = (".oas-create-check.toml", ".oas-create-check.yaml", ".oas-create-check.yml")
+
+
+class ConfigError(Exception):
+    """A bad setting: exit code 2 with this message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    fail_on: Severity = Severity.WARNING
+    severity: dict[str, Severity] = field(default_factory=dict)
+    duplicate_statuses: tuple[str, ...] = ("409", "422")
+    idempotency_headers: tuple[str, ...] = ("Idempotency-Key",)
+    monitor_headers: tuple[str, ...] = ("Location",)
+    duplicate_fix: str = "409"
+    classify: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
+    ref_root: Path | None = None
+    validate: bool = False
+    source: str = "defaults"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file from ``start`` upward, with its oas-create-check table."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate, _read(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read(pyproject).get("tool", {}).get("oas-create-check")
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{pyproject}: [tool.oas-create-check] must be a table")
+                return pyproject, table
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        if path.suffix == ".toml":
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # pragma: no cover
+                import tomli as tomllib
+            data: Any = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+    except Exception as exc:  # tomllib and yaml raise their own error types
+        raise ConfigError(f"{path}: invalid configuration file: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a table of settings")
+    return data
+
+
+def load_settings(start: Path, config_path: Path | None = None) -> Settings:
+    """Settings from ``config_path`` or the nearest config file (defaults if none)."""
+    if config_path is not None:
+        if not config_path.is_file():
+            raise ConfigError(f"{config_path}: no such config file")
+        table = _read(config_path)
+        if config_path.name == "pyproject.toml":
+            table = table.get("tool", {}).get("oas-create-check", {})
+        found: tuple[Path, dict[str, Any]] | None = (config_path, table)
+    else:
+        found = find_config(start)
+    if found is None:
+        return Settings()
+    path, table = found
+    return from_table(table, path)
+
+
+def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return tuple(str(v) for v in value)
+
+
+def from_table(table: dict[str, Any], path: Path) -> Settings:
+    """Validate one config table into Settings."""
+    from .rules import all_rules
+
+    where = str(path)
+    known_rules = set(all_rules())
+    settings = Settings(source=where)
+    changes: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("_", "-")
+        if key in ("select", "ignore"):
+            names = _strings(value, key, where)
+            unknown = set(names) - known_rules
+            if unknown:
+                raise ConfigError(f"{where}: '{key}' names unknown rules: {', '.join(sorted(unknown))}")
+            changes[key] = frozenset(names)
+        elif key == "fail-on":
+            changes["fail_on"] = _severity(value, key, where)
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'severity' must be a table of rule = severity")
+            unknown = set(value) - known_rules
+            if unknown:
+                raise ConfigError(f"{where}: 'severity' names unknown rules: {', '.join(sorted(unknown))}")
+            changes["severity"] = {rule: _severity(sev, f"severity.{rule}", where) for rule, sev in value.items()}
+        elif key in ("duplicate-statuses", "idempotency-headers", "monitor-headers"):
+            changes[key.replace("-", "_")] = _strings(value, key, where)
+        elif key == "duplicate-fix":
+            if value not in ("409", 409, "idempotency-key"):
+                raise ConfigError(f"{where}: 'duplicate-fix' must be \"409\" or \"idempotency-key\"")
+            changes["duplicate_fix"] = str(value)
+        elif key == "classify":
+            changes["classify"] = _selectors(value, where)
+        elif key == "ref-root":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: 'ref-root' must be a path")
+            changes["ref_root"] = (path.parent / value).resolve()
+        elif key == "validate":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: 'validate' must be true or false")
+            changes["validate"] = value
+        else:
+            raise ConfigError(f"{where}: unknown setting '{raw_key}'")
+    return replace(settings, **changes)
+
+
+def _severity(value: Any, key: str, where: str) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: '{key}': {exc}") from None
+
+
+def _selectors(value: Any, where: str) -> dict[Kind, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'classify' must be a table of kind = [JSONPath, ...]")
+    result: dict[Kind, tuple[str, ...]] = {}
+    for kind_name, selectors in value.items():
+        try:
+            kind = Kind(kind_name)
+        except ValueError:
+            kinds = ", ".join(k.value for k in Kind)
+            raise ConfigError(f"{where}: classify.{kind_name}: unknown kind (choose from {kinds})") from None
+        exprs = _strings(selectors, f"classify.{kind_name}", where)
+        from .selectors import compile_selector
+
+        for expr in exprs:
+            try:
+                compile_selector(expr)
+            except ValueError as exc:
+                raise ConfigError(f"{where}: classify.{kind_name}: {exc}") from None
+        result[kind] = exprs
+    return result

@@ -1,0 +1,401 @@
+"""Bytes -> documents: reading, decoding, parsing and ``$ref`` resolution across files.
+
+This module is the one place for input hardening. Everything a user (or a stranger's pull request)
+can hand us passes through here first: binary files, bad encodings, alias bombs, deep nesting,
+duplicate keys, remote references and references that climb out of the spec's directory. Each turns
+into a ``SpecError`` (the file cannot be used at all) or a ``RefProblem`` (one reference cannot be
+followed); nothing else escapes.
+
+Speed: data comes from ``json.loads`` or the Rust ``yaml_rs`` parser, which keep no positions.
+Positions are computed only for the few nodes a finding points at (``positions.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .model import Pointer, pointer_from_str, pointer_to_str
+from .positions import Locator
+
+#: Larger documents are refused before parsing: memory stays bounded whatever the input.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Deeper block nesting crashes the C parsers (their recursion is not guarded), so it is refused
+#: by a pre-scan. Real specs nest a few dozen levels.
+MAX_BLOCK_NESTING = 1000
+#: An alias expanding into more nodes than this is an alias bomb, not an API description.
+MAX_ALIAS_EVENTS = 2_000_000
+#: A chain of ``$ref`` to ``$ref`` longer than this is treated as a cycle.
+MAX_REF_HOPS = 64
+
+_DEEP_BLOCK = re.compile(r"^[ \t?-]{%d}" % MAX_BLOCK_NESTING, re.MULTILINE)
+_YAML_ERROR_LINE = re.compile(r"line (\d+), column (\d+)")
+_OPENAPI_KEYS = ("openapi", "swagger")
+
+
+class SpecError(Exception):
+    """A file that cannot be read or parsed. Shown as ``file:line: message`` and exits with 2."""
+
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        self.file = file
+        self.message = message
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class SourceFile:
+    """One parsed file. ``text`` has any BOM removed; ``data`` is plain JSON-like Python data."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any
+    is_json: bool
+    _locator: Locator | None = field(default=None, repr=False)
+
+    def locate(self, pointer: Pointer) -> tuple[int, int]:
+        """1-based (line, column) of the node at ``pointer``, or of its nearest existing parent."""
+        if self._locator is None:
+            self._locator = Locator(self.text, self.is_json)
+        return self._locator.locate(pointer)
+
+    @property
+    def is_openapi(self) -> bool:
+        return isinstance(self.data, dict) and any(k in self.data for k in _OPENAPI_KEYS)
+
+
+def display_path(path: Path) -> str:
+    """The path as users see it in findings: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def decode(raw: bytes, display: str) -> str:
+    """Bytes -> text. UTF-8 (with or without BOM) and UTF-16/32 with a BOM are read; anything
+    else that is not UTF-8, and binary data, is refused with the line of the first bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _decode_with(raw, "utf-32", display)
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode_with(raw, "utf-16", display)
+    if b"\x00" in raw[:8192]:
+        raise SpecError(display, "binary file (contains NUL bytes), not a YAML or JSON document")
+    return _decode_with(raw, "utf-8", display)
+
+
+def _decode_with(raw: bytes, encoding: str, display: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1 if encoding == "utf-8" else None
+        raise SpecError(
+            display, f"not valid {encoding.upper()} (byte {exc.start}: {exc.reason})", line
+        ) from None
+
+
+def parse(text: str, display: str, is_json: bool) -> Any:
+    """Text -> data, with every parser failure turned into a ``SpecError`` naming the line."""
+    if not text.strip():
+        raise SpecError(display, "empty file")
+    if is_json:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(display, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        except RecursionError:
+            raise SpecError(display, "nesting too deep to be an API description") from None
+    deep = _DEEP_BLOCK.search(text)
+    if deep:
+        line = text.count("\n", 0, deep.start()) + 1
+        raise SpecError(
+            display, f"nesting deeper than {MAX_BLOCK_NESTING} levels: refused", line
+        )
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
+        )
+    except yaml_rs.YAMLDecodeError as exc:
+        raise _yaml_error(text, display, str(exc)) from None
+    except (RecursionError, MemoryError):
+        raise SpecError(display, "nesting too deep to be an API description") from None
+    if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
+        if len(data) > 1:
+            raise SpecError(display, f"{len(data)} YAML documents in one file; expected one")
+        data = data[0]
+    return data
+
+
+def _yaml_error(text: str, display: str, message: str) -> SpecError:
+    """Make a parser message short and give it a line. The Rust parser echoes the offending source
+    line, which may be megabytes long or hold another file's secrets: keep only its verdict."""
+    lines = [ln for ln in message.splitlines() if ln.strip()]
+    verdict = lines[-1].strip() if lines else message
+    if verdict.startswith("^") or verdict.startswith("|"):
+        verdict = lines[0]
+    found = _YAML_ERROR_LINE.search(message)
+    line = int(found.group(1)) if found else None
+    first = lines[0] if lines else message
+    if first.startswith("duplicate mapping key"):
+        verdict = first
+        line = _duplicate_key_line(text)
+    elif "alias replay limit" in first:
+        verdict = "too many alias expansions (a YAML alias bomb?): refused"
+    elif "recursion limit" in message:
+        verdict = "nesting too deep to be an API description"
+    elif first.startswith("Invalid tag"):
+        verdict = first.split(":")[0] + " (YAML tags that construct objects are not allowed)"
+    verdict = verdict.removeprefix("YAML parse error: ")
+    if len(verdict) > 200:
+        verdict = verdict[:200] + "…"
+    return SpecError(display, f"invalid YAML: {verdict}", line)
+
+
+def _duplicate_key_line(text: str) -> int | None:
+    """The line of the first duplicated mapping key, found with PyYAML's composer (which keeps
+    duplicates); only runs on the error path."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        return int(key.start_mark.line) + 1
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def looks_like_json(path: Path, text: str) -> bool:
+    return path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+
+
+def read_file(path: Path, display: str | None = None) -> SourceFile:
+    """Read, decode and parse one file."""
+    shown = display or display_path(path)
+    try:
+        if path.is_dir():
+            raise SpecError(shown, "is a directory")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SpecError(shown, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
+        raw = path.read_bytes()
+    except SpecError:
+        raise
+    except FileNotFoundError:
+        raise SpecError(shown, "no such file") from None
+    except PermissionError:
+        raise SpecError(shown, "permission denied") from None
+    except OSError as exc:
+        raise SpecError(shown, f"cannot read: {exc.strerror or exc}") from None
+    text = decode(raw, shown)
+    is_json = looks_like_json(path, text)
+    try:
+        data = parse(text, shown, is_json)
+    except SpecError:
+        if not is_json or path.suffix.lower() == ".json":
+            raise
+        data = parse(text, shown, False)  # a YAML file that happens to start with '{'
+        is_json = False
+    return SourceFile(path=path, display=shown, text=text, data=data, is_json=is_json)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A value together with where it is written: the file and the pointer inside that file."""
+
+    file: SourceFile
+    pointer: Pointer
+    value: Any
+
+    def child(self, key: str | int) -> Node | None:
+        """The direct child (no ``$ref`` following); mapping keys match ``201`` and ``"201"``."""
+        found, actual = lookup(self.value, key)
+        if not found:
+            return None
+        return Node(self.file, (*self.pointer, key), actual)
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        """Mapping entries with keys as strings (YAML may give ``201`` as an int)."""
+        if isinstance(self.value, dict):
+            for key, value in self.value.items():
+                text = _key_text(key)
+                yield text, Node(self.file, (*self.pointer, text), value)
+
+    def elements(self) -> Iterator[Node]:
+        if isinstance(self.value, list):
+            for index, value in enumerate(self.value):
+                yield Node(self.file, (*self.pointer, index), value)
+
+    @property
+    def location(self) -> tuple[int, int]:
+        return self.file.locate(self.pointer)
+
+    @property
+    def pointer_text(self) -> str:
+        return pointer_to_str(self.pointer)
+
+
+def _key_text(key: object) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
+
+
+def lookup(value: Any, key: str | int) -> tuple[bool, Any]:
+    """Index a mapping or sequence the way a JSON pointer does, tolerating YAML's int keys."""
+    if isinstance(value, dict):
+        if key in value:
+            return True, value[key]
+        text = str(key)
+        if text in value:
+            return True, value[text]
+        if text.lstrip("-").isdigit() and int(text) in value:
+            return True, value[int(text)]
+        for candidate, item in value.items():
+            if not isinstance(candidate, str) and _key_text(candidate) == text:
+                return True, item
+        return False, None
+    if isinstance(value, list):
+        try:
+            index = int(key)
+        except (TypeError, ValueError):
+            return False, None
+        if 0 <= index < len(value):
+            return True, value[index]
+    return False, None
+
+
+@dataclass(frozen=True)
+class RefProblem:
+    """A ``$ref`` that cannot be followed: where it is written and why."""
+
+    node: Node
+    ref: str
+    message: str
+
+
+class RefError(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class Workspace:
+    """All files of one spec: the root document and every file its references reach.
+
+    References are followed lazily, so only the files an operation actually needs are read. Files
+    are cached by real path; ``root_dir`` bounds where references may lead.
+    """
+
+    def __init__(self, root: SourceFile, root_dir: Path | None = None) -> None:
+        self.root = root
+        self.root_dir = (root_dir or root.path.parent).resolve()
+        self._files: dict[Path, SourceFile] = {root.path.resolve(): root}
+        self._broken: dict[Path, str] = {}
+        self.problems: dict[tuple[str, Pointer], RefProblem] = {}
+
+    @property
+    def files(self) -> list[SourceFile]:
+        return list(self._files.values())
+
+    def root_node(self) -> Node:
+        return Node(self.root, (), self.root.data)
+
+    def deref(self, node: Node) -> Node | None:
+        """Follow ``$ref`` (chains too) to the node that defines the value. A reference that cannot
+        be followed is recorded in ``problems`` and gives ``None``."""
+        seen: set[tuple[Path, Pointer]] = set()
+        current = node
+        for _ in range(MAX_REF_HOPS):
+            ref = current.value.get("$ref") if isinstance(current.value, dict) else None
+            if not isinstance(ref, str):
+                return current
+            key = (current.file.path, current.pointer)
+            if key in seen:
+                return self._problem(node, ref, "reference cycle")
+            seen.add(key)
+            try:
+                current = self._target(current, ref)
+            except RefError as exc:
+                return self._problem(current, ref, exc.message)
+        return self._problem(node, str(node.value.get("$ref")), "reference chain too long (cycle?)")
+
+    def _problem(self, node: Node, ref: str, message: str) -> None:
+        self.problems.setdefault(
+            (node.file.display, node.pointer), RefProblem(node=node, ref=ref, message=message)
+        )
+        return None
+
+    def _target(self, node: Node, ref: str) -> Node:
+        location, _, fragment = ref.partition("#")
+        if location:
+            file = self._external(node.file, location)
+        else:
+            file = node.file
+        pointer = pointer_from_str(unquote(fragment)) if fragment else ()
+        value: Any = file.data
+        for part in pointer:
+            found, value = lookup(value, part)
+            if not found:
+                raise RefError(f"'{pointer_to_str(pointer)}' not found in {file.display}")
+        return Node(file, pointer, value)
+
+    def _external(self, base: SourceFile, location: str) -> SourceFile:
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", location) or location.startswith("//"):
+            raise RefError("remote reference not followed (no network access)")
+        if location.startswith("/") or os.path.isabs(location):
+            raise RefError("absolute file reference refused")
+        target = (base.path.parent / unquote(location)).resolve()
+        if not target.is_relative_to(self.root_dir):
+            raise RefError("reference leaves the spec's root directory: refused")
+        if target in self._files:
+            return self._files[target]
+        if target in self._broken:
+            raise RefError(self._broken[target])
+        try:
+            loaded = read_file(target)
+        except SpecError as exc:
+            message = f"cannot use {exc}"
+            self._broken[target] = message
+            raise RefError(message) from None
+        self._files[target] = loaded
+        return loaded
+
+
+def ref_between(source: SourceFile, target: SourceFile, pointer: Pointer) -> str:
+    """The ``$ref`` text that, written in ``source``, points at ``pointer`` in ``target``."""
+    fragment = "#" + pointer_to_str(pointer)
+    if source.path == target.path:
+        return fragment
+    relative = os.path.relpath(target.path, source.path.parent).replace(os.sep, "/")
+    return relative + fragment

@@ -1,0 +1,205 @@
+"""The engine: paths -> specs -> classified operations -> rules -> findings.
+
+Rules report a node; the engine turns it into ``file:line:col`` in the file that defines the node,
+applies selection, severities and ``x-oas-create-check`` suppressions, and collects one result per
+spec. A file that cannot be read becomes an error for that file only: the others are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .classify import classify
+from .config import Settings
+from .document import SourceFile, SpecError, Workspace, display_path, read_file
+from .model import Finding, Kind, OperationRecord, Severity
+from .operations import EXTENSION, Operation, Spec
+from .rules import Problem, Rule, all_rules
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+#: A cheap test run before parsing files found in a directory walk: most YAML/JSON files in a
+#: repository (and every fragment of a multi-file spec) are not API descriptions.
+_OPENAPI_MARKER = re.compile(rb"""(?m)^(?:openapi|swagger|["']openapi["']|["']swagger["'])\s*:|["'](?:openapi|swagger)["']\s*:""")
+
+
+@dataclass
+class SpecResult:
+    """What checking one root document produced."""
+
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    operations: list[OperationRecord] = field(default_factory=list)
+    spec: Spec | None = None
+
+
+@dataclass
+class RunResult:
+    specs: list[SpecResult] = field(default_factory=list)
+    errors: list[SpecError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted((f for s in self.specs for f in s.findings), key=Finding.sort_key)
+
+    @property
+    def operations(self) -> list[OperationRecord]:
+        return [o for s in self.specs for o in s.operations]
+
+
+def active_rules(settings: Settings) -> list[Rule]:
+    rules = []
+    for rule in all_rules().values():
+        if settings.select is not None:
+            if rule.id not in settings.select:
+                continue
+        elif not rule.enabled_by_default and not (rule.id == "valid-spec" and settings.validate):
+            continue
+        if rule.id in settings.ignore:
+            continue
+        rules.append(rule)
+    return rules
+
+
+def _suppressed(rule_id: str, *holders: object) -> bool:
+    for holder in holders:
+        ext = holder.get(EXTENSION) if isinstance(holder, dict) else None
+        ignore = ext.get("ignore") if isinstance(ext, dict) else None
+        if isinstance(ignore, str):
+            ignore = [ignore]
+        if isinstance(ignore, list) and (rule_id in ignore or "all" in ignore or "*" in ignore):
+            return True
+    return False
+
+
+def _finding(rule: Rule, severity: Severity, problem: Problem, path: str, method: str) -> Finding:
+    line, column = problem.node.location
+    return Finding(
+        rule=rule.id,
+        severity=severity,
+        message=problem.message,
+        file=problem.node.file.display,
+        line=line,
+        column=column,
+        pointer=problem.node.pointer_text,
+        path=path,
+        method=method,
+        fix=problem.fix,
+    )
+
+
+def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
+    """Classify every POST/PUT of ``spec`` and run ``rules`` on it."""
+    from .selectors import select
+
+    result = SpecResult(file=spec.workspace.root.display, spec=spec)
+    selected = select(spec, settings.classify) if settings.classify else {}
+    op_rules = [r for r in rules if r.check is not None]
+    for op in spec.operations():
+        verdict = classify(op, selected)
+        line, column = op.node.location
+        result.operations.append(
+            OperationRecord(
+                file=op.node.file.display,
+                path=op.path,
+                method=op.method,
+                kind=verdict.kind,
+                reason=verdict.reason,
+                line=line,
+                column=column,
+                pointer=op.node.pointer_text,
+            )
+        )
+        for rule in op_rules:
+            if verdict.kind not in rule.doc.applies_to:
+                continue
+            result.findings.extend(_run(rule, op, verdict.kind, settings))
+    for rule in rules:
+        if rule.check_spec is not None:
+            severity = settings.severity.get(rule.id, rule.doc.severity)
+            for problem in rule.check_spec(spec, settings):
+                result.findings.append(_finding(rule, severity, problem, "", ""))
+    return result
+
+
+def _run(rule: Rule, op: Operation, kind: Kind, settings: Settings) -> Iterator[Finding]:
+    assert rule.check is not None
+    if _suppressed(rule.id, op.value):
+        return
+    severity = settings.severity.get(rule.id, rule.doc.severity)
+    for problem in rule.check(op, kind, settings):
+        response = problem.response
+        if response is not None and _suppressed(rule.id, response.entry.value, response.node.value):
+            continue
+        yield _finding(rule, severity, problem, op.path, op.method)
+
+
+def load_spec(source: SourceFile, settings: Settings) -> Spec:
+    return Spec(Workspace(source, settings.ref_root))
+
+
+def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Files to check, each with whether the user named it (named files that are not OpenAPI get
+    a notice; files found in a directory walk are skipped quietly)."""
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                for name in sorted(files):
+                    if name.lower().endswith(SPEC_SUFFIXES):
+                        candidate = Path(folder) / name
+                        key = candidate.resolve()
+                        if key not in seen:
+                            seen.add(key)
+                            yield candidate, False
+        else:
+            key = path.resolve() if path.exists() else path
+            if key not in seen:
+                seen.add(key)
+                yield path, True
+
+
+def _marked_openapi(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return bool(_OPENAPI_MARKER.search(handle.read()))
+    except OSError:
+        return True  # let read_file report the problem
+
+
+def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
+    """Check every spec found under ``paths``."""
+    run = RunResult()
+    rules = active_rules(settings)
+    skipped = 0
+    for path, named in discover(paths):
+        if not named and not _marked_openapi(path):
+            skipped += 1
+            continue
+        try:
+            source = read_file(path)
+        except SpecError as error:
+            run.errors.append(error)
+            continue
+        if not source.is_openapi:
+            if named:
+                run.notices.append(f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped")
+            else:
+                skipped += 1
+            continue
+        try:
+            run.specs.append(check_spec(load_spec(source, settings), settings, rules))
+        except RecursionError:
+            run.errors.append(SpecError(source.display, "nesting too deep to be an API description"))
+    if skipped:
+        run.notices.append(f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped")
+    return run
+
+
+__all__ = ["RunResult", "SpecResult", "check_spec", "discover", "display_path", "lint_paths"]

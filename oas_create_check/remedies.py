@@ -1,0 +1,128 @@
+"""What fixes insert, in the spec's own dialect, reusing what the spec already defines.
+
+Rules decide *that* something is missing; this module knows *what* the missing piece looks like
+in Swagger 2.0 and in OpenAPI 3.x, and which existing component to ``$ref`` instead of inlining a
+copy (the spec's own Location header, its 409 response, its Problem schema, its Idempotency-Key
+parameter). Values are plain data; ``fix.py`` renders them in the file's style.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .document import Node, SourceFile, ref_between
+from .model import Pointer
+from .operations import Spec
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_PROBLEM_SCHEMA_NAMES = ("problem", "problemdetails", "problemdetail", "problem-details", "problem_details")
+
+
+def _components(spec: Spec, section: str) -> tuple[Pointer, dict[str, Any]]:
+    """The root document's reusable ``section`` (``headers``, ``responses``...) and its pointer."""
+    data = spec.workspace.root.data
+    if spec.is_swagger:
+        pointer: Pointer = (section,)
+        found = data.get(section)
+    else:
+        pointer = ("components", section)
+        components = data.get("components")
+        found = components.get(section) if isinstance(components, dict) else None
+    return pointer, found if isinstance(found, dict) else {}
+
+
+def _ref(spec: Spec, target_file: SourceFile, pointer: Pointer) -> dict[str, str]:
+    return {"$ref": ref_between(target_file, spec.workspace.root, pointer)}
+
+
+def location_header(spec: Spec, target_file: SourceFile, monitor: bool = False) -> Any:
+    """A ``Location`` header object (or a ``$ref`` to the spec's own reusable one)."""
+    if not spec.is_swagger and not monitor:
+        pointer, headers = _components(spec, "headers")
+        for name in headers:
+            if str(name).lower() == "location":
+                return _ref(spec, target_file, (*pointer, name))
+    description = (
+        "URI of a status monitor for the request; poll it until the resource is created."
+        if monitor
+        else "URI of the created resource."
+    )
+    if spec.is_swagger:
+        return {"description": description, "type": "string", "format": "uri"}
+    return {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
+
+
+def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
+    pointer, schemas = _components(spec, "definitions" if spec.is_swagger else "schemas")
+    for name in schemas:
+        if str(name).lower() in _PROBLEM_SCHEMA_NAMES:
+            return (*pointer, name), str(name)
+    return None
+
+
+def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
+    """A ``409 Conflict`` response: the spec's own reusable one if any operation already uses it
+    by ``$ref``, else one whose body is the spec's Problem schema or RFC 9457 problem details."""
+    for op in spec.operations():
+        container = op.node.child("responses")
+        entry = container.child("409") if container is not None else None
+        if entry is not None and isinstance(entry.value, dict) and "$ref" in entry.value:
+            resolved = spec.workspace.deref(entry)
+            if resolved is not None:
+                return {"$ref": ref_between(target_file, resolved.file, resolved.pointer)}
+    description = "Conflict: the resource already exists, or a retry with the same key is in progress."
+    problem = _problem_schema(spec)
+    schema: Any
+    if problem is not None:
+        schema = _ref(spec, target_file, problem[0])
+    else:
+        schema = {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+            },
+        }
+    if spec.is_swagger:
+        return {"description": description, "schema": schema}
+    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
+
+
+def idempotency_parameter(spec: Spec, target_file: SourceFile, name: str) -> Any:
+    """The ``Idempotency-Key`` header parameter (a ``$ref`` to the spec's own if it has one)."""
+    pointer, parameters = _components(spec, "parameters")
+    for key, value in parameters.items():
+        if (
+            isinstance(value, dict)
+            and value.get("in") == "header"
+            and str(value.get("name", "")).lower() == name.lower()
+        ):
+            return _ref(spec, target_file, (*pointer, key))
+    description = (
+        "Unique key for this request (IETF draft-ietf-httpapi-idempotency-key-header); a retry "
+        "with the same key returns the first result instead of creating a duplicate."
+    )
+    if spec.is_swagger:
+        return {"name": name, "in": "header", "required": False, "type": "string", "description": description}
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+def created_like(spec: Spec, ok_entry: Node, ok_response: Node) -> Any:
+    """A ``201`` for an upsert that shares the ``200``'s content: the same ``$ref`` if the 200 is
+    one, else a copy of its body under a "Created" description."""
+    if isinstance(ok_entry.value, dict) and "$ref" in ok_entry.value:
+        return dict(ok_entry.value)
+    value = ok_response.value if isinstance(ok_response.value, dict) else {}
+    created: dict[str, Any] = {"description": "Created"}
+    for key in ("headers", "content", "schema", "examples"):
+        if key in value:
+            created[key] = value[key]
+    return created

@@ -1,0 +1,26 @@
+"""``file:line:col: severity [rule] message``, one line a finding, then a summary line."""
+
+from __future__ import annotations
+
+from . import Report, printable, summary
+
+
+def render(report: Report) -> str:
+    lines = [
+        f"{printable(f.file)}:{f.line}:{f.column}: {f.severity.label} [{f.rule}] {printable(f.message)}"
+        for f in report.findings
+    ]
+    counts = summary(report)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in counts["kinds"].items())  # type: ignore[attr-defined]
+    if report.findings:
+        total = (
+            f"{counts['findings']} finding(s): {counts['errors']} error(s), "
+            f"{counts['warnings']} warning(s), {counts['infos']} info"
+        )
+    else:
+        total = "no findings"
+    lines.append(
+        f"{total} in {counts['files']} spec(s); {counts['operations']} POST/PUT operation(s)"
+        + (f" ({kinds})" if kinds else "")
+    )
+    return "\n".join(lines) + "\n"

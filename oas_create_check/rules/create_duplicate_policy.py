@@ -1,0 +1,97 @@
+"""A POST create says what happens when the same request arrives twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .. import remedies
+from ..model import AddEntry, Applicability, Change, Fix, Kind, Severity
+from . import Problem
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..operations import Operation
+
+ID = "create-duplicate-policy"
+SEVERITY = Severity.WARNING
+APPLIES_TO = (Kind.CREATE,)
+SUMMARY = "A POST that creates declares a duplicate response (409/422) or an Idempotency-Key header."
+DOC = """
+## What it does
+Flags a POST `create` that declares none of the duplicate responses (`409`, `422` by default)
+**and** accepts no `Idempotency-Key` header parameter (operation or path level, name compared
+case-insensitively, through `$ref`). PUT is idempotent by definition and is not checked.
+
+## Why is this bad?
+POST is neither safe nor idempotent (RFC 9110 §9.2.2). When a create times out the client cannot
+know whether the resource was made; retrying may create a duplicate. An API should say either how
+a duplicate is refused (`409 Conflict`, or `422` for a semantically invalid repeat) or how a retry
+is made safe (the IETF `Idempotency-Key` header, draft-ietf-httpapi-idempotency-key-header; Stripe,
+Adyen and Zalando rule 229 use it). Without either, every client invents its own answer.
+
+## Example
+```yaml
+post:
+  operationId: createOrder
+  responses:
+    "201": {description: Created}
+```
+
+## Use instead
+```yaml
+post:
+  operationId: createOrder
+  parameters:
+    - {name: Idempotency-Key, in: header, schema: {type: string}}
+  responses:
+    "201": {description: Created}
+    "409": {description: An order with this key already exists}
+```
+
+## Options
+- `duplicate-statuses` (default `["409", "422"]`): responses that document a duplicate policy;
+  add e.g. `"303"` if your API redirects to the existing resource.
+- `idempotency-headers` (default `["Idempotency-Key"]`): header parameters that make a retry safe,
+  e.g. `Repeatability-Request-ID` (Microsoft).
+- `duplicate-fix` (default `"409"`): what the fix adds: a `409` response, or `"idempotency-key"`
+  for the header parameter.
+
+## Fix safety
+Safe: adds a `409` response (reusing the spec's own `$ref`'d 409 or its Problem schema when it
+has one; otherwise RFC 9457 problem details), or, with `duplicate-fix = "idempotency-key"`, an
+optional `Idempotency-Key` header parameter (reusing the spec's own parameter component). Both are
+additions to the documented contract.
+"""
+
+
+def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
+    if op.method != "post":
+        return
+    if any(status in op.responses for status in settings.duplicate_statuses):
+        return
+    if op.header_parameter(settings.idempotency_headers) is not None:
+        return
+    target = op.responses_node or op.node
+    statuses = "/".join(settings.duplicate_statuses)
+    headers = "/".join(settings.idempotency_headers)
+    change: Change
+    if settings.duplicate_fix == "idempotency-key":
+        file = op.node.file
+        value = remedies.idempotency_parameter(op.spec, file, settings.idempotency_headers[0])
+        params = op.node.child("parameters")
+        if params is not None and isinstance(params.value, list):
+            change = AddEntry(str(file.path), params.pointer, str(len(params.value)), value)
+        else:
+            change = AddEntry(str(file.path), op.node.pointer, "parameters", [value])
+        description = f"add an optional {settings.idempotency_headers[0]} header parameter"
+    else:
+        value = remedies.conflict_response(op.spec, target.file)
+        change = AddEntry(str(target.file.path), (*op.node.pointer, "responses"), "409", value)
+        description = "add a 409 Conflict response"
+    yield Problem(
+        target,
+        f"POST {op.path} creates a resource but documents no duplicate policy: no {statuses} "
+        f"response and no {headers} header parameter; it declares {', '.join(sorted(op.responses)) or 'no responses'}",
+        Fix(description, Applicability.SAFE, (change,)),
+    )

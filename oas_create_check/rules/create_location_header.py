@@ -1,0 +1,83 @@
+"""The ``201`` of a POST create says where the new resource is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .. import remedies
+from ..model import AddEntry, Applicability, Fix, Kind, Severity
+from . import Problem
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..operations import Operation
+
+ID = "create-location-header"
+SEVERITY = Severity.ERROR
+APPLIES_TO = (Kind.CREATE,)
+SUMMARY = "The 201 response of a POST that creates declares a Location header."
+DOC = """
+## What it does
+Flags the `201` response of a POST `create` that declares no `Location` header (name compared
+case-insensitively, headers followed through `$ref`, across files). The finding points at the
+response where it is defined: for a `$ref`'d response, its component. PUT upserts are exempt
+(RFC 9110 §15.3.2: without `Location`, the target URI is the new resource).
+
+## Why is this bad?
+After a POST the client does not know the new resource's URI. RFC 9110 §15.3.2 says the primary
+resource created is identified by `Location` (or, failing that, the target URI, which for a POST is
+the collection). Without it clients must guess the URI from the body, and a retry-after-timeout
+cannot check whether the first attempt succeeded. Zalando (rule 150), Microsoft's REST guidelines
+and the IETF httpapi drafts all expect `Location` on `201`.
+
+## Example
+```yaml
+responses:
+  "201":
+    description: Created
+```
+
+## Use instead
+```yaml
+responses:
+  "201":
+    description: Created
+    headers:
+      Location:
+        description: URI of the created resource.
+        schema: {type: string, format: uri-reference}
+```
+
+## Options
+None.
+
+## Fix safety
+Safe: the fix adds a `Location` header to the `201` response where it is defined (a shared
+response component is fixed once). If the spec already has a reusable `components/headers`
+Location, the fix references it with `$ref` instead of inlining a copy. Adding a documented header
+does not change what servers send; it documents what clients may rely on.
+"""
+
+
+def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
+    if op.method != "post":
+        return
+    created = op.responses.get("201")
+    if created is None or "location" in op.headers(created):
+        return
+    target = created.node
+    headers = sorted(op.headers(created))
+    has = f"it has {', '.join(headers)}" if headers else "it declares no headers"
+    value = remedies.location_header(op.spec, target.file)
+    fix = Fix(
+        "add a Location header to the 201 response",
+        Applicability.SAFE,
+        (AddEntry(str(target.file.path), (*target.pointer, "headers"), "Location", value),),
+    )
+    yield Problem(
+        target,
+        f"201 response of POST {op.path} has no Location header for the created resource; {has}",
+        fix,
+        response=created,
+    )
