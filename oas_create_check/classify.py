@@ -23,33 +23,42 @@ from .model import Classification, Kind
 from .operations import Operation
 
 CREATE_VERBS = frozenset(
-    "create add new insert register open issue post make generate provision upload import "
-    "enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build "
-    "initiate launch deploy start_new".split()
+    """
+    create add new insert register open issue post make generate provision upload import
+    enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build
+    initiate launch deploy start_new
+    """.split()
 )
 ACTION_VERBS = frozenset(
-    "search query list get find fetch retrieve read lookup look validate verify check test "
-    "login logout signin signout sign authenticate auth authorize cancel approve reject decline "
-    "accept send resend notify run execute trigger start stop restart reboot resume pause suspend "
-    "enable disable activate deactivate calculate compute estimate preview simulate convert "
-    "transform export download sync synchronize refresh reset revoke confirm complete close "
-    "capture refund reverse void process apply assign unassign attach detach move merge lock "
-    "unlock publish unpublish archive unarchive restore retry rotate renew reindex resize scale "
-    "upgrade downgrade migrate redeem release promote purge flush clear count batch bulk evaluate "
-    "analyze analyse classify moderate predict infer complete embed transcribe translate "
-    "tokenize exchange introspect ping echo power shutdown rebuild reinstall snapshot finalize "
-    "abort terminate dismiss acknowledge ack mark report share unshare invite respond reply "
-    "answer vote rate follow unfollow join leave pay charge authorise".split()
+    """
+    search query list get find fetch retrieve read lookup look validate verify check test
+    login logout signin signout sign authenticate auth authorize cancel approve reject
+    decline accept send resend notify run execute trigger start stop restart reboot resume
+    pause suspend enable disable activate deactivate calculate compute estimate preview
+    simulate convert transform export download sync synchronize refresh reset revoke
+    confirm complete close capture refund reverse void process apply assign unassign attach
+    detach move merge lock unlock publish unpublish archive unarchive restore retry rotate
+    renew reindex resize scale upgrade downgrade migrate redeem release promote purge flush
+    clear count batch bulk evaluate analyze analyse classify moderate predict infer
+    complete embed transcribe translate tokenize exchange introspect ping echo power
+    shutdown rebuild reinstall snapshot finalize abort terminate dismiss acknowledge ack
+    mark report share unshare invite respond reply answer vote rate follow unfollow join
+    leave pay charge authorise
+    """.split()
 )
 UPDATE_VERBS = frozenset(
-    "update modify edit patch set change replace rename configure amend adjust save put "
-    "overwrite upsert_update".split()
+    """
+    update modify edit patch set change replace rename configure amend adjust save put
+    overwrite upsert_update
+    """.split()
 )
 #: Last path segments naming an action strongly enough to outweigh even a declared 201.
 NON_CREATING_SEGMENTS = frozenset(
-    "verify validate validation token login logout signin sign-in signout authenticate auth "
-    "authorize search query check ping test preview estimate calculate lookup introspect "
-    "refresh revoke".split()
+    """
+    verify validate validation token login logout signin sign-in signout authenticate auth
+    authorize search query check ping test preview estimate calculate lookup introspect
+    refresh revoke
+    """.split()
 )
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
 PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "post", "batch", "bulk", "report", "snapshot"}
@@ -73,7 +82,14 @@ def _stem(word: str) -> str:
     vocabulary = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
     if word in vocabulary:
         return word
-    for suffix, replacement in (("es", ""), ("s", ""), ("ing", "e"), ("ing", ""), ("ed", "e"), ("ed", "")):
+    for suffix, replacement in (
+        ("es", ""),
+        ("s", ""),
+        ("ing", "e"),
+        ("ing", ""),
+        ("ed", "e"),
+        ("ed", ""),
+    ):
         if word.endswith(suffix) and word[: -len(suffix)] + replacement in vocabulary:
             return word[: -len(suffix)] + replacement
     return word
@@ -128,20 +144,28 @@ def _path_kind(op: Operation) -> Classification | None:
         return Classification(Kind.UPDATE, f"{op.method.upper()} to an item URI (ends in {last})")
     lowered = last.lower()
     parts = set(re.split(r"[-_.]", lowered))
-    if lowered in PATH_ACTION_SEGMENTS or lowered in NON_CREATING_SEGMENTS or (
-        len(parts) > 1 and parts & (PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS)
+    if (
+        lowered in PATH_ACTION_SEGMENTS
+        or lowered in NON_CREATING_SEGMENTS
+        or (len(parts) > 1 and parts & (PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS))
     ):
         return Classification(Kind.ACTION, f"last path segment '{last}' is a verb")
     return None
 
 
-def classify(op: Operation, selected: Mapping[tuple[str, str], Kind] | None = None) -> Classification:
+def classify(
+    op: Operation, selected: Mapping[tuple[str, str], Kind] | None = None
+) -> Classification:
     """Decide what ``op`` does. ``selected`` maps (path, method) to a kind chosen by config."""
     declared = op.extension.get("kind")
     if isinstance(declared, str) and declared.lower() in _KIND_NAMES:
-        return Classification(_KIND_NAMES[declared.lower()], "x-oas-create-check kind set on the operation")
+        return Classification(
+            _KIND_NAMES[declared.lower()], "x-oas-create-check kind set on the operation"
+        )
     if selected and (op.path, op.method) in selected:
-        return Classification(selected[(op.path, op.method)], "selected by a classify selector in config")
+        return Classification(
+            selected[(op.path, op.method)], "selected by a classify selector in config"
+        )
 
     is_post = op.method == "post"
     codes = op.status_codes()
@@ -150,7 +174,9 @@ def classify(op: Operation, selected: Mapping[tuple[str, str], Kind] | None = No
 
     if "201" in codes:
         if last in NON_CREATING_SEGMENTS:
-            return Classification(Kind.ACTION, f"declares 201, but '/{segments[-1]}' names an action")
+            return Classification(
+                Kind.ACTION, f"declares 201, but '/{segments[-1]}' names an action"
+            )
         if is_post:
             return Classification(Kind.CREATE, "declares 201 Created")
         return Classification(Kind.UPSERT, "PUT that declares 201 Created")
@@ -186,10 +212,13 @@ def classify(op: Operation, selected: Mapping[tuple[str, str], Kind] | None = No
     if not is_post:
         return Classification(Kind.UPDATE, "PUT with no sign of creation")
     if "202" in codes:
-        return Classification(Kind.CREATE, "POST to a collection answering 202 Accepted (async create)")
+        return Classification(
+            Kind.CREATE, "POST to a collection answering 202 Accepted (async create)"
+        )
     where = _addressable(op)
     if where is None:
         return Classification(
-            Kind.ACTION, f"POST to '{segments[-1] if segments else '/'}' with nothing addressable below it"
+            Kind.ACTION,
+            f"POST to '{segments[-1] if segments else '/'}' with nothing addressable below it",
         )
     return Classification(Kind.CREATE, f"POST to a collection ({where})")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 lint_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 
-def _names(values: Optional[list[str]]) -> Optional[frozenset[str]]:
+def _names(values: list[str] | None) -> frozenset[str] | None:
     """``--select a,b --select c`` -> {a, b, c}, validated against the known rules."""
     if not values:
         return None
@@ -39,17 +39,28 @@ def _names(values: Optional[list[str]]) -> Optional[frozenset[str]]:
 def lint(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or directories to check.")],
     fmt: Annotated[
-        Optional[str],
-        typer.Option("--format", "-f", help="Output format: text, json, sarif, github, junit or gitlab."),
+        str | None,
+        typer.Option(
+            "--format", "-f", help="Output format: text, json, sarif, github, junit or gitlab."
+        ),
     ] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Only these rules (comma-separated).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rules (comma-separated).")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these rules (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Skip these rules (comma-separated).")
+    ] = None,
     fail_on: Annotated[
-        Optional[str], typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info.")
+        str | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info."),
     ] = None,
-    config: Annotated[Optional[Path], typer.Option(help="Config file (default: found from the working directory up).")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Config file (default: found from the working directory up)."),
+    ] = None,
     validate: Annotated[
-        bool, typer.Option("--validate", help="Also validate each spec with openapi-spec-validator.")
+        bool,
+        typer.Option("--validate", help="Also validate each spec with openapi-spec-validator."),
     ] = False,
 ) -> None:
     """Check that every operation that creates a resource says so properly."""
@@ -62,7 +73,7 @@ def lint(
         settings = load_settings(Path.cwd(), config)
         settings = settings.with_overrides(
             select=_names(select),
-            ignore=(settings.ignore | _names(ignore)) if ignore else None,
+            ignore=settings.ignore | (_names(ignore) or frozenset()),
             fail_on=Severity.parse(fail_on) if fail_on else None,
             validate=True if validate else None,
         )
@@ -103,17 +114,23 @@ def list_rules() -> None:
         typer.echo(f"{rule.id:<28} {rule.doc.severity.label:<8} {rule.doc.summary}")
 
 
-def show_rule(name: Annotated[str, typer.Argument(help="Rule name, e.g. create-status-201.")]) -> None:
+def show_rule(
+    name: Annotated[str, typer.Argument(help="Rule name, e.g. create-status-201.")],
+) -> None:
     """Print one rule's documentation."""
     from .rules import all_rules
 
     rule = all_rules().get(name)
     if rule is None:
-        typer.echo(f"oas-create-check: unknown rule {name!r}; see 'oas-create-check rules'", err=True)
+        typer.echo(
+            f"oas-create-check: unknown rule {name!r}; see 'oas-create-check rules'", err=True
+        )
         raise typer.Exit(EXIT_ERROR)
     doc = rule.doc
     kinds = ", ".join(k.value for k in doc.applies_to) or "the whole document"
-    typer.echo(f"# {doc.id}\n\n{doc.summary}\n\nDefault severity: {doc.severity.label}. Applies to: {kinds}.\n")
+    typer.echo(
+        f"# {doc.id}\n\n{doc.summary}\n\nDefault severity: {doc.severity.label}. Applies to: {kinds}.\n"
+    )
     for title, body in doc.sections:
         typer.echo(f"## {title}\n{body}\n")
 

@@ -133,7 +133,9 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
             names = _strings(value, key, where)
             unknown = set(names) - known_rules
             if unknown:
-                raise ConfigError(f"{where}: '{key}' names unknown rules: {', '.join(sorted(unknown))}")
+                raise ConfigError(
+                    f"{where}: '{key}' names unknown rules: {', '.join(sorted(unknown))}"
+                )
             changes[key] = frozenset(names)
         elif key == "fail-on":
             changes["fail_on"] = _severity(value, key, where)
@@ -142,13 +144,17 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
                 raise ConfigError(f"{where}: 'severity' must be a table of rule = severity")
             unknown = set(value) - known_rules
             if unknown:
-                raise ConfigError(f"{where}: 'severity' names unknown rules: {', '.join(sorted(unknown))}")
-            changes["severity"] = {rule: _severity(sev, f"severity.{rule}", where) for rule, sev in value.items()}
+                raise ConfigError(
+                    f"{where}: 'severity' names unknown rules: {', '.join(sorted(unknown))}"
+                )
+            changes["severity"] = {
+                rule: _severity(sev, f"severity.{rule}", where) for rule, sev in value.items()
+            }
         elif key in ("duplicate-statuses", "idempotency-headers", "monitor-headers"):
             changes[key.replace("-", "_")] = _strings(value, key, where)
         elif key == "duplicate-fix":
             if value not in ("409", 409, "idempotency-key"):
-                raise ConfigError(f"{where}: 'duplicate-fix' must be \"409\" or \"idempotency-key\"")
+                raise ConfigError(f'{where}: \'duplicate-fix\' must be "409" or "idempotency-key"')
             changes["duplicate_fix"] = str(value)
         elif key == "classify":
             changes["classify"] = _selectors(value, where)
@@ -181,7 +187,9 @@ def _selectors(value: Any, where: str) -> dict[Kind, tuple[str, ...]]:
             kind = Kind(kind_name)
         except ValueError:
             kinds = ", ".join(k.value for k in Kind)
-            raise ConfigError(f"{where}: classify.{kind_name}: unknown kind (choose from {kinds})") from None
+            raise ConfigError(
+                f"{where}: classify.{kind_name}: unknown kind (choose from {kinds})"
+            ) from None
         exprs = _strings(selectors, f"classify.{kind_name}", where)
         from .selectors import compile_selector
 

@@ -115,15 +115,15 @@ def parse(text: str, display: str, is_json: bool) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SpecError(display, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+            raise SpecError(
+                display, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
+            ) from None
         except RecursionError:
             raise SpecError(display, "nesting too deep to be an API description") from None
     deep = _DEEP_BLOCK.search(text)
     if deep:
         line = text.count("\n", 0, deep.start()) + 1
-        raise SpecError(
-            display, f"nesting deeper than {MAX_BLOCK_NESTING} levels: refused", line
-        )
+        raise SpecError(display, f"nesting deeper than {MAX_BLOCK_NESTING} levels: refused", line)
     import yaml_rs
 
     try:
@@ -342,13 +342,16 @@ class Workspace:
                 return current
             key = (current.file.path, current.pointer)
             if key in seen:
-                return self._problem(node, ref, "reference cycle")
+                self._problem(node, ref, "reference cycle")
+                return None
             seen.add(key)
             try:
                 current = self._target(current, ref)
             except RefError as exc:
-                return self._problem(current, ref, exc.message)
-        return self._problem(node, str(node.value.get("$ref")), "reference chain too long (cycle?)")
+                self._problem(current, ref, exc.message)
+                return None
+        self._problem(node, str(node.value.get("$ref")), "reference chain too long (cycle?)")
+        return None
 
     def _problem(self, node: Node, ref: str, message: str) -> None:
         self.problems.setdefault(
@@ -358,10 +361,7 @@ class Workspace:
 
     def _target(self, node: Node, ref: str) -> Node:
         location, _, fragment = ref.partition("#")
-        if location:
-            file = self._external(node.file, location)
-        else:
-            file = node.file
+        file = self._external(node.file, location) if location else node.file
         pointer = pointer_from_str(unquote(fragment)) if fragment else ()
         value: Any = file.data
         for part in pointer:

@@ -24,7 +24,9 @@ SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 #: A cheap test run before parsing files found in a directory walk: most YAML/JSON files in a
 #: repository (and every fragment of a multi-file spec) are not API descriptions.
-_OPENAPI_MARKER = re.compile(rb"""(?m)^(?:openapi|swagger|["']openapi["']|["']swagger["'])\s*:|["'](?:openapi|swagger)["']\s*:""")
+_OPENAPI_MARKER = re.compile(
+    rb"""(?m)^(?:openapi|swagger|["']openapi["']|["']swagger["'])\s*:|["'](?:openapi|swagger)["']\s*:"""
+)
 
 
 @dataclass
@@ -189,16 +191,22 @@ def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
             continue
         if not source.is_openapi:
             if named:
-                run.notices.append(f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped")
+                run.notices.append(
+                    f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
+                )
             else:
                 skipped += 1
             continue
         try:
             run.specs.append(check_spec(load_spec(source, settings), settings, rules))
         except RecursionError:
-            run.errors.append(SpecError(source.display, "nesting too deep to be an API description"))
+            run.errors.append(
+                SpecError(source.display, "nesting too deep to be an API description")
+            )
     if skipped:
-        run.notices.append(f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped")
+        run.notices.append(
+            f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped"
+        )
     return run
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
-from typing import Union
 
 #: A JSON pointer as a tuple of its unescaped segments; ``()`` is the document root. Mapping keys are
 #: strings, sequence indices are ints.
-Pointer = tuple[Union[str, int], ...]
+Pointer = tuple[str | int, ...]
 
 
 def pointer_to_str(pointer: Pointer) -> str:
@@ -96,7 +95,7 @@ class RenameKey:
     new: str
 
 
-Change = Union[AddEntry, RenameKey]
+Change = AddEntry | RenameKey
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,14 @@ class OperationRecord:
 
 
 #: The fixed documentation sections of every rule, in order (ruff's headings; a test enforces them).
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options", "Fix safety")
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Options",
+    "Fix safety",
+)
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,9 @@ class Operation:
         """The first header parameter whose name is one of ``names`` (case-insensitive)."""
         wanted = {n.lower() for n in names}
         for node in self.parameters:
-            if node.value.get("in") == "header" and str(node.value.get("name", "")).lower() in wanted:
+            if (
+                node.value.get("in") == "header"
+                and str(node.value.get("name", "")).lower() in wanted
+            ):
                 return node
         return None

@@ -254,7 +254,9 @@ def _json_index(text: str) -> dict[tuple[str, ...], int]:
     return index
 
 
-def _value_path(stack: list[list[object]], offset: int, index: dict[tuple[str, ...], int]) -> tuple[str, ...]:
+def _value_path(
+    stack: list[list[object]], offset: int, index: dict[tuple[str, ...], int]
+) -> tuple[str, ...]:
     """The path of a value starting at ``offset`` in the innermost container (records array items)."""
     frame = stack[-1]
     parent = frame[0]

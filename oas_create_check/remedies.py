@@ -15,7 +15,13 @@ from .model import Pointer
 from .operations import Spec
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-_PROBLEM_SCHEMA_NAMES = ("problem", "problemdetails", "problemdetail", "problem-details", "problem_details")
+_PROBLEM_SCHEMA_NAMES = (
+    "problem",
+    "problemdetails",
+    "problemdetail",
+    "problem-details",
+    "problem_details",
+)
 
 
 def _components(spec: Spec, section: str) -> tuple[Pointer, dict[str, Any]]:
@@ -70,7 +76,9 @@ def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
             resolved = spec.workspace.deref(entry)
             if resolved is not None:
                 return {"$ref": ref_between(target_file, resolved.file, resolved.pointer)}
-    description = "Conflict: the resource already exists, or a retry with the same key is in progress."
+    description = (
+        "Conflict: the resource already exists, or a retry with the same key is in progress."
+    )
     problem = _problem_schema(spec)
     schema: Any
     if problem is not None:
@@ -105,7 +113,13 @@ def idempotency_parameter(spec: Spec, target_file: SourceFile, name: str) -> Any
         "with the same key returns the first result instead of creating a duplicate."
     )
     if spec.is_swagger:
-        return {"name": name, "in": "header", "required": False, "type": "string", "description": description}
+        return {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "type": "string",
+            "description": description,
+        }
     return {
         "name": name,
         "in": "header",

@@ -25,7 +25,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         data["endLine"] = f.end_line
         data["endColumn"] = f.end_column
     data["fix"] = (
-        {"description": f.fix.description, "applicability": f.fix.applicability.value} if f.fix else None
+        {"description": f.fix.description, "applicability": f.fix.applicability.value}
+        if f.fix
+        else None
     )
     return data
 

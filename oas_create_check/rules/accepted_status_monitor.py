@@ -70,7 +70,14 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     fix = Fix(
         "add a Location header pointing at the status monitor",
         Applicability.SAFE,
-        (AddEntry(str(target.file.path), (*target.pointer, "headers"), settings.monitor_headers[0], value),),
+        (
+            AddEntry(
+                str(target.file.path),
+                (*target.pointer, "headers"),
+                settings.monitor_headers[0],
+                value,
+            ),
+        ),
     )
     yield Problem(
         target,

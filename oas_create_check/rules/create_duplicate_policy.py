@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 ID = "create-duplicate-policy"
 SEVERITY = Severity.WARNING
 APPLIES_TO = (Kind.CREATE,)
-SUMMARY = "A POST that creates declares a duplicate response (409/422) or an Idempotency-Key header."
+SUMMARY = (
+    "A POST that creates declares a duplicate response (409/422) or an Idempotency-Key header."
+)
 DOC = """
 ## What it does
 Flags a POST `create` that declares none of the duplicate responses (`409`, `422` by default)

@@ -80,7 +80,10 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     name = str(param.value.get("name"))
     declared = _type(param.value, op.spec.is_swagger)
     if declared not in (None, "string"):
-        yield Problem(param, f"{name} header of POST {op.path} should be a string; it is declared as {declared}")
+        yield Problem(
+            param,
+            f"{name} header of POST {op.path} should be a string; it is declared as {declared}",
+        )
     missing = [f"{code} ({why})" for code, why in _DRAFT_STATUSES if code not in op.responses]
     if missing:
         yield Problem(
