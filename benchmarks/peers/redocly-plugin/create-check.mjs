@@ -2,20 +2,33 @@
 //
 // Redocly's configurable rules (`rule/...` with `assertions`) look at one node at a time and cannot
 // say "409 or 422 in the responses OR an Idempotency-Key header parameter on the operation or its
-// path item", so all three checks are written as visitor rules. The walker hands a PathItem visitor
-// the resolved path item, but the nodes *inside* it (responses, headers, parameters) may still be
-// {$ref: ...}: each one goes through ctx.resolve(), which follows local and cross-file refs.
+// path item", so all three checks are written as visitor rules. The nested visitor
+// `Paths: { PathItem }` reaches exactly the path items of the root `paths` (not webhooks, not
+// callbacks), already resolved by the walker, with ctx.key = the path. The nodes *inside* a path
+// item (operation, responses, headers, parameters) may still be {$ref: ...}: each goes through
+// ctx.resolve(ref, from), where `from` is the file the referring node lives in, so relative refs
+// in multi-file documents resolve against the right file.
 // Same logic as ../functions/createCheck.js (Spectral) and ../vacuum-functions/createCheck.js.
 
 const DUPLICATE_STATUSES = ['409', '422'];
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-/** Follows a $ref (possibly into another file) with the visitor's resolver; plain nodes pass. */
-function deref(ctx, node) {
-  if (node && typeof node === 'object' && typeof node.$ref === 'string') {
-    return ctx.resolve(node).node;
+/**
+ * A node together with the absolute ref of the file it lives in, so that a $ref inside it resolves
+ * relative to that file and not to the root document.
+ */
+function at(node, from) {
+  return { node, from };
+}
+
+/** Follows $refs (chains too, across files) with the walker's resolver; plain nodes pass. */
+function deref(ctx, node, from) {
+  let current = at(node, from);
+  while (current.node && typeof current.node === 'object' && typeof current.node.$ref === 'string') {
+    const { node: target, location } = ctx.resolve(current.node, current.from);
+    current = at(target, location ? location.source.absoluteRef : current.from);
   }
-  return node;
+  return current;
 }
 
 function isTemplateSegment(segment) {
@@ -30,25 +43,36 @@ function isCreation(path, responses) {
 }
 
 function hasLocationHeader(ctx, response) {
-  const headers = deref(ctx, (response && response.headers) || {}) || {};
+  if (!response.node) return false;
+  const headers = deref(ctx, response.node.headers, response.from).node || {};
   return Object.keys(headers).some((name) => name.toLowerCase() === 'location');
 }
 
+/** Parameters of a list (operation or path level), each resolved in its own file. */
+function resolvedParams(ctx, list) {
+  const params = deref(ctx, list.node, list.from);
+  return (params.node || []).map((p) => deref(ctx, p, params.from).node);
+}
+
 function hasDuplicatePolicy(ctx, pathItem, op, responses) {
-  if (DUPLICATE_STATUSES.some((code) => Object.prototype.hasOwnProperty.call(responses, code))) {
+  if (DUPLICATE_STATUSES.some((code) => Object.prototype.hasOwnProperty.call(responses.node, code))) {
     return true;
   }
-  const params = [...(op.parameters || []), ...(pathItem.parameters || [])].map((p) => deref(ctx, p));
+  const params = [
+    ...resolvedParams(ctx, at(op.node.parameters, op.from)),
+    ...resolvedParams(ctx, at(pathItem.node.parameters, pathItem.from)),
+  ];
   return params.some((p) => Boolean(p) && p.in === 'header' && typeof p.name === 'string'
     && p.name.toLowerCase() === IDEMPOTENCY_HEADER);
 }
 
 function failure(check, ctx, pathItem, op, responses) {
+  const has201 = Object.prototype.hasOwnProperty.call(responses.node, '201');
   switch (check) {
     case 'status-201':
-      return '201' in responses ? null : 'create operation declares no 201 response';
+      return has201 ? null : 'create operation declares no 201 response';
     case 'location':
-      return !('201' in responses) || hasLocationHeader(ctx, deref(ctx, responses['201']))
+      return !has201 || hasLocationHeader(ctx, deref(ctx, responses.node['201'], responses.from))
         ? null : '201 response declares no Location header';
     case 'duplicate-policy':
       return hasDuplicatePolicy(ctx, pathItem, op, responses)
@@ -62,17 +86,24 @@ function failure(check, ctx, pathItem, op, responses) {
 function createRule(check) {
   return function CreateCheckRule() {
     return {
-      PathItem: {
-        enter(pathItem, ctx) {
-          const op = deref(ctx, pathItem && pathItem.post);
-          if (!op || typeof op !== 'object') return;
-          const responses = deref(ctx, op.responses || {}) || {};
-          const path = String(ctx.key);
-          if (!isCreation(path, responses)) return;
-          const message = failure(check, ctx, pathItem, op, responses);
-          if (message) {
-            ctx.report({ message: `POST ${path}: ${message}`, location: ctx.location.child(['post']) });
-          }
+      Paths: {
+        PathItem: {
+          enter(node, ctx) {
+            const pathItem = at(node, ctx.location.source.absoluteRef);
+            const op = deref(ctx, node && node.post, pathItem.from);
+            if (!op.node || typeof op.node !== 'object') return;
+            const responses = deref(ctx, op.node.responses, op.from);
+            responses.node = responses.node || {};
+            const path = String(ctx.key);
+            if (!isCreation(path, responses.node)) return;
+            const message = failure(check, ctx, pathItem, op, responses);
+            if (message) {
+              ctx.report({
+                message: `POST ${path}: ${message}`,
+                location: ctx.location.child(['post']),
+              });
+            }
+          },
         },
       },
     };
