@@ -39,7 +39,8 @@ ACTION_VERBS = frozenset(
     confirm complete close capture refund reverse void process apply assign unassign attach
     detach move merge lock unlock publish unpublish archive unarchive restore retry rotate
     renew reindex resize scale upgrade downgrade migrate redeem release promote purge flush
-    clear count batch bulk evaluate analyze analyse classify moderate predict infer
+    clear count batch bulk evaluate analyze analyse classify recycle invoke reveal reassign hangup refer compact
+    rollback moderate predict infer
     complete embed transcribe translate tokenize exchange introspect ping echo power
     shutdown rebuild reinstall snapshot finalize abort terminate dismiss acknowledge ack
     mark report share unshare invite respond reply answer vote rate follow unfollow join
@@ -60,6 +61,18 @@ NON_CREATING_SEGMENTS = frozenset(
     refresh revoke
     """.split()
 )
+#: Action verbs that stay actions even when the POST goes to a collection with item paths
+#: (``POST /orders`` with operationId ``searchOrders``); weaker ones (assign, attach, invite, run)
+#: yield to that evidence, because the link or run they make is addressable.
+STRONG_ACTION_VERBS = frozenset(
+    """
+    search query list get find fetch retrieve read lookup look validate verify check test
+    login logout signin signout authenticate auth authorize cancel calculate compute estimate
+    preview simulate count evaluate export convert transform
+    """.split()
+)
+#: Creation verbs that make a PUT an upsert; others ("add a shared link") update the target.
+PUT_CREATE_VERBS = frozenset("create new register provision insert put".split())
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
 PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "post", "batch", "bulk", "report", "snapshot"}
 _UPSERT = re.compile(
@@ -67,6 +80,7 @@ _UPSERT = re.compile(
     r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create",
     re.IGNORECASE,
 )
+_SET_UP = re.compile(r"^\s*set[\s_-]?up\b", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 _KIND_NAMES = {kind.value: kind for kind in Kind}
@@ -95,14 +109,15 @@ def _stem(word: str) -> str:
     return word
 
 
-def verb_kind(text: str, *, skip_method_prefix: bool) -> tuple[Kind, str] | None:
+def verb_kind(text: str) -> tuple[Kind, str] | None:
     """The kind named by the first known verb of ``text`` and that verb."""
-    if _UPSERT.search(text):
-        return Kind.UPSERT, _UPSERT.search(text).group(0)  # type: ignore[union-attr]
-    tokens = words(text)
-    if skip_method_prefix and len(tokens) > 1 and tokens[0] in _METHOD_WORDS:
-        tokens = tokens[1:]  # Box-style ids: post_files_content
-    for token in tokens[:4]:
+    upsert = _UPSERT.search(text)
+    if upsert:
+        return Kind.UPSERT, upsert.group(0)
+    setup = _SET_UP.search(text)
+    if setup:
+        return Kind.CREATE, setup.group(0).lower()
+    for token in words(text)[:4]:
         stem = _stem(token)
         if stem in CREATE_VERBS:
             return Kind.CREATE, stem
@@ -114,22 +129,63 @@ def verb_kind(text: str, *, skip_method_prefix: bool) -> tuple[Kind, str] | None
 
 
 def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+    """Path segments, ignoring a query or fragment some specs put in path keys
+    (``/responses?beta=true``, Box's ``/files/{id}#add_shared_link``)."""
+    bare = re.split(r"[?#]", path, maxsplit=1)[0]
+    return [s for s in bare.split("/") if s]
 
 
 def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-def _addressable(op: Operation) -> str | None:
-    """Why the result of a POST to ``op.path`` can be found again, or None if it cannot."""
-    prefix = op.path.rstrip("/") + "/"
+def _has_item_path(op: Operation, segments: list[str]) -> str | None:
+    """An item path directly below the collection ``segments`` (``/pets`` -> ``/pets/{id}``)."""
+    depth = len(segments)
     for other in op.spec.path_items:
-        if other.startswith(prefix) and _is_param(_segments(other[len(prefix) - 1 :])[0]):
-            return f"item path {other} exists"
+        other_segments = _segments(other)
+        if (
+            len(other_segments) > depth
+            and other_segments[:depth] == segments
+            and _is_param(other_segments[depth])
+        ):
+            return other
+    return None
+
+
+def _addressable(op: Operation) -> str | None:
+    """Why the result of a POST to ``op.path`` can be found again, or None if it cannot: an item
+    path below the collection, a GET listing it, or an item path below the parent collection
+    (``/videos/edits`` makes videos found at ``/videos/{video_id}``)."""
+    segments = _segments(op.path)
+    item = _has_item_path(op, segments)
+    if item:
+        return f"item path {item} exists"
     if "get" in op.spec.methods_at(op.path):
         return f"GET {op.path} lists them"
+    parent = segments[:-1]
+    if parent and not _is_param(parent[-1]) and segments[-1].endswith("s"):
+        item = _has_item_path(op, parent)
+        if item:
+            return f"item path {item} exists"
     return None
+
+
+def _segment_is_verb(segment: str) -> bool:
+    """``cancel``, ``reset-password``, ``generateApiKey``, ``async-invoke``: an RPC-style segment.
+    A segment that starts with any verb and goes on is a command (``addApplePayDomains``); a
+    plural noun phrase is not (``evaluation_test_cases``)."""
+    lowered = segment.lower()
+    if lowered in PATH_ACTION_SEGMENTS or lowered in NON_CREATING_SEGMENTS:
+        return True
+    parts = words(segment)
+    if len(parts) < 2:
+        return False
+    # The exact verb, not a participle: ``registeredDevices`` and ``reserved_ips`` are nouns.
+    if parts[0] in CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS and parts[0] != "new":
+        return True
+    verbs = PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS
+    return parts[-1] in verbs and not parts[-1].endswith("s")
 
 
 def _path_kind(op: Operation) -> Classification | None:
@@ -142,15 +198,29 @@ def _path_kind(op: Operation) -> Classification | None:
         return Classification(Kind.ACTION, f"custom method ':{verb}' in the path")
     if _is_param(last):
         return Classification(Kind.UPDATE, f"{op.method.upper()} to an item URI (ends in {last})")
-    lowered = last.lower()
-    parts = set(re.split(r"[-_.]", lowered))
-    if (
-        lowered in PATH_ACTION_SEGMENTS
-        or lowered in NON_CREATING_SEGMENTS
-        or (len(parts) > 1 and parts & (PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS))
-    ):
+    if _segment_is_verb(last):
         return Classification(Kind.ACTION, f"last path segment '{last}' is a verb")
     return None
+
+
+def _said(op: Operation) -> tuple[Kind, str, str] | None:
+    """What the operation's own words say: (kind, verb, where it was said)."""
+    op_id = op.operation_id
+    if op_id and not _names_only_the_route(op_id):
+        said = verb_kind(op_id)
+        if said is not None:
+            return (*said, f"operationId '{op_id}'")
+    if op.summary:
+        said = verb_kind(op.summary)
+        if said is not None:
+            return (*said, f"summary '{op.summary[:60]}'")
+    return None
+
+
+def _names_only_the_route(op_id: str) -> bool:
+    """Box-style ids (``post_files_id_copy``) spell the method and path, not what happens."""
+    tokens = words(op_id)
+    return len(tokens) > 1 and tokens[0] in _METHOD_WORDS
 
 
 def classify(
@@ -170,31 +240,34 @@ def classify(
     is_post = op.method == "post"
     codes = op.status_codes()
     segments = _segments(op.path)
-    last = segments[-1].lower() if segments else ""
+    path_verdict = _path_kind(op)
+    said = _said(op)
 
     if "201" in codes:
-        if last in NON_CREATING_SEGMENTS:
+        if segments and segments[-1].lower() in NON_CREATING_SEGMENTS:
             return Classification(
                 Kind.ACTION, f"declares 201, but '/{segments[-1]}' names an action"
+            )
+        if said is not None and said[0] is Kind.ACTION and path_verdict is not None:
+            # Box's restore-from-trash (POST /files/{id}) and DigitalOcean's .../accept
+            return Classification(
+                Kind.ACTION, f"declares 201, but its {said[2]} says '{said[1]}' on {op.path}"
             )
         if is_post:
             return Classification(Kind.CREATE, "declares 201 Created")
         return Classification(Kind.UPSERT, "PUT that declares 201 Created")
 
-    path_verdict = _path_kind(op)
-    said = verb_kind(op.operation_id, skip_method_prefix=True) if op.operation_id else None
-    source = f"operationId '{op.operation_id}'"
-    if said is None and op.summary:
-        said = verb_kind(op.summary, skip_method_prefix=False)
-        source = f"summary '{op.summary[:60]}'"
-
     if said is not None:
-        kind, verb = said
+        kind, verb, source = said
         if kind is Kind.UPSERT:
             return Classification(Kind.UPSERT, f"{source} says '{verb}'")
-        if kind is Kind.CREATE:
-            if not is_post:
+        if not is_post:
+            if kind is Kind.CREATE and verb in PUT_CREATE_VERBS:
                 return Classification(Kind.UPSERT, f"PUT whose {source} says '{verb}'")
+            if kind is Kind.CREATE:
+                return Classification(Kind.UPDATE, f"PUT whose {source} says '{verb}' (adds to it)")
+            return Classification(kind, f"{source} says '{verb}'")
+        if kind is Kind.CREATE:
             if path_verdict is not None and path_verdict.kind is Kind.ACTION:
                 return path_verdict
             where = _addressable(op) or ("202 Accepted" if "202" in codes else None)
@@ -205,6 +278,13 @@ def classify(
                     f"(no GET {op.path} and no item path below it)",
                 )
             return Classification(Kind.CREATE, f"{source} says '{verb}' ({where})")
+        if kind is Kind.ACTION and verb not in STRONG_ACTION_VERBS and path_verdict is None:
+            item = _has_item_path(op, segments)
+            if item:
+                return Classification(
+                    Kind.CREATE,
+                    f"{source} says '{verb}', but it POSTs to a collection whose items are at {item}",
+                )
         return Classification(kind, f"{source} says '{verb}'")
 
     if path_verdict is not None:
