@@ -126,7 +126,13 @@ class Operation:
         return self.node.child("responses")
 
     def status_codes(self) -> set[str]:
-        return set(self.responses)
+        """Every declared status code, including those whose ``$ref`` cannot be followed: an
+        unresolvable 201 is still a declared 201 (``unresolved-ref`` reports the reference)."""
+        container = self.node.value.get("responses")
+        if not isinstance(container, dict):
+            return set()
+        codes = {str(code) for code in container if not str(code).startswith("x-")}
+        return {code.upper() if "x" in code.lower() else code for code in codes}
 
     def headers(self, response: Response) -> dict[str, Node]:
         """Response headers by lower-cased name, each resolved to where it is defined."""

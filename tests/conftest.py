@@ -20,7 +20,9 @@ def corpus_specs() -> list[Path]:
     if not CORPUS.is_dir():
         return []
     roots = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
-    return [p for p in roots if "digitalocean" not in p.parts or p.name == "DigitalOcean-public.v2.yaml"]
+    return [
+        p for p in roots if "digitalocean" not in p.parts or p.name == "DigitalOcean-public.v2.yaml"
+    ]
 
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")

@@ -22,7 +22,9 @@ def _check_agreement(text: str, is_json: bool) -> tuple[int, int]:
         if fast is None:
             continue
         answered += 1
-        assert fast == offset, f"{path}: fast {locator.line_col(fast)} != exact {locator.line_col(offset)}"
+        assert fast == offset, (
+            f"{path}: fast {locator.line_col(fast)} != exact {locator.line_col(offset)}"
+        )
     return answered, len(exact)
 
 
@@ -45,14 +47,23 @@ def test_fast_path_agrees_with_exact_index_on_corpus(path: Path) -> None:
 STYLES = {
     "comments and quotes": (
         "# top comment\nopenapi: 3.0.0\npaths:\n  # a comment at child indent\n  '/a':\n"
-        "    post:\n      responses:\n        \"201\":\n          description: |\n"
+        '    post:\n      responses:\n        "201":\n          description: |\n'
         "            201: not a key\n            x: y\n        '409': {description: c}\n",
         False,
     ),
-    "crlf": ("openapi: 3.0.0\r\npaths:\r\n  /a:\r\n    post:\r\n      responses:\r\n        201:\r\n          description: x\r\n", False),
+    "crlf": (
+        "openapi: 3.0.0\r\npaths:\r\n  /a:\r\n    post:\r\n      responses:\r\n        201:\r\n          description: x\r\n",
+        False,
+    ),
     "document marker": ("---\nopenapi: 3.0.0\npaths:\n    /a:\n        post: {}\n", False),
-    "sequence in mapping": ("paths:\n  /a:\n    parameters:\n    - name: x\n    post:\n      responses: {}\n", False),
-    "pretty json": ('{\n  "paths": {\n    "/a": {\n      "post": {\n        "responses": {\n          "201": {"description": "x"}\n        }\n      }\n    }\n  }\n}\n', True),
+    "sequence in mapping": (
+        "paths:\n  /a:\n    parameters:\n    - name: x\n    post:\n      responses: {}\n",
+        False,
+    ),
+    "pretty json": (
+        '{\n  "paths": {\n    "/a": {\n      "post": {\n        "responses": {\n          "201": {"description": "x"}\n        }\n      }\n    }\n  }\n}\n',
+        True,
+    ),
     "minified json": ('{"paths":{"/a":{"post":{"responses":{"201":{"description":"x"}}}}}}', True),
 }
 
@@ -68,4 +79,7 @@ def test_styles(name: str) -> None:
 
 def test_missing_pointer_gives_nearest_parent() -> None:
     text = "openapi: 3.0.0\npaths:\n  /a:\n    post:\n      responses: {}\n"
-    assert Locator(text, False).locate(("paths", "/a", "post", "responses", "201", "headers")) == (5, 7)
+    assert Locator(text, False).locate(("paths", "/a", "post", "responses", "201", "headers")) == (
+        5,
+        7,
+    )

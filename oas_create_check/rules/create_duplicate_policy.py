@@ -70,7 +70,8 @@ additions to the documented contract.
 def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     if op.method != "post":
         return
-    if any(status in op.responses for status in settings.duplicate_statuses):
+    declared = op.status_codes()
+    if any(status in declared for status in settings.duplicate_statuses):
         return
     if op.header_parameter(settings.idempotency_headers) is not None:
         return
@@ -94,6 +95,6 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     yield Problem(
         target,
         f"POST {op.path} creates a resource but documents no duplicate policy: no {statuses} "
-        f"response and no {headers} header parameter; it declares {', '.join(sorted(op.responses)) or 'no responses'}",
+        f"response and no {headers} header parameter; it declares {', '.join(sorted(declared)) or 'no responses'}",
         Fix(description, Applicability.SAFE, (change,)),
     )
