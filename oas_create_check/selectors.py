@@ -41,7 +41,7 @@ def _segments(full_path: Any) -> list[str]:
     if isinstance(full_path, Fields):
         return [str(f) for f in full_path.fields]
     if isinstance(full_path, Index):
-        return [str(full_path.index)]
+        return [str(i) for i in full_path.indices]
     return []
 
 
