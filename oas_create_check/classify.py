@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .model import Classification, Kind
-from .operations import Operation
+from .operations import Operation, Spec
 
 CREATE_VERBS = frozenset(
     """
@@ -139,18 +140,22 @@ def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
+@lru_cache(maxsize=8)
+def _item_paths(spec: Spec) -> dict[tuple[str, ...], str]:
+    """Collection segments -> the first path with an item below it (``("pets",)`` ->
+    ``/pets/{id}``), computed once per spec: every POST asks."""
+    found: dict[tuple[str, ...], str] = {}
+    for path in spec.path_items:
+        segments = _segments(path)
+        for depth, segment in enumerate(segments):
+            if _is_param(segment):
+                found.setdefault(tuple(segments[:depth]), path)
+    return found
+
+
 def _has_item_path(op: Operation, segments: list[str]) -> str | None:
     """An item path directly below the collection ``segments`` (``/pets`` -> ``/pets/{id}``)."""
-    depth = len(segments)
-    for other in op.spec.path_items:
-        other_segments = _segments(other)
-        if (
-            len(other_segments) > depth
-            and other_segments[:depth] == segments
-            and _is_param(other_segments[depth])
-        ):
-            return other
-    return None
+    return _item_paths(op.spec).get(tuple(segments))
 
 
 def _addressable(op: Operation) -> str | None:

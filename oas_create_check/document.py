@@ -35,6 +35,8 @@ MAX_ALIAS_EVENTS = 2_000_000
 MAX_REF_HOPS = 64
 
 _DEEP_BLOCK = re.compile(r"^[ \t?-]{%d}" % MAX_BLOCK_NESTING, re.MULTILINE)
+_BLANK = re.compile(r"\s*")
+_FIRST_CHAR = re.compile(r"\S")
 _YAML_ERROR_LINE = re.compile(r"line (\d+), column (\d+)")
 _OPENAPI_KEYS = ("openapi", "swagger")
 
@@ -109,7 +111,7 @@ def _decode_with(raw: bytes, encoding: str, display: str) -> str:
 
 def parse(text: str, display: str, is_json: bool) -> Any:
     """Text -> data, with every parser failure turned into a ``SpecError`` naming the line."""
-    if not text.strip():
+    if _BLANK.fullmatch(text):
         raise SpecError(display, "empty file")
     if is_json:
         try:
@@ -194,7 +196,8 @@ def _duplicate_key_line(text: str) -> int | None:
 
 
 def looks_like_json(path: Path, text: str) -> bool:
-    return path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+    first = _FIRST_CHAR.search(text)
+    return path.suffix.lower() == ".json" or (first is not None and first.group() in "{[")
 
 
 def read_file(path: Path, display: str | None = None) -> SourceFile:

@@ -8,6 +8,7 @@ parameter). Values are plain data; ``fix.py`` renders them in the file's style.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .document import Node, SourceFile, ref_between
@@ -58,6 +59,7 @@ def location_header(spec: Spec, target_file: SourceFile, monitor: bool = False) 
     return {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
 
 
+@lru_cache(maxsize=8)
 def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
     pointer, schemas = _components(spec, "definitions" if spec.is_swagger else "schemas")
     for name in schemas:
@@ -66,16 +68,26 @@ def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
     return None
 
 
-def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
-    """A ``409 Conflict`` response: the spec's own reusable one if any operation already uses it
-    by ``$ref``, else one whose body is the spec's Problem schema or RFC 9457 problem details."""
+@lru_cache(maxsize=8)
+def _shared_conflict(spec: Spec) -> Node | None:
+    """The 409 response some operation already uses by ``$ref`` (looked up once per spec: every
+    create without a duplicate policy asks)."""
     for op in spec.operations():
         container = op.node.child("responses")
         entry = container.child("409") if container is not None else None
         if entry is not None and isinstance(entry.value, dict) and "$ref" in entry.value:
             resolved = spec.workspace.deref(entry)
             if resolved is not None:
-                return {"$ref": ref_between(target_file, resolved.file, resolved.pointer)}
+                return resolved
+    return None
+
+
+def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
+    """A ``409 Conflict`` response: the spec's own reusable one if any operation already uses it
+    by ``$ref``, else one whose body is the spec's Problem schema or RFC 9457 problem details."""
+    shared = _shared_conflict(spec)
+    if shared is not None:
+        return {"$ref": ref_between(target_file, shared.file, shared.pointer)}
     description = (
         "Conflict: the resource already exists, or a retry with the same key is in progress."
     )
