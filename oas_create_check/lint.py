@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .classify import classify
 from .config import Settings
-from .document import SourceFile, SpecError, Workspace, display_path, read_file
+from .document import SourceFile, SpecError, Workspace, read_file
 from .model import Finding, Kind, OperationRecord, Severity
 from .operations import EXTENSION, Operation, Spec
 from .rules import Problem, Rule, all_rules
@@ -210,4 +210,4 @@ def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
     return run
 
 
-__all__ = ["RunResult", "SpecResult", "check_spec", "discover", "display_path", "lint_paths"]
+__all__ = ["RunResult", "SpecResult", "check_spec", "discover", "lint_paths"]
