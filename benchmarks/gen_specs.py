@@ -1,0 +1,375 @@
+"""Generate big OpenAPI 3 documents for the speed benchmark by merging renamed copies of real specs.
+
+Real specs are too small to show how a linter scales, and synthetic ones are too regular to show
+real costs (deep schemas, long descriptions, many $refs). So each generated document is built from
+"units": one whole source spec (openai, then box, alternately) whose path keys, component names and
+operationIds get a unit prefix (``/openai3/chat/completions``, ``openai3_CreateChatRequest``), with
+every local ``$ref`` and discriminator mapping rewritten to match. Units are appended until the file
+reaches its target size, so a 50 MB document is ~15 real APIs side by side, still one valid
+document in which every reference resolves and every creation check has real work to do.
+
+The YAML is written by a small block-style emitter of our own (standard library only) that quotes
+every string in double quotes: valid YAML 1.1 and 1.2, and cheap to write. Reading the openai source
+needs a YAML parser: yaml_rs or PyYAML, both dependencies of oas-create-check; without either the
+generator falls back to box (JSON) alone. Generation time is never part of a measurement.
+
+Usage: python3 benchmarks/gen_specs.py OUT_DIR 1 5 20 50   (sizes in MB; existing files are reused)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CORPUS = Path(os.environ.get("OAS_BENCH_CORPUS", "/work/shared/corpus"))
+#: Unit order: box first, the smaller unit (~1.5 MB as YAML), so a 1 MB target stays near 1 MB.
+SOURCES = {"box": CORPUS / "box-openapi.json", "openai": CORPUS / "openai-openapi.yaml"}
+#: Bump when the output format changes, so stale generated files are rebuilt.
+GENERATOR_VERSION = 2
+#: Component kinds whose names get the unit prefix. securitySchemes stay shared: `security`
+#: requirements name them directly, and the two sources' scheme names do not collide.
+PREFIXED_COMPONENTS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+_COMPONENT_REF = re.compile(r"^#/components/([^/]+)/(.+)$")
+#: Characters YAML may not carry raw inside a double-quoted scalar (non-printable or line breaks).
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+#: Keys written without quotes, as people write them; anything else (paths, status codes) is quoted.
+_PLAIN_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_.$-]*$")
+#: Words YAML 1.1 would read as booleans or null if left unquoted.
+_YAML11_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def load_source(path: Path) -> dict[str, Any]:
+    """Load one source spec; YAML through yaml_rs (fast, keeps dates as strings) or PyYAML."""
+    text = path.read_text(encoding="utf-8")
+    data: Any
+    if path.suffix == ".json":
+        data = json.loads(text)
+    else:
+        try:
+            import yaml_rs
+
+            data = yaml_rs.loads(text, parse_datetime=False)
+        except ImportError:
+            import yaml  # an ImportError here is handled by the caller
+
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not an OpenAPI document")
+    return data
+
+
+def available_sources() -> dict[str, dict[str, Any]]:
+    """The sources that can be read here, in unit order."""
+    loaded: dict[str, dict[str, Any]] = {}
+    for name, path in SOURCES.items():
+        try:
+            loaded[name] = load_source(path)
+        except ImportError:
+            print(
+                f"gen_specs: no YAML parser (yaml_rs or PyYAML): skipping {path}", file=sys.stderr
+            )
+    if not loaded:
+        raise SystemExit("gen_specs: no source spec could be read")
+    return loaded
+
+
+# --- renaming --------------------------------------------------------------------------------
+
+
+def rename_ref(ref: str, prefix: str) -> str:
+    """``#/components/schemas/Pet`` -> ``#/components/schemas/{prefix}_Pet`` (others unchanged)."""
+    match = _COMPONENT_REF.match(ref)
+    if not match or match.group(1) not in PREFIXED_COMPONENTS:
+        return ref
+    return f"#/components/{match.group(1)}/{prefix}_{match.group(2)}"
+
+
+def rename_mapping(mapping: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Discriminator mappings hold refs or bare schema names; both must follow the rename."""
+    renamed: dict[str, Any] = {}
+    for key, target in mapping.items():
+        if isinstance(target, str):
+            target = rename_ref(target, prefix) if target.startswith("#") else f"{prefix}_{target}"
+        renamed[key] = target
+    return renamed
+
+
+def rename(node: Any, prefix: str) -> Any:
+    """A copy of ``node`` with every local component reference pointing at the prefixed names."""
+    if isinstance(node, dict):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = rename_ref(value, prefix)
+            elif key == "operationId" and isinstance(value, str):
+                out[key] = f"{prefix}_{value}"
+            elif key == "discriminator" and isinstance(value, dict) and "mapping" in value:
+                out[key] = {
+                    **rename(value, prefix),
+                    "mapping": rename_mapping(value["mapping"], prefix),
+                }
+            else:
+                out[key] = rename(value, prefix)
+        return out
+    if isinstance(node, list):
+        return [rename(item, prefix) for item in node]
+    return node
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+def scalar(value: Any) -> str:
+    """One YAML scalar (strings always double-quoted: JSON escapes are valid YAML escapes)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    text = json.dumps(value if isinstance(value, str) else str(value), ensure_ascii=False)
+    return _YAML_UNSAFE.sub(_escape, text)
+
+
+def _float(value: float) -> str:
+    """YAML 1.1 (PyYAML) only reads a float with a dot and a signed exponent: 1e-05 -> 1.0e-05."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        mantissa += "" if "." in mantissa else ".0"
+        exponent = exponent if exponent[0] in "+-" else "+" + exponent
+        text = f"{mantissa}e{exponent}"
+    return text
+
+
+def key_text(key: Any) -> str:
+    if isinstance(key, str) and _PLAIN_KEY.match(key) and key.lower() not in _YAML11_WORDS:
+        return key
+    return scalar(key)
+
+
+def emit_mapping(mapping: dict[Any, Any], indent: int, out: list[str]) -> None:
+    """Block-style mapping entries at ``indent`` spaces, appended to ``out`` as lines."""
+    pad = " " * indent
+    for key, value in mapping.items():
+        if isinstance(value, dict) and value:
+            out.append(f"{pad}{key_text(key)}:\n")
+            emit_mapping(value, indent + 2, out)
+        elif isinstance(value, list) and value:
+            out.append(f"{pad}{key_text(key)}:\n")
+            emit_sequence(value, indent + 2, out)
+        else:
+            out.append(f"{pad}{key_text(key)}: {scalar(value)}\n")
+
+
+def emit_sequence(items: list[Any], indent: int, out: list[str]) -> None:
+    """Block-style sequence; a mapping item starts on the dash line, as people write it."""
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict) and item:
+            lines: list[str] = []
+            emit_mapping(item, indent + 2, lines)
+            lines[0] = f"{pad}- {lines[0][indent + 2 :]}"
+            out.extend(lines)
+        elif isinstance(item, list) and item:
+            out.append(f"{pad}-\n")
+            emit_sequence(item, indent + 2, out)
+        else:
+            out.append(f"{pad}- {scalar(item)}\n")
+
+
+def block(mapping: dict[Any, Any], indent: int) -> str:
+    lines: list[str] = []
+    emit_mapping(mapping, indent, lines)
+    return "".join(lines)
+
+
+# --- assembling ------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One renamed source spec, already rendered as YAML text per document section."""
+
+    prefix: str
+    paths: str
+    components: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.paths.encode()) + sum(len(t.encode()) for t in self.components.values())
+
+
+def render_unit(source: dict[str, Any], prefix: str) -> Unit:
+    """Render the paths and prefixed components of one copy of ``source``."""
+    paths = {
+        f"/{prefix}{key}": rename(item, prefix) for key, item in source.get("paths", {}).items()
+    }
+    unit = Unit(prefix=prefix, paths=block(paths, 2))
+    for kind, entries in (source.get("components") or {}).items():
+        if kind in PREFIXED_COMPONENTS and entries:
+            renamed = {f"{prefix}_{name}": rename(value, prefix) for name, value in entries.items()}
+            unit.components[kind] = block(renamed, 4)
+    return unit
+
+
+def units(sources: dict[str, dict[str, Any]]) -> Iterator[Unit]:
+    """Endless stream of units: box0, openai0, box1, openai1, ..."""
+    copy = 0
+    while True:
+        for name, source in sources.items():
+            yield render_unit(source, f"{name}{copy}")
+        copy += 1
+
+
+def header(sources: dict[str, dict[str, Any]], target_mb: float) -> str:
+    """Top of the document: info, servers, the union of tags and security alternatives."""
+    tags: dict[str, Any] = {}
+    security: list[Any] = []
+    for source in sources.values():
+        for tag in source.get("tags") or []:
+            tags.setdefault(tag.get("name"), tag)
+        security.extend(req for req in source.get("security") or [] if req not in security)
+    top = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"oas-create-check benchmark: ~{target_mb:g} MB of merged real APIs",
+            "version": "1",
+            "description": "Generated by benchmarks/gen_specs.py from: " + ", ".join(sources),
+        },
+        "servers": next((s["servers"] for s in sources.values() if s.get("servers")), []),
+        "security": security,
+        "tags": list(tags.values()),
+    }
+    return block(top, 0)
+
+
+def security_schemes(sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    schemes: dict[str, Any] = {}
+    for source in sources.values():
+        for name, scheme in ((source.get("components") or {}).get("securitySchemes") or {}).items():
+            schemes.setdefault(name, scheme)
+    return schemes
+
+
+def assemble(
+    sources: dict[str, dict[str, Any]], target_bytes: int, target_mb: float
+) -> tuple[str, list[str]]:
+    """Append units until the document reaches ``target_bytes``; returns text and unit prefixes."""
+    chosen: list[Unit] = []
+    total = 0
+    for unit in units(sources):
+        chosen.append(unit)
+        total += unit.size
+        if total >= target_bytes:
+            break
+    parts = [header(sources, target_mb), "paths:\n", *(u.paths for u in chosen), "components:\n"]
+    for kind in PREFIXED_COMPONENTS:
+        texts = [u.components[kind] for u in chosen if kind in u.components]
+        if texts:
+            parts.append(f"  {kind}:\n")
+            parts.extend(texts)
+    schemes = security_schemes(sources)
+    if schemes:
+        parts.append(block({"securitySchemes": schemes}, 2))
+    return "".join(parts), [u.prefix for u in chosen]
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def spec_path(out_dir: Path, size_mb: float) -> Path:
+    return out_dir / f"gen-{size_mb:g}mb.yaml"
+
+
+def is_fresh(path: Path, size_mb: float) -> bool:
+    """A generated file is reused when its sidecar says it came from this generator and target."""
+    meta = path.with_suffix(".meta.json")
+    if not (path.exists() and meta.exists()):
+        return False
+    try:
+        info = json.loads(meta.read_text())
+    except ValueError:
+        return False
+    return bool(info.get("version") == GENERATOR_VERSION and info.get("target_mb") == size_mb)
+
+
+def generate(
+    out_dir: Path, size_mb: float, sources: dict[str, dict[str, Any]] | None = None
+) -> Path:
+    """Write gen-{size}mb.yaml (atomically) unless a fresh one exists; returns its path."""
+    path = spec_path(out_dir, size_mb)
+    if is_fresh(path, size_mb):
+        return path
+    started = time.monotonic()
+    sources = sources or available_sources()
+    text, prefixes = assemble(sources, int(size_mb * 1_000_000), size_mb)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    meta = {
+        "version": GENERATOR_VERSION,
+        "target_mb": size_mb,
+        "bytes": path.stat().st_size,
+        "units": prefixes,
+        "seconds": round(time.monotonic() - started, 2),
+    }
+    path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return path
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out_dir = Path(argv[0])
+    sizes = [float(arg) for arg in argv[1:]]
+    sources = (
+        None if all(is_fresh(spec_path(out_dir, s), s) for s in sizes) else available_sources()
+    )
+    for size in sizes:
+        path = generate(out_dir, size, sources)
+        print(f"{path}\t{path.stat().st_size}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
