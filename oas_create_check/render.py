@@ -1,0 +1,756 @@
+"""Change -> text edit, in the file's own style: where an entry goes and how it is written.
+
+A fix is data (``AddEntry``/``RenameKey``, see ``model.py``); this module turns one change into one
+``Edit`` of one file's text, without ever re-serialising the file. Positions come from parsers
+that report exact spans: PyYAML's composer for YAML (its marks are character offsets into the
+text, CRLF included) and, for JSON, a scanner that walks only the members on the way to the
+target and skips everything else with the C-accelerated ``json`` decoder.
+
+The inserted text copies the style found around the insertion point: indentation width, sequence
+dash offset, the quoting of status-code keys (``'201':``, ``"201":`` or ``201:``), of ``$ref``
+values and of other strings, flow vs block collections, JSON indentation and separators (minified
+JSON stays on one line), and the file's line ending. Nothing here decides *what* to insert: that
+is ``remedies.py``; nor whether the result is acceptable: that is ``fix.py``, which re-parses.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import yaml
+
+from .model import AddEntry, Change, Pointer, RenameKey, pointer_to_str
+
+#: Keys that are status codes (or code ranges): they get the quoting the file uses for codes.
+_CODE_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
+#: A string that may be written as a YAML plain scalar in both block and flow context, and that
+#: YAML 1.1 and 1.2 loaders alike read back as the same string. Deliberately narrow: anything
+#: else is quoted.
+_PLAIN_SAFE = re.compile(r"^[A-Za-z_$/][A-Za-z0-9_ ./$+()=;@~^-]*$")
+_YAML_RESERVED = frozenset(
+    "y n yes no on off true false null ~ nan inf .nan .inf -.inf +.inf".split()
+)
+#: Characters a YAML double-quoted scalar must escape beyond what ``json.dumps`` escapes: YAML
+#: treats them as line breaks, BOMs or non-printable.
+_YAML_EXTRA_ESCAPES = {
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+    "\ufeff": "\\ufeff",
+}
+_NON_PRINTABLE = re.compile("[\x7f-\x9f\x85\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_JSON_WS = " \t\r\n"
+
+
+class CannotEdit(Exception):
+    """The change cannot be written as an insertion here (alias, null parent, parse failure...)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``text``; ``start == end`` is a pure insertion (every fix
+    but ``RenameKey`` is one)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_insertion(self) -> bool:
+        return self.start == self.end
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (see ``overlaps``) in one pass."""
+    parts: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        parts.append(text[position : edit.start])
+        parts.append(edit.text)
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def overlaps(a: Edit, b: Edit) -> bool:
+    """Two edits conflict when they touch the same characters or insert at the same point (the
+    order of two insertions at one point would be arbitrary, so the second waits a pass)."""
+    if a.is_insertion and b.is_insertion:
+        return a.start == b.start
+    if a.is_insertion:
+        return b.start < a.start < b.end
+    if b.is_insertion:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending, judged by its first line break."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def layout_for(text: str, is_json: bool) -> Layout:
+    return JsonLayout(text) if is_json else YamlLayout(text)
+
+
+class Layout:
+    """Where and how changes go in one version of one file's text."""
+
+    text: str
+
+    def edit(self, change: Change) -> Edit | None:
+        """The edit for ``change``, or ``None`` when the text already holds exactly that entry."""
+        if isinstance(change, RenameKey):
+            return self.rename(change)
+        return self.add(change)
+
+    def add(self, change: AddEntry) -> Edit | None:
+        raise NotImplementedError
+
+    def rename(self, change: RenameKey) -> Edit | None:
+        raise NotImplementedError
+
+
+def _nest(rest: tuple[str | int, ...], key: str, value: Any) -> Any:
+    """The value to add at the deepest existing node: the missing parents wrapped around it."""
+    nested: Any = {key: value}
+    for part in reversed(rest):
+        nested = {str(part): nested}
+    return nested
+
+
+def _split_missing(pointer: Pointer, depth: int, key: str, value: Any) -> tuple[str, Any]:
+    """For a pointer whose first ``depth`` segments exist: the key and value to add there."""
+    rest = pointer[depth:]
+    if not rest:
+        return key, value
+    return str(rest[0]), _nest(rest[1:], key, value)
+
+
+# --------------------------------------------------------------------------------------------
+# YAML
+
+
+@dataclass(frozen=True)
+class YamlStyle:
+    """What the file does where the file is consistent; defaults are what most specs do."""
+
+    unit: int  # indentation step of nested block mappings
+    seq_offset: int  # dash column minus the owning key's column (0: "indentless" sequences)
+    item_offset: int  # first key column minus dash column inside "- key: value" items
+    quote: str  # preferred quote for strings that need one
+    ref_quote: str  # how ``$ref`` values are written ("" plain, "'" or '"')
+    code_quote: str  # how status-code keys are written
+    newline: str
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Key quoting of the mapping that receives an entry, applied to the whole snippet."""
+
+    code_quote: str  # quoting of status-code keys: "", "'" or '"'
+    key_quote: str | None  # every key quoted with this character, or None (plain when safe)
+    json_like: bool  # a flow mapping written as JSON: every string double-quoted
+
+
+def _yaml_scalar(value: Any, quote: str, force_quote: bool = False) -> str:
+    """One scalar as YAML text that every loader reads back as ``value``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        mantissa, _, exponent = text.partition("e")
+        if "." not in mantissa:  # YAML 1.1 needs a dot to read a float
+            text = mantissa + ".0" + ("e" + exponent if exponent else "")
+        return text
+    text = str(value)
+    if (
+        not force_quote
+        and _PLAIN_SAFE.match(text)
+        and not text.endswith(" ")
+        and text.lower() not in _YAML_RESERVED
+        and " #" not in text
+    ):
+        return text
+    if quote == "'" and text.isprintable() and not _NON_PRINTABLE.search(text):
+        return "'" + text.replace("'", "''") + "'"
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    escaped = json.dumps(text, ensure_ascii=False)
+    for char, escape in _YAML_EXTRA_ESCAPES.items():
+        escaped = escaped.replace(char, escape)
+    return _NON_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group()), escaped)
+
+
+class YamlLayout(Layout):
+    """Positions from PyYAML's composer: every node's exact start and end in the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def root(self) -> yaml.Node:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            node = yaml.compose(self.text, Loader=loader)
+        except yaml.YAMLError as exc:
+            raise CannotEdit(f"cannot locate positions: {exc}") from None
+        if node is None:
+            raise CannotEdit("empty document")
+        return node
+
+    # -- style ------------------------------------------------------------------------------
+    @cached_property
+    def style(self) -> YamlStyle:
+        units: Counter[int] = Counter()
+        seq_offsets: Counter[int] = Counter()
+        item_offsets: Counter[int] = Counter()
+        quotes: Counter[str] = Counter()
+        ref_quotes: Counter[str] = Counter()
+        code_quotes: Counter[str] = Counter()
+        for parent_key, node in self._sample():
+            if isinstance(node, yaml.MappingNode) and node.value:
+                first = node.value[0][0]
+                if (
+                    not node.flow_style
+                    and parent_key is not None
+                    and first.start_mark.line > parent_key.start_mark.line
+                ):
+                    units[first.start_mark.column - parent_key.start_mark.column] += 1
+                for key, value in node.value:
+                    if not isinstance(key, yaml.ScalarNode):
+                        continue
+                    if _CODE_KEY.match(key.value) and key.value != "default":
+                        code_quotes[key.style or ""] += 1
+                    if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":str"):
+                        if key.value == "$ref":
+                            ref_quotes[value.style or ""] += 1
+                        elif value.style in ("'", '"'):
+                            quotes[value.style] += 1
+            elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+                if parent_key is not None and node.start_mark.line > parent_key.start_mark.line:
+                    seq_offsets[node.start_mark.column - parent_key.start_mark.column] += 1
+                item = node.value[0]
+                if (
+                    isinstance(item, yaml.MappingNode)
+                    and not item.flow_style
+                    and item.value
+                    and item.start_mark.line == node.start_mark.line
+                ):
+                    item_offsets[item.start_mark.column - node.start_mark.column] += 1
+        unit = _most_common(units, lambda n: n > 0, 2)
+        quote = _most_common(quotes, lambda q: True, "'")
+        return YamlStyle(
+            unit=unit,
+            seq_offset=_most_common(seq_offsets, lambda n: n >= 0, unit),
+            item_offset=_most_common(item_offsets, lambda n: n >= 2, 2),
+            quote=quote,
+            ref_quote=_most_common(ref_quotes, lambda q: True, quote),
+            code_quote=_most_common(code_quotes, lambda q: True, quote),
+            newline=newline_of(self.text),
+        )
+
+    def _sample(self, limit: int = 20000) -> Iterator[tuple[yaml.Node | None, yaml.Node]]:
+        """Nodes in document order with the key that owns each (breadth-first, bounded: style is
+        settled long before a big spec's last node)."""
+        queue: list[tuple[yaml.Node | None, yaml.Node]] = [(None, self.root)]
+        seen: set[int] = set()
+        index = 0
+        while index < len(queue) and index < limit:
+            parent_key, node = queue[index]
+            index += 1
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            yield parent_key, node
+            if isinstance(node, yaml.MappingNode):
+                queue.extend((key, value) for key, value in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                queue.extend((None, item) for item in node.value)
+
+    # -- navigation -------------------------------------------------------------------------
+    def _find(self, pointer: Pointer) -> tuple[int, list[tuple[yaml.Node | None, yaml.Node]]]:
+        """Walk ``pointer`` as far as it exists; returns the depth reached and the chain of
+        (owning key, node) from the root. A node written before its key is an alias: edits
+        there would land in the anchor's definition, so the walk refuses them."""
+        chain: list[tuple[yaml.Node | None, yaml.Node]] = [(None, self.root)]
+        node = self.root
+        for depth, part in enumerate(pointer):
+            found: tuple[yaml.Node | None, yaml.Node] | None = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                        found = (key, value)
+                if found is None and any(
+                    isinstance(k, yaml.ScalarNode) and k.value == "<<" for k, _ in node.value
+                ):
+                    raise CannotEdit(
+                        f"'{pointer_to_str(pointer[: depth + 1])}' may come from a YAML merge key"
+                    )
+            elif isinstance(node, yaml.SequenceNode):
+                try:
+                    index = int(part)
+                except ValueError:
+                    index = -1
+                if 0 <= index < len(node.value):
+                    found = (None, node.value[index])
+            if found is None:
+                return depth, chain
+            key, child = found
+            start = key.end_mark.index if key is not None else node.start_mark.index
+            if child.start_mark.index < start:
+                raise CannotEdit(f"'{pointer_to_str(pointer[: depth + 1])}' is a YAML alias")
+            chain.append(found)
+            node = child
+        return len(pointer), chain
+
+    def _line_after(self, index: int) -> int:
+        """The start of the line after the one holding ``index`` (or the end of the text)."""
+        newline = self.text.find("\n", index)
+        return len(self.text) if newline < 0 else newline + 1
+
+    def _block_end(self, node: yaml.Node, owner_end: int) -> int:
+        """Where a new line may be inserted right after ``node``'s last content: after the line
+        holding its last character, so a trailing comment stays with its line. ``owner_end`` is
+        the end of the key owning ``node`` (an empty value has no text of its own)."""
+        if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+            key, value = node.value[-1]
+            if value.start_mark.index < key.end_mark.index:  # alias: on the key's line
+                return self._line_after(key.end_mark.index)
+            return max(
+                self._line_after(key.end_mark.index), self._block_end(value, key.end_mark.index)
+            )
+        if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+            item = node.value[-1]
+            previous = (
+                node.value[-2].end_mark.index if len(node.value) > 1 else node.start_mark.index
+            )
+            if item.start_mark.index < previous:  # alias
+                return self._line_after(previous)
+            return self._block_end(item, item.start_mark.index)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">"):
+                end = node.end_mark.index
+                line_start = self.text.rfind("\n", 0, end) + 1
+                if line_start > node.start_mark.index and not self.text[line_start:end].strip(" "):
+                    return line_start
+                return self._line_after(end)
+            if node.value == "" and node.style is None and node.end_mark.index <= owner_end + 1:
+                return self._line_after(owner_end)
+        return self._line_after(node.end_mark.index)
+
+    # -- rendering --------------------------------------------------------------------------
+    def _context(self, mapping: yaml.Node | None) -> _Context:
+        """How keys are written in ``mapping`` (the one receiving the entry): its status-code
+        keys' quoting, and whether it quotes every key (JSON written as YAML) so the snippet does."""
+        style = self.style
+        if not isinstance(mapping, yaml.MappingNode) or not mapping.value:
+            return _Context(style.code_quote, None, False)
+        keys = [k for k, _ in mapping.value if isinstance(k, yaml.ScalarNode)]
+        codes = [k.style or "" for k in keys if _CODE_KEY.match(k.value) and k.value != "default"]
+        code_quote = Counter(codes).most_common(1)[0][0] if codes else style.code_quote
+        quoting = {k.style or "" for k in keys}
+        key_quote = quoting.pop() if len(quoting) == 1 and "" not in quoting else None
+        return _Context(code_quote, key_quote, key_quote == '"' and bool(mapping.flow_style))
+
+    def _key(self, key: Any, ctx: _Context) -> str:
+        if isinstance(key, str) and _CODE_KEY.match(key) and key != "default":
+            quote = ctx.key_quote or ctx.code_quote
+            if quote == '"':
+                return f'"{key}"'
+            return f"'{key}'" if quote == "'" else key
+        if ctx.key_quote and isinstance(key, str):
+            return _yaml_scalar(key, ctx.key_quote, force_quote=True)
+        return _yaml_scalar(key, self.style.quote)
+
+    def _scalar(self, value: Any, key: Any, ctx: _Context) -> str:
+        if ctx.json_like and isinstance(value, str):
+            return _double_quoted(value)
+        if key == "$ref" and isinstance(value, str) and self.style.ref_quote:
+            return _yaml_scalar(value, self.style.ref_quote, force_quote=True)
+        return _yaml_scalar(value, self.style.quote)
+
+    def _block_value(self, value: Any, column: int, key: Any, ctx: _Context) -> str:
+        """The text after ``key:`` for ``value`` when the key sits at ``column``."""
+        style = self.style
+        if isinstance(value, dict):
+            if not value:
+                return " {}"
+            inner = column + style.unit
+            return "".join(
+                f"\n{' ' * inner}{self._key(k, ctx)}:{self._block_value(v, inner, k, ctx)}"
+                for k, v in value.items()
+            )
+        if isinstance(value, list):
+            if not value:
+                return " []"
+            dash = column + style.seq_offset
+            return "".join(f"\n{' ' * dash}-{self._block_item(v, dash, ctx)}" for v in value)
+        return " " + self._scalar(value, key, ctx)
+
+    def _block_item(self, value: Any, dash: int, ctx: _Context) -> str:
+        """The text after ``-`` for one sequence item whose dash sits at ``dash``."""
+        if isinstance(value, dict) and value:
+            inner = dash + self.style.item_offset
+            parts = []
+            for index, (k, v) in enumerate(value.items()):
+                lead = " " * (self.style.item_offset - 1) if index == 0 else f"\n{' ' * inner}"
+                parts.append(f"{lead}{self._key(k, ctx)}:{self._block_value(v, inner, k, ctx)}")
+            return "".join(parts)
+        if isinstance(value, (dict, list)):
+            return " " + self._flow(value, None, ctx)
+        return " " + self._scalar(value, None, ctx)
+
+    def _flow(self, value: Any, key: Any, ctx: _Context) -> str:
+        if isinstance(value, dict):
+            entries = (f"{self._key(k, ctx)}: {self._flow(v, k, ctx)}" for k, v in value.items())
+            return "{" + ", ".join(entries) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(self._flow(v, None, ctx) for v in value) + "]"
+        return self._scalar(value, key, ctx)
+
+    def _with_newlines(self, text: str) -> str:
+        return text.replace("\n", self.style.newline) if self.style.newline != "\n" else text
+
+    # -- edits ------------------------------------------------------------------------------
+    def add(self, change: AddEntry) -> Edit | None:
+        depth, chain = self._find(change.pointer)
+        owner_key, node = chain[-1]
+        if depth == len(change.pointer) and isinstance(node, yaml.SequenceNode):
+            return self._append_item(node, change.value)
+        key, value = _split_missing(change.pointer, depth, change.key, change.value)
+        if not isinstance(node, yaml.MappingNode):
+            empty = isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")
+            what = "empty (null)" if empty else "not a mapping"
+            raise CannotEdit(f"'{pointer_to_str(change.pointer[:depth])}' is {what}")
+        for existing, _ in node.value:
+            if isinstance(existing, yaml.ScalarNode) and existing.value == key:
+                if depth == len(change.pointer):
+                    return None  # already there: the re-lint tells whether it is enough
+                where = pointer_to_str(change.pointer[: depth + 1])
+                raise CannotEdit(f"'{where}' is not a mapping")
+        ctx = self._context(node)
+        key_text = self._key(key, ctx)
+        if node.flow_style:
+            return self._add_flow(node, f"{key_text}: {self._flow(value, key, ctx)}")
+        column = node.value[0][0].start_mark.column
+        at = self._block_end(node, owner_key.end_mark.index if owner_key is not None else 0)
+        entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
+        return self._insert_line(at, entry)
+
+    def _insert_line(self, at: int, entry: str) -> Edit:
+        entry = self._with_newlines(entry)
+        if at == len(self.text) and not self.text.endswith("\n"):
+            # keep the file's missing final newline missing
+            nl = self.style.newline
+            return Edit(at, at, nl + entry[: -len(nl)])
+        return Edit(at, at, entry)
+
+    def _add_flow(self, node: yaml.Node, entry: str) -> Edit:
+        entry = self._with_newlines(entry)
+        if node.value:
+            if isinstance(node, yaml.MappingNode):
+                key, value = node.value[-1]
+                if value.start_mark.index < key.end_mark.index:
+                    raise CannotEdit("the last entry of the flow mapping is a YAML alias")
+                end = max(key.end_mark.index, value.end_mark.index)
+            else:
+                end = node.value[-1].end_mark.index
+                previous = node.value[-2].end_mark.index if len(node.value) > 1 else 0
+                if node.value[-1].start_mark.index < max(previous, node.start_mark.index):
+                    raise CannotEdit("the last item of the flow sequence is a YAML alias")
+            return Edit(end, end, ", " + entry)
+        bracket = "{" if isinstance(node, yaml.MappingNode) else "["
+        opening = self.text.find(bracket, node.start_mark.index, node.end_mark.index)
+        if opening < 0:
+            raise CannotEdit("cannot find the flow collection's opening bracket")
+        return Edit(opening + 1, opening + 1, entry)
+
+    def _append_item(self, node: yaml.SequenceNode, value: Any) -> Edit:
+        ctx = self._context(None)
+        if node.flow_style:
+            return self._add_flow(node, self._flow(value, None, ctx))
+        dash = node.start_mark.column
+        at = self._block_end(node, node.start_mark.index)
+        return self._insert_line(at, f"{' ' * dash}-{self._block_item(value, dash, ctx)}\n")
+
+    def rename(self, change: RenameKey) -> Edit | None:
+        depth, chain = self._find(change.pointer)
+        node = chain[-1][1]
+        if depth < len(change.pointer) or not isinstance(node, yaml.MappingNode):
+            raise CannotEdit(f"'{pointer_to_str(change.pointer)}' is not a mapping")
+        keys = {k.value: k for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        if change.new in keys:
+            if change.old not in keys:
+                return None
+            raise CannotEdit(f"'{change.new}' already exists")
+        key = keys.get(change.old)
+        if key is None:
+            raise CannotEdit(f"no key '{change.old}' at '{pointer_to_str(change.pointer)}'")
+        start, end = key.start_mark.index, key.end_mark.index
+        if key.style in ("'", '"'):
+            start, end = start + 1, end - 1
+        if self.text[start:end] != change.old:
+            raise CannotEdit(
+                f"key '{change.old}' is written in a form that cannot be renamed in place"
+            )
+        return Edit(start, end, change.new)
+
+
+def _most_common(counter: Counter[Any], accept: Any, default: Any) -> Any:
+    for value, _ in counter.most_common():
+        if accept(value):
+            return value
+    return default
+
+
+# --------------------------------------------------------------------------------------------
+# JSON
+
+
+@dataclass
+class _JsonNode:
+    """A JSON value's span; for objects the members as (key, key start, key end, value start,
+    value end), for arrays the items as (start, end)."""
+
+    start: int
+    end: int
+    kind: str  # "object", "array" or "scalar"
+    members: list[tuple[str, int, int, int, int]]
+    items: list[tuple[int, int]]
+
+
+_DECODER = json.JSONDecoder()
+_scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - untyped C helper
+
+
+class JsonLayout(Layout):
+    """Positions from a scanner that descends only along the pointer: siblings are skipped by
+    the C decoder (``raw_decode``), so a 2 MB file costs a few milliseconds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _skip_ws(self, index: int) -> int:
+        text = self.text
+        while index < len(text) and text[index] in _JSON_WS:
+            index += 1
+        return index
+
+    def _value_end(self, start: int) -> int:
+        try:
+            _, end = _DECODER.raw_decode(self.text, start)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise CannotEdit(f"cannot locate positions: {exc}") from None
+        return int(end)
+
+    def _node(self, start: int) -> _JsonNode:
+        """Scan the value at ``start`` one level deep."""
+        text = self.text
+        opening = text[start : start + 1]
+        if opening not in ("{", "["):
+            return _JsonNode(start, self._value_end(start), "scalar", [], [])
+        members: list[tuple[str, int, int, int, int]] = []
+        items: list[tuple[int, int]] = []
+        index = self._skip_ws(start + 1)
+        closing = "}" if opening == "{" else "]"
+        if text[index : index + 1] == closing:
+            return _JsonNode(start, index + 1, "object" if opening == "{" else "array", [], [])
+        while True:
+            if opening == "{":
+                if text[index : index + 1] != '"':
+                    raise CannotEdit(f"unexpected JSON at offset {index}")
+                key, key_end = _scanstring(text, index + 1)
+                colon = self._skip_ws(key_end)
+                if text[colon : colon + 1] != ":":
+                    raise CannotEdit(f"unexpected JSON at offset {colon}")
+                value_start = self._skip_ws(colon + 1)
+                value_end = self._value_end(value_start)
+                members.append((key, index, key_end, value_start, value_end))
+            else:
+                value_start = index
+                value_end = self._value_end(value_start)
+                items.append((value_start, value_end))
+            index = self._skip_ws(value_end)
+            separator = text[index : index + 1]
+            if separator == ",":
+                index = self._skip_ws(index + 1)
+                continue
+            if separator == closing:
+                return _JsonNode(
+                    start, index + 1, "object" if opening == "{" else "array", members, items
+                )
+            raise CannotEdit(f"unexpected JSON at offset {index}")
+
+    def _find(self, pointer: Pointer) -> tuple[int, _JsonNode]:
+        node = self._node(self._skip_ws(0))
+        for depth, part in enumerate(pointer):
+            start: int | None = None
+            if node.kind == "object":
+                for key, _, _, value_start, _ in node.members:
+                    if key == str(part):
+                        start = value_start  # the last duplicate wins, as in json.loads
+            elif node.kind == "array":
+                try:
+                    index = int(part)
+                except ValueError:
+                    index = -1
+                if 0 <= index < len(node.items):
+                    start = node.items[index][0]
+            if start is None:
+                return depth, node
+            node = self._node(start)
+        return len(pointer), node
+
+    # -- style ------------------------------------------------------------------------------
+    @cached_property
+    def _root(self) -> _JsonNode:
+        return self._node(self._skip_ws(0))
+
+    @cached_property
+    def pretty(self) -> bool:
+        """Whether the document is laid out on several lines (else it is minified)."""
+        return self._multiline(self._root)
+
+    @cached_property
+    def unit(self) -> str:
+        """The indentation step: the indentation of the root's first entry on its own line."""
+        root = self._root
+        starts = [m[1] for m in root.members] or [i[0] for i in root.items]
+        indent = self._indent_of(starts[0]) if starts else None
+        return indent or "  "
+
+    @cached_property
+    def _file_separators(self) -> tuple[str, str]:
+        """(item separator, key separator) as the file writes them on one line, judged from the
+        first occurrences; used where the receiving object has no example of its own."""
+        match = re.search(r'"\s*:(\s*)\S', self.text)
+        key_sep = ":" + (" " if match and match.group(1) else "")
+        item = re.search(r'[}\]"0-9el],([ ]*)[\[{"0-9tfn-]', self.text)
+        spaced = bool(item.group(1)) if item else key_sep.endswith(" ")
+        item_sep = "," + (" " if spaced else "")
+        return item_sep, key_sep
+
+    def _separators(self, node: _JsonNode) -> tuple[str, str]:
+        """The separators written in ``node`` itself (between its last two entries, and after
+        its last key), falling back to the file's."""
+        item_sep, key_sep = self._file_separators
+        if node.members:
+            _, _, key_end, value_start, _ = node.members[-1]
+            key_sep = self.text[key_end:value_start]
+        entries = [(m[1], m[4]) for m in node.members] or node.items
+        if len(entries) > 1:
+            between = self.text[entries[-2][1] : entries[-1][0]]
+            if "\n" not in between:
+                item_sep = between
+        return item_sep, key_sep
+
+    @cached_property
+    def ensure_ascii(self) -> bool:
+        return self.text.isascii() and "\\u" in self.text
+
+    def _indent_of(self, index: int) -> str | None:
+        """The whitespace before ``index`` if it is the first thing on its line, else None."""
+        line_start = self.text.rfind("\n", 0, index) + 1
+        lead = self.text[line_start:index]
+        return lead if line_start > 0 and lead.strip(" \t") == "" else None
+
+    def _line_indent(self, index: int) -> str:
+        line_start = self.text.rfind("\n", 0, index) + 1
+        line = self.text[line_start:index]
+        return line[: len(line) - len(line.lstrip(" \t"))]
+
+    def _multiline(self, node: _JsonNode) -> bool:
+        return "\n" in self.text[node.start : node.end]
+
+    def _render(self, value: Any, indent: str | None, separators: tuple[str, str]) -> str:
+        item_sep, key_sep = separators
+        if indent is None:
+            return json.dumps(value, ensure_ascii=self.ensure_ascii, separators=(item_sep, key_sep))
+        text = json.dumps(
+            value, ensure_ascii=self.ensure_ascii, indent=self.unit, separators=(",", key_sep)
+        )
+        return text.replace("\n", newline_of(self.text) + indent)
+
+    # -- edits ------------------------------------------------------------------------------
+    def add(self, change: AddEntry) -> Edit | None:
+        depth, node = self._find(change.pointer)
+        if depth == len(change.pointer) and node.kind == "array":
+            return self._insert(node, None, change.value)
+        key, value = _split_missing(change.pointer, depth, change.key, change.value)
+        if node.kind != "object":
+            raise CannotEdit(f"'{pointer_to_str(change.pointer[:depth])}' is not an object")
+        if any(member[0] == key for member in node.members):
+            if depth == len(change.pointer):
+                return None
+            raise CannotEdit(f"'{pointer_to_str(change.pointer[: depth + 1])}' is not an object")
+        return self._insert(node, key, value)
+
+    def _insert(self, node: _JsonNode, key: str | None, value: Any) -> Edit:
+        separators = self._separators(node)
+        item_sep, key_sep = separators
+        prefix = "" if key is None else json.dumps(key, ensure_ascii=self.ensure_ascii) + key_sep
+        nl = newline_of(self.text)
+        starts = [m[1] for m in node.members] or [i[0] for i in node.items]
+        if starts:
+            end = node.members[-1][4] if node.members else node.items[-1][1]
+            indent = self._indent_of(starts[-1]) if self._multiline(node) else None
+            if indent is None:
+                return Edit(end, end, item_sep + prefix + self._render(value, None, separators))
+            rendered = self._render(value, indent, separators)
+            return Edit(end, end, f",{nl}{indent}{prefix}{rendered}")
+        # an empty object or array: laid out on lines if the document is
+        if self.pretty:
+            outer = self._line_indent(node.start)
+            inner = outer + self.unit
+            rendered = self._render(value, inner, separators)
+            return Edit(node.start + 1, node.start + 1, f"{nl}{inner}{prefix}{rendered}{nl}{outer}")
+        return Edit(node.start + 1, node.start + 1, prefix + self._render(value, None, separators))
+
+    def rename(self, change: RenameKey) -> Edit | None:
+        depth, node = self._find(change.pointer)
+        if depth < len(change.pointer) or node.kind != "object":
+            raise CannotEdit(f"'{pointer_to_str(change.pointer)}' is not an object")
+        keys = {m[0]: m for m in node.members}
+        if change.new in keys:
+            if change.old not in keys:
+                return None
+            raise CannotEdit(f"'{change.new}' already exists")
+        member = keys.get(change.old)
+        if member is None:
+            raise CannotEdit(f"no key '{change.old}' at '{pointer_to_str(change.pointer)}'")
+        _, key_start, key_end, _, _ = member
+        if self.text[key_start + 1 : key_end - 1] != change.old:
+            raise CannotEdit(f"key '{change.old}' is written with escapes")
+        return Edit(key_start + 1, key_end - 1, change.new)
+
+
+__all__ = [
+    "CannotEdit",
+    "Edit",
+    "JsonLayout",
+    "Layout",
+    "YamlLayout",
+    "apply_edits",
+    "layout_for",
+    "newline_of",
+    "overlaps",
+]
