@@ -15,6 +15,7 @@ Config keys (``[tool.oas-create-check]`` in pyproject.toml, or the top level of
     duplicate-fix = "409"                     # or "idempotency-key"
     ref-root = "."                            # where $refs may lead (default: the spec's folder)
     validate = false                          # run openapi-spec-validator (rule valid-spec)
+    roots = ["openapi.yaml"]                  # root documents checked for a named $ref'd fragment
     [tool.oas-create-check.classify]          # JSONPath selectors -> kind
     action = ["$.paths['/v2/droplets/{droplet_id}/actions'].post"]
 """
@@ -48,6 +49,8 @@ class Settings:
     classify: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
     ref_root: Path | None = None
     validate: bool = False
+    #: Root documents of multi-file specs (resolved); empty: any OpenAPI document is a root.
+    roots: tuple[Path, ...] = ()
     source: str = "defaults"
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -166,6 +169,10 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: 'validate' must be true or false")
             changes["validate"] = value
+        elif key == "roots":
+            changes["roots"] = tuple(
+                (path.parent / root).resolve() for root in _strings(value, key, where)
+            )
         else:
             raise ConfigError(f"{where}: unknown setting '{raw_key}'")
     return replace(settings, **changes)

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .classify import classify
 from .config import Settings
-from .document import SourceFile, SpecError, Workspace, read_file
+from .document import SourceFile, SpecError, Workspace, display_path, read_file
 from .model import Finding, Kind, OperationRecord, Severity
 from .operations import EXTENSION, Operation, Spec
 from .rules import Problem, Rule, all_rules
+
+if TYPE_CHECKING:
+    from .roots import RootFinder
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
@@ -176,11 +181,17 @@ def _marked_openapi(path: Path) -> bool:
 
 
 def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
-    """Check every spec found under ``paths``."""
+    """Check every spec found under ``paths``. A named file that is a ``$ref``'d fragment of a
+    multi-file spec stands for the root documents that include it (``roots.py``): a commit that
+    touches only ``resources/x.yml`` still gets the spec checked."""
     run = RunResult()
     rules = active_rules(settings)
     skipped = 0
-    for path, named in discover(paths):
+    queue = deque(discover(paths))
+    finder: RootFinder | None = None
+    checked: set[Path] = set()
+    while queue:
+        path, named = queue.popleft()
         if not named and not _marked_openapi(path):
             skipped += 1
             continue
@@ -191,12 +202,25 @@ def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
             continue
         if not source.is_openapi:
             if named:
+                if finder is None:
+                    from .roots import RootFinder
+
+                    finder = RootFinder(settings.roots)
+                roots = finder.roots_for(path)
+                queue.extend((root, False) for root in roots)
+                shown = ", ".join(display_path(root) for root in roots)
                 run.notices.append(
-                    f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
+                    f"{source.display}: a fragment, not an OpenAPI document: checking the root document(s) that $ref it: {shown}"
+                    if roots
+                    else f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
                 )
             else:
                 skipped += 1
             continue
+        key = source.path.resolve()
+        if key in checked:
+            continue  # named, and also reached through a fragment
+        checked.add(key)
         try:
             run.specs.append(check_spec(load_spec(source, settings), settings, rules))
         except RecursionError:
