@@ -7,15 +7,19 @@ point, callable from tests without a subprocess.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .model import Severity
+
+if TYPE_CHECKING:
+    from .lint import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -62,6 +66,31 @@ def lint(
         bool,
         typer.Option("--validate", help="Also validate each spec with openapi-spec-validator."),
     ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report in --format to this file; the terminal still gets text.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Report only findings not recorded in this file (recorded first if it is missing)."
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Record today's findings to --baseline.")
+    ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Report only operations added or changed since this git revision.",
+        ),
+    ] = None,
 ) -> None:
     """Check that every operation that creates a resource says so properly."""
     from .config import ConfigError, load_settings
@@ -82,11 +111,16 @@ def lint(
         raise typer.Exit(EXIT_ERROR) from None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    chosen = fmt or "text"
+    # On GitHub Actions the log is read by the runner: annotations are what the user wants there.
+    terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    chosen = fmt or terminal
     if chosen not in FORMATS:
         raise typer.BadParameter(f"unknown format {chosen!r} (choose from {', '.join(FORMATS)})")
 
-    run = lint_paths(paths, settings)
+    if update_baseline and baseline is None:
+        raise typer.BadParameter("--update-baseline needs --baseline FILE")
+    revision = _revision(changed_since) if changed_since else None
+    run = _adoption(lint_paths(paths, settings), baseline, update_baseline, revision)
     for notice in run.notices:
         typer.echo(f"note: {notice}", err=True)
     for error in run.errors:
@@ -99,11 +133,64 @@ def lint(
         rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
         tool_version=__version__,
     )
-    sys.stdout.write(get_renderer(chosen)(report))
+    if output is None:
+        sys.stdout.write(get_renderer(chosen)(report))
+    else:
+        _write(output, get_renderer(chosen)(report))
+        sys.stdout.write(get_renderer(terminal)(report))
     if run.errors:
         raise typer.Exit(EXIT_ERROR)
     failing = any(f.severity >= settings.fail_on for f in run.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _revision(revision: str) -> tuple[Path, str, str]:
+    """(repository top, commit, as given) for ``--changed-since``; exit 2 if git cannot say."""
+    from .changes import ChangeError, resolve_revision
+
+    try:
+        top, commit = resolve_revision(revision, Path.cwd())
+    except ChangeError as exc:
+        typer.echo(f"oas-create-check: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    return top, commit, revision
+
+
+def _adoption(
+    run: RunResult,
+    baseline: Path | None,
+    update_baseline: bool,
+    revision: tuple[Path, str, str] | None,
+) -> RunResult:
+    """Narrow a finished run for adopting the linter on a legacy spec. The baseline comes first
+    so that recording it sees every finding, not only those of changed operations."""
+    if baseline is not None:
+        from .baseline import BaselineError, apply
+
+        try:
+            run = apply(run, baseline, update=update_baseline)
+        except BaselineError as exc:
+            typer.echo(f"oas-create-check: {exc}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+    if revision is not None:
+        from .changes import ChangeError, only_changed
+
+        try:
+            run = only_changed(run, *revision)
+        except ChangeError as exc:
+            typer.echo(f"oas-create-check: {exc}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+    return run
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a report file (``--output``), creating its folder: CI jobs name ``reports/x``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"oas-create-check: {path}: cannot write the report: {exc.strerror or exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 def list_rules() -> None:
