@@ -120,11 +120,15 @@ class RootFinder:
         return parsed is not None and parsed.is_openapi
 
     def _referrers(self, target: Path, candidates: dict[Path, bytes]) -> Iterator[Path]:
-        name = target.name.encode()
-        mention = _mention(target.name)
+        spellings = _spellings(target.name)
+        mention = re.compile(
+            rb"""\$ref["']?\s*:\s*["']?[^"'#\s]*?(?:%s)(?:["'#\s,}]|$)"""
+            % b"|".join(re.escape(s) for s in spellings)
+        )
         for path, raw in candidates.items():
-            # The substring test is a memchr-speed scan; the regex then wants it after ``$ref``.
-            if path != target and name in raw and mention.search(raw):
+            # The substring test is a memchr-speed scan; the regex then wants the name in the
+            # file part of a ``$ref`` value (YAML or JSON, quoted or not).
+            if path != target and any(s in raw for s in spellings) and mention.search(raw):
                 parsed = self._parse(path)
                 if parsed is not None and target in parsed.targets:
                     yield path
@@ -162,12 +166,9 @@ class RootFinder:
         return self._candidates[top]
 
 
-def _mention(name: str) -> re.Pattern[bytes]:
-    """A ``$ref`` value (YAML or JSON, quoted or not) whose file part ends in ``name`` or its
-    percent-encoded form."""
-    spellings = {name, quote(name)}
-    names = b"|".join(re.escape(s.encode()) for s in sorted(spellings))
-    return re.compile(rb"""\$ref["']?\s*:\s*["']?[^"'#\s]*?(?:%s)(?:["'#\s,}]|$)""" % names)
+def _spellings(name: str) -> list[bytes]:
+    """How a ``$ref`` may write a file name: as is, or percent-encoded (``my%20schema.yaml``)."""
+    return sorted({name.encode(), quote(name).encode()})
 
 
 __all__ = ["RootFinder", "ref_targets", "repository_top", "search_top"]
