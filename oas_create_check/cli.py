@@ -19,6 +19,7 @@ from . import __version__
 from .model import Severity
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .lint import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -91,10 +92,25 @@ def lint(
             help="Report only operations added or changed since this git revision.",
         ),
     ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes",
+            help="With --fix or --diff, also apply unsafe fixes (a create's lone 200 becomes 201).",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Print the fixes as a unified diff, write nothing; exit 1 if any."
+        ),
+    ] = False,
 ) -> None:
     """Check that every operation that creates a resource says so properly."""
     from .config import ConfigError, load_settings
-    from .lint import lint_paths
     from .reporters import FORMATS, Report, get_renderer
     from .rules import all_rules
 
@@ -120,7 +136,8 @@ def lint(
     if update_baseline and baseline is None:
         raise typer.BadParameter("--update-baseline needs --baseline FILE")
     revision = _revision(changed_since) if changed_since else None
-    run = _adoption(lint_paths(paths, settings), baseline, update_baseline, revision)
+    run, pending = _lint_or_fix(paths, settings, fix, unsafe_fixes, diff)
+    run = _adoption(run, baseline, update_baseline, revision)
     for notice in run.notices:
         typer.echo(f"note: {notice}", err=True)
     for error in run.errors:
@@ -133,15 +150,39 @@ def lint(
         rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
         tool_version=__version__,
     )
-    if output is None:
+    if diff:
+        pass  # the diff was the output
+    elif output is None:
         sys.stdout.write(get_renderer(chosen)(report))
     else:
         _write(output, get_renderer(chosen)(report))
         sys.stdout.write(get_renderer(terminal)(report))
     if run.errors:
         raise typer.Exit(EXIT_ERROR)
-    failing = any(f.severity >= settings.fail_on for f in run.findings)
+    failing = pending or any(f.severity >= settings.fail_on for f in run.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _lint_or_fix(
+    paths: list[Path], settings: Settings, fix: bool, unsafe: bool, diff: bool
+) -> tuple[RunResult, bool]:
+    """Lint, or fix first (``fix.py``) and return what remains; with ``--diff`` the diff goes to
+    stdout and ``True`` says there was one."""
+    from .lint import lint_paths
+
+    if not (fix or diff):
+        if unsafe:
+            typer.echo("note: --unsafe-fixes does nothing without --fix or --diff", err=True)
+        return lint_paths(paths, settings), False
+    from .fix import FixOptions, fix_paths
+
+    outcome = fix_paths(paths, settings, FixOptions(unsafe=unsafe, write=not diff))
+    for change in outcome.changes:
+        if diff:
+            sys.stdout.write(change.diff())
+        verb = "would fix" if diff else "fixed"
+        typer.echo(f"{verb} {change.fixed} problem(s) in {change.display}", err=True)
+    return outcome.run, diff and bool(outcome.changes)
 
 
 def _revision(revision: str) -> tuple[Path, str, str]:

@@ -149,6 +149,7 @@ class YamlStyle:
     quote: str  # preferred quote for strings that need one
     ref_quote: str  # how ``$ref`` values are written ("" plain, "'" or '"')
     code_quote: str  # how status-code keys are written
+    key_quote: str  # how other keys are written when the file quotes them ("" plain)
     newline: str
 
 
@@ -159,6 +160,11 @@ class _Context:
     code_quote: str  # quoting of status-code keys: "", "'" or '"'
     key_quote: str | None  # every key quoted with this character, or None (plain when safe)
     json_like: bool  # a flow mapping written as JSON: every string double-quoted
+
+
+def _is_code(key: str) -> bool:
+    """A status code or range (``201``, ``4XX``), quoted the way the file quotes codes."""
+    return bool(_CODE_KEY.match(key)) and key != "default"
 
 
 def _yaml_scalar(value: Any, quote: str, force_quote: bool = False) -> str:
@@ -226,6 +232,7 @@ class YamlLayout(Layout):
         quotes: Counter[str] = Counter()
         ref_quotes: Counter[str] = Counter()
         code_quotes: Counter[str] = Counter()
+        key_quotes: Counter[str] = Counter()
         for parent_key, node in self._sample():
             if isinstance(node, yaml.MappingNode) and node.value:
                 first = node.value[0][0]
@@ -238,8 +245,10 @@ class YamlLayout(Layout):
                 for key, value in node.value:
                     if not isinstance(key, yaml.ScalarNode):
                         continue
-                    if _CODE_KEY.match(key.value) and key.value != "default":
+                    if _is_code(key.value):
                         code_quotes[key.style or ""] += 1
+                    else:
+                        key_quotes[key.style or ""] += 1
                     if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":str"):
                         if key.value == "$ref":
                             ref_quotes[value.style or ""] += 1
@@ -265,6 +274,7 @@ class YamlLayout(Layout):
             quote=quote,
             ref_quote=_most_common(ref_quotes, lambda q: True, quote),
             code_quote=_most_common(code_quotes, lambda q: True, quote),
+            key_quote=_most_common(key_quotes, lambda q: True, ""),
             newline=newline_of(self.text),
         )
 
@@ -332,12 +342,7 @@ class YamlLayout(Layout):
         holding its last character, so a trailing comment stays with its line. ``owner_end`` is
         the end of the key owning ``node`` (an empty value has no text of its own)."""
         if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
-            key, value = node.value[-1]
-            if value.start_mark.index < key.end_mark.index:  # alias: on the key's line
-                return self._line_after(key.end_mark.index)
-            return max(
-                self._line_after(key.end_mark.index), self._block_end(value, key.end_mark.index)
-            )
+            return self._entry_end(*node.value[-1])
         if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
             item = node.value[-1]
             previous = (
@@ -357,23 +362,35 @@ class YamlLayout(Layout):
                 return self._line_after(owner_end)
         return self._line_after(node.end_mark.index)
 
+    def _entry_end(self, key: yaml.Node, value: yaml.Node) -> int:
+        """``_block_end`` of one block mapping entry."""
+        if value.start_mark.index < key.end_mark.index:  # an alias: on the key's line
+            return self._line_after(key.end_mark.index)
+        return max(self._line_after(key.end_mark.index), self._block_end(value, key.end_mark.index))
+
     # -- rendering --------------------------------------------------------------------------
     def _context(self, mapping: yaml.Node | None) -> _Context:
         """How keys are written in ``mapping`` (the one receiving the entry): its status-code
-        keys' quoting, and whether it quotes every key (JSON written as YAML) so the snippet does."""
+        keys' quoting, and whether it quotes its other keys (JSON written as YAML), which the
+        whole snippet then does too. A mapping with no example of its own follows the file."""
         style = self.style
-        if not isinstance(mapping, yaml.MappingNode) or not mapping.value:
-            return _Context(style.code_quote, None, False)
-        keys = [k for k, _ in mapping.value if isinstance(k, yaml.ScalarNode)]
-        codes = [k.style or "" for k in keys if _CODE_KEY.match(k.value) and k.value != "default"]
-        code_quote = Counter(codes).most_common(1)[0][0] if codes else style.code_quote
-        quoting = {k.style or "" for k in keys}
-        key_quote = quoting.pop() if len(quoting) == 1 and "" not in quoting else None
-        return _Context(code_quote, key_quote, key_quote == '"' and bool(mapping.flow_style))
+        code_quote, key_quote = style.code_quote, style.key_quote
+        flow = False
+        if isinstance(mapping, yaml.MappingNode) and mapping.value:
+            flow = bool(mapping.flow_style)
+            keys = [k for k, _ in mapping.value if isinstance(k, yaml.ScalarNode)]
+            codes = [k.style or "" for k in keys if _is_code(k.value)]
+            if codes:
+                code_quote = Counter(codes).most_common(1)[0][0]
+            others = {k.style or "" for k in keys if not _is_code(k.value)}
+            if len(others) == 1:
+                key_quote = others.pop()
+        quote = key_quote or None
+        return _Context(code_quote, quote, quote == '"' and flow)
 
     def _key(self, key: Any, ctx: _Context) -> str:
-        if isinstance(key, str) and _CODE_KEY.match(key) and key != "default":
-            quote = ctx.key_quote or ctx.code_quote
+        if isinstance(key, str) and _is_code(key):
+            quote = ctx.code_quote
             if quote == '"':
                 return f'"{key}"'
             return f"'{key}'" if quote == "'" else key
@@ -449,10 +466,15 @@ class YamlLayout(Layout):
                 raise CannotEdit(f"'{where}' is not a mapping")
         ctx = self._context(node)
         key_text = self._key(key, ctx)
+        names = [k.value if isinstance(k, yaml.ScalarNode) else "" for k, _ in node.value]
+        after = _place_after(names, key)
         if node.flow_style:
-            return self._add_flow(node, f"{key_text}: {self._flow(value, key, ctx)}")
+            return self._add_flow(node, f"{key_text}: {self._flow(value, key, ctx)}", after)
         column = node.value[0][0].start_mark.column
-        at = self._block_end(node, owner_key.end_mark.index if owner_key is not None else 0)
+        if after is not None:
+            at = self._entry_end(*node.value[after])
+        else:
+            at = self._block_end(node, owner_key.end_mark.index if owner_key is not None else 0)
         entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
         return self._insert_line(at, entry)
 
@@ -464,11 +486,11 @@ class YamlLayout(Layout):
             return Edit(at, at, nl + entry[: -len(nl)])
         return Edit(at, at, entry)
 
-    def _add_flow(self, node: yaml.Node, entry: str) -> Edit:
+    def _add_flow(self, node: yaml.Node, entry: str, after: int | None = None) -> Edit:
         entry = self._with_newlines(entry)
         if node.value:
             if isinstance(node, yaml.MappingNode):
-                key, value = node.value[-1]
+                key, value = node.value[-1 if after is None else after]
                 if value.start_mark.index < key.end_mark.index:
                     raise CannotEdit("the last entry of the flow mapping is a YAML alias")
                 end = max(key.end_mark.index, value.end_mark.index)
@@ -513,6 +535,22 @@ class YamlLayout(Layout):
                 f"key '{change.old}' is written in a form that cannot be renamed in place"
             )
         return Edit(start, end, change.new)
+
+
+def _code_order(key: str) -> tuple[int, str] | None:
+    if key == "default":
+        return (10, "")
+    return (int(key[0]), key[1:].replace("X", "9")) if _is_code(key) else None
+
+
+def _place_after(keys: list[str], new: str) -> int | None:
+    """Status codes go in numeric order: after the last entry with a smaller code (``default``
+    counts as the largest). ``None``: at the end, as for any other key."""
+    order = _code_order(new)
+    if order is None:
+        return None
+    smaller = [i for i, key in enumerate(keys) if (o := _code_order(key)) is not None and o < order]
+    return smaller[-1] if smaller else None
 
 
 def _most_common(counter: Counter[Any], accept: Any, default: Any) -> Any:
@@ -702,17 +740,20 @@ class JsonLayout(Layout):
             if depth == len(change.pointer):
                 return None
             raise CannotEdit(f"'{pointer_to_str(change.pointer[: depth + 1])}' is not an object")
-        return self._insert(node, key, value)
+        return self._insert(node, key, value, _place_after([m[0] for m in node.members], key))
 
-    def _insert(self, node: _JsonNode, key: str | None, value: Any) -> Edit:
+    def _insert(
+        self, node: _JsonNode, key: str | None, value: Any, after: int | None = None
+    ) -> Edit:
         separators = self._separators(node)
         item_sep, key_sep = separators
         prefix = "" if key is None else json.dumps(key, ensure_ascii=self.ensure_ascii) + key_sep
         nl = newline_of(self.text)
         starts = [m[1] for m in node.members] or [i[0] for i in node.items]
         if starts:
-            end = node.members[-1][4] if node.members else node.items[-1][1]
-            indent = self._indent_of(starts[-1]) if self._multiline(node) else None
+            index = len(starts) - 1 if after is None else after
+            end = node.members[index][4] if node.members else node.items[index][1]
+            indent = self._indent_of(starts[index]) if self._multiline(node) else None
             if indent is None:
                 return Edit(end, end, item_sep + prefix + self._render(value, None, separators))
             rendered = self._render(value, indent, separators)
