@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -61,6 +61,10 @@ class Edit:
     start: int
     end: int
     text: str
+    #: For whole lines inserted into a YAML block mapping: the column of the inserted key. Two
+    #: such insertions at one point have an obvious order (the deeper entry ends the inner
+    #: mapping, so it comes first) and can go in the same pass.
+    column: int | None = None
 
     @property
     def is_insertion(self) -> bool:
@@ -71,7 +75,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits (see ``overlaps``) in one pass."""
     parts: list[str] = []
     position = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    for edit in sorted(edits, key=lambda e: (e.start, e.end, -(e.column or 0))):
         parts.append(text[position : edit.start])
         parts.append(edit.text)
         position = edit.end
@@ -83,7 +87,8 @@ def overlaps(a: Edit, b: Edit) -> bool:
     """Two edits conflict when they touch the same characters or insert at the same point (the
     order of two insertions at one point would be arbitrary, so the second waits a pass)."""
     if a.is_insertion and b.is_insertion:
-        return a.start == b.start
+        ordered = a.column is not None and b.column is not None and a.column != b.column
+        return a.start == b.start and not ordered
     if a.is_insertion:
         return b.start < a.start < b.end
     if b.is_insertion:
@@ -278,23 +283,25 @@ class YamlLayout(Layout):
             newline=newline_of(self.text),
         )
 
-    def _sample(self, limit: int = 20000) -> Iterator[tuple[yaml.Node | None, yaml.Node]]:
+    def _sample(self, limit: int = 5000) -> Iterator[tuple[yaml.Node | None, yaml.Node]]:
         """Nodes in document order with the key that owns each (breadth-first, bounded: style is
         settled long before a big spec's last node)."""
         queue: list[tuple[yaml.Node | None, yaml.Node]] = [(None, self.root)]
         seen: set[int] = set()
         index = 0
-        while index < len(queue) and index < limit:
+        while index < len(queue):
             parent_key, node = queue[index]
             index += 1
             if id(node) in seen:
                 continue
             seen.add(id(node))
             yield parent_key, node
+            if len(queue) >= limit:
+                continue
             if isinstance(node, yaml.MappingNode):
-                queue.extend((key, value) for key, value in node.value)
+                queue.extend(node.value[: limit - len(queue)])
             elif isinstance(node, yaml.SequenceNode):
-                queue.extend((None, item) for item in node.value)
+                queue.extend((None, item) for item in node.value[: limit - len(queue)])
 
     # -- navigation -------------------------------------------------------------------------
     def _find(self, pointer: Pointer) -> tuple[int, list[tuple[yaml.Node | None, yaml.Node]]]:
@@ -476,7 +483,7 @@ class YamlLayout(Layout):
         else:
             at = self._block_end(node, owner_key.end_mark.index if owner_key is not None else 0)
         entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
-        return self._insert_line(at, entry)
+        return replace(self._insert_line(at, entry), column=column)
 
     def _insert_line(self, at: int, entry: str) -> Edit:
         entry = self._with_newlines(entry)

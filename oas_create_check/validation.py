@@ -112,7 +112,7 @@ def _tolerant_specification() -> Any:
     return Specification(**fields)
 
 
-def _located(validator_class: type[Any]) -> type[Any]:
+def _located(validator_class: type[Any], cheap_first: bool) -> type[Any]:
     """A validator class whose keyword validators stamp each error with the path they were
     checking: the library's own errors (duplicate parameters, unresolvable path parameters,
     invalid defaults...) carry no location otherwise."""
@@ -130,9 +130,14 @@ def _located(validator_class: type[Any]) -> type[Any]:
 
     def iter_errors(self: Any) -> Iterator[Any]:
         # The library's own iter_errors re-creates errors (dropping our stamp) and caches them
-        # forever; this is the same two stages without either.
+        # forever; this is the same two stages without either. When only the first error
+        # matters, the OpenAPI-aware stage runs first: on a large invalid spec it finds one in
+        # a fraction of a second, while the meta-schema stage takes seconds either way.
+        if cheap_first:
+            yield from self.root_validator(self.schema_path)
         yield from self.schema_validator.iter_errors(self.schema)
-        yield from self.root_validator(self.schema_path)
+        if not cheap_first:
+            yield from self.root_validator(self.schema_path)
 
     keywords = {name: stamp(cls) for name, cls in validator_class.keyword_validators.items()}
     return type(
@@ -194,7 +199,7 @@ def validate(
             resolved_cache_maxsize=128,
             specification=_tolerant_specification(),
         )
-        validator = _located(validator_class)(path)
+        validator = _located(validator_class, cheap_first=first_only)(path)
         for error in validator.iter_errors():
             issues.append(Issue(_pointer(error), _message(error)))
             if first_only:
