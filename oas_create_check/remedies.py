@@ -8,6 +8,7 @@ parameter). Values are plain data; ``fix.py`` renders them in the file's style.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -82,12 +83,31 @@ def _shared_conflict(spec: Spec) -> Node | None:
     return None
 
 
+@lru_cache(maxsize=8)
+def _conflict_component(spec: Spec) -> Pointer | None:
+    """The root document's reusable response for a conflict, found by its name (``Conflict``,
+    ``409``, ``ConflictError``, ``AlreadyExists``...), for specs that define one but no
+    operation uses it yet."""
+    pointer, responses = _components(spec, "responses")
+    for name, value in responses.items():
+        words = re.sub(r"[^a-z0-9]", "", str(name).lower())
+        if isinstance(value, dict) and (
+            "conflict" in words or words.startswith("409") or "alreadyexists" in words
+        ):
+            return (*pointer, name)
+    return None
+
+
 def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
     """A ``409 Conflict`` response: the spec's own reusable one if any operation already uses it
-    by ``$ref``, else one whose body is the spec's Problem schema or RFC 9457 problem details."""
+    by ``$ref`` or its reusable responses name one so, else one whose body is the spec's Problem
+    schema or RFC 9457 problem details."""
     shared = _shared_conflict(spec)
     if shared is not None:
         return {"$ref": ref_between(target_file, shared.file, shared.pointer)}
+    component = _conflict_component(spec)
+    if component is not None:
+        return _ref(spec, target_file, component)
     description = (
         "Conflict: the resource already exists, or a retry with the same key is in progress."
     )
