@@ -1,9 +1,9 @@
 """Adopting the linter on a legacy spec: record today's findings once, then report only new ones.
 
-A spec written before anyone checked its creations has dozens of findings (in our corpus, 2 of
-569 declared ``201`` responses carry ``Location``). Failing every build until all are fixed is how
-a linter gets switched off; a baseline lets a team stop the bleeding first and fix the backlog at
-its own pace.
+A spec written before anyone checked its creations has dozens of findings (in our corpus, 1 of
+the 104 declared ``201`` responses carries ``Location``). Failing every build until all are fixed
+is how a linter gets switched off; a baseline lets a team stop the bleeding first and fix the
+backlog at its own pace.
 
 A finding is recorded by *what* it is about, never by *where* it is printed: file, JSON pointer,
 rule, API path and method. Lines move whenever anyone edits above the operation, so a key with a
