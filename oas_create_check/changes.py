@@ -10,10 +10,12 @@ second.
 The old version is read through the project's own loader, so it is parsed, sandboxed and resolved
 exactly like the current one: the files of the spec's folder at ``REV`` (``git ls-tree``, contents
 by ``git cat-file --batch``: two processes, whatever the number of fragments) are written to a
-temporary folder with the same layout and loaded from there. A spec whose root did not exist at
-``REV`` (or no longer parses there) is new: all of it counts as changed. Findings about the document
-rather than an operation (such as ``unresolved-ref``) are kept when the file they point into
-changed.
+temporary folder with the same layout and loaded from there. Before any of that, git is asked
+once which files changed since ``REV`` (``git diff`` against the work tree, plus untracked files):
+a spec whose folder holds none of them is settled without writing a file, which is the common case
+for the many specs a change does not touch. A spec whose root did not exist at ``REV`` (or does not
+parse there) is new: all of it counts as changed. Findings about the document rather than an
+operation (such as ``unresolved-ref``) are kept when the file they point into changed.
 
 The engine knows nothing of this: ``only_changed`` narrows a finished ``RunResult``.
 """

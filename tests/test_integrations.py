@@ -445,6 +445,13 @@ def test_configured_roots_are_the_only_roots(run_cli: RunCli, layout: Path) -> N
     assert "that $ref it: spec/openapi.yaml" in err
 
 
+def test_roots_must_be_a_list_of_paths(run_cli: RunCli, layout: Path) -> None:
+    (layout / ".oas-create-check.toml").write_text("roots = 5\n", "utf-8")
+    code, _, err = run_cli("spec/openapi.yaml")
+    assert code == 2
+    assert "'roots' must be a list of strings" in err
+
+
 def test_a_root_named_and_reached_through_a_fragment_is_checked_once(
     run_cli: RunCli, layout: Path
 ) -> None:
