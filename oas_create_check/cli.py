@@ -230,7 +230,9 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        typer.echo(f"oas-create-check: {path}: cannot write the report: {exc.strerror or exc}", err=True)
+        typer.echo(
+            f"oas-create-check: {path}: cannot write the report: {exc.strerror or exc}", err=True
+        )
         raise typer.Exit(EXIT_ERROR) from None
 
 
