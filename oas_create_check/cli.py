@@ -72,7 +72,7 @@ def lint(
         typer.Option(
             "--output",
             "-o",
-            help="Write the report in --format to this file; the terminal still gets text.",
+            help="Write the report in --format to this file; the terminal still gets text (annotations on GitHub Actions).",
         ),
     ] = None,
     baseline: Annotated[
