@@ -152,7 +152,9 @@ class YamlStyle:
     seq_offset: int  # dash column minus the owning key's column (0: "indentless" sequences)
     item_offset: int  # first key column minus dash column inside "- key: value" items
     quote: str  # preferred quote for strings that need one
-    ref_quote: str  # how ``$ref`` values are written ("" plain, "'" or '"')
+    #: How the file writes string values, by key: "" plain when safe, "'" or '"' (prose under
+    #: ``description`` is often quoted while ``type: string`` is not).
+    value_quote: dict[str, str]
     code_quote: str  # how status-code keys are written
     key_quote: str  # how other keys are written when the file quotes them ("" plain)
     newline: str
@@ -235,7 +237,7 @@ class YamlLayout(Layout):
         seq_offsets: Counter[int] = Counter()
         item_offsets: Counter[int] = Counter()
         quotes: Counter[str] = Counter()
-        ref_quotes: Counter[str] = Counter()
+        by_key: dict[str, Counter[str]] = {}
         code_quotes: Counter[str] = Counter()
         key_quotes: Counter[str] = Counter()
         for parent_key, node in self._sample():
@@ -255,10 +257,10 @@ class YamlLayout(Layout):
                     else:
                         key_quotes[key.style or ""] += 1
                     if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":str"):
-                        if key.value == "$ref":
-                            ref_quotes[value.style or ""] += 1
-                        elif value.style in ("'", '"'):
-                            quotes[value.style] += 1
+                        written = value.style if value.style in ("'", '"') else ""
+                        by_key.setdefault(key.value, Counter())[written] += 1
+                        if written and key.value != "$ref":
+                            quotes[written] += 1
             elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
                 if parent_key is not None and node.start_mark.line > parent_key.start_mark.line:
                     seq_offsets[node.start_mark.column - parent_key.start_mark.column] += 1
@@ -271,13 +273,17 @@ class YamlLayout(Layout):
                 ):
                     item_offsets[item.start_mark.column - node.start_mark.column] += 1
         unit = _most_common(units, lambda n: n > 0, 2)
-        quote = _most_common(quotes, lambda q: True, "'")
+        # the quote for strings that need one: as values are quoted, else as keys are
+        keys = code_quotes + key_quotes
+        quote = _most_common(quotes, lambda q: True, _most_common(keys, lambda q: q != "", "'"))
         return YamlStyle(
             unit=unit,
             seq_offset=_most_common(seq_offsets, lambda n: n >= 0, unit),
             item_offset=_most_common(item_offsets, lambda n: n >= 2, 2),
             quote=quote,
-            ref_quote=_most_common(ref_quotes, lambda q: True, quote),
+            value_quote={
+                key: _most_common(counts, lambda q: True, "") for key, counts in by_key.items()
+            },
             code_quote=_most_common(code_quotes, lambda q: True, quote),
             key_quote=_most_common(key_quotes, lambda q: True, ""),
             newline=newline_of(self.text),
@@ -408,8 +414,12 @@ class YamlLayout(Layout):
     def _scalar(self, value: Any, key: Any, ctx: _Context) -> str:
         if ctx.json_like and isinstance(value, str):
             return _double_quoted(value)
-        if key == "$ref" and isinstance(value, str) and self.style.ref_quote:
-            return _yaml_scalar(value, self.style.ref_quote, force_quote=True)
+        if isinstance(value, str):
+            # a $ref is quoted by convention when the file shows none
+            usual = self.style.quote if key == "$ref" else ""
+            quote = self.style.value_quote.get(str(key), usual)
+            if quote:
+                return _yaml_scalar(value, quote, force_quote=True)
         return _yaml_scalar(value, self.style.quote)
 
     def _block_value(self, value: Any, column: int, key: Any, ctx: _Context) -> str:
