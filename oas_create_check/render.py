@@ -493,7 +493,21 @@ class YamlLayout(Layout):
         else:
             at = self._block_end(node, owner_key.end_mark.index if owner_key is not None else 0)
         entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
+        if self._spaced(node):
+            entry = "\n" + entry
         return replace(self._insert_line(at, entry), column=column)
+
+    def _spaced(self, node: yaml.MappingNode) -> bool:
+        """Whether the mapping separates its entries with blank lines (DigitalOcean's responses
+        do): then the new entry gets one too."""
+        pairs = blank = 0
+        for (key, value), (following, _) in zip(node.value, node.value[1:], strict=False):
+            end = self._entry_end(key, value)
+            line_start = self.text.rfind("\n", 0, following.start_mark.index) + 1
+            pairs += 1
+            if any(not line.strip() for line in self.text[end:line_start].splitlines()):
+                blank += 1
+        return pairs > 0 and blank * 2 > pairs
 
     def _insert_line(self, at: int, entry: str) -> Edit:
         entry = self._with_newlines(entry)
