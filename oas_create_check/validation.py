@@ -83,7 +83,15 @@ class _Sandbox:
         if urlsplit(uri).scheme != "file":
             shown = uri
         self.refused.append(Issue((), f"$ref to '{shown}': {why}"))
-        return {}
+        return _Placeholder()
+
+
+class _Placeholder(dict[str, Any]):
+    """Stands for a document that was not loaded: empty, and so is anything looked up in it,
+    so that a ``#/fragment`` into it does not stop the validation of everything else."""
+
+    def __missing__(self, key: str) -> _Placeholder:
+        return _Placeholder()
 
 
 def _tolerant_specification() -> Any:
@@ -174,6 +182,7 @@ def validate(
         from jsonschema_path import SchemaPath
         from openapi_spec_validator.shortcuts import get_validator_cls
         from openapi_spec_validator.validation.exceptions import ValidatorDetectError
+        from referencing.exceptions import Unresolvable
     except ImportError as exc:  # pragma: no cover - a declared dependency
         return Validation(CRASHED, detail=f"openapi-spec-validator is not installed ({exc})")
 
@@ -204,11 +213,17 @@ def validate(
             issues.append(Issue(_pointer(error), _message(error)))
             if first_only:
                 break
+    except Unresolvable as exc:  # a broken $ref in the spec, not a validator bug
+        broken = Issue(
+            (), f"$ref cannot be resolved ({type(exc).__name__}: {exc}); validation stopped there"
+        )
+        return Validation(INVALID, (*issues, *sandbox.refused, broken))
     except RecursionError:
         return Validation(CRASHED, tuple(issues), "validator crashed: nesting too deep")
     except Exception as exc:  # the validator's internal failures: a verdict, not a traceback
-        detail = f"validator crashed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        return Validation(CRASHED, tuple(issues + sandbox.refused), detail[:_MAX_MESSAGE])
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        detail = f"validator crashed: {type(exc).__name__}: {first_line}"[:_MAX_MESSAGE]
+        return Validation(CRASHED, tuple(issues + sandbox.refused), detail)
     issues.extend(sandbox.refused)
     return Validation(INVALID if issues else VALID, tuple(issues))
 
