@@ -21,10 +21,15 @@ function at(node, from) {
   return { node, from };
 }
 
+const MAX_REF_HOPS = 32; // a circular chain of bare $refs must not hang the linter
+
 /** Follows $refs (chains too, across files) with the walker's resolver; plain nodes pass. */
 function deref(ctx, node, from) {
   let current = at(node, from);
-  while (current.node && typeof current.node === 'object' && typeof current.node.$ref === 'string') {
+  for (let hops = 0; hops < MAX_REF_HOPS; hops += 1) {
+    if (!current.node || typeof current.node !== 'object' || typeof current.node.$ref !== 'string') {
+      break;
+    }
     const { node: target, location } = ctx.resolve(current.node, current.from);
     current = at(target, location ? location.source.absoluteRef : current.from);
   }
