@@ -617,6 +617,7 @@ class JsonLayout(Layout):
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._nodes: dict[int, _JsonNode] = {}
 
     def _skip_ws(self, index: int) -> int:
         text = self.text
@@ -632,7 +633,14 @@ class JsonLayout(Layout):
         return int(end)
 
     def _node(self, start: int) -> _JsonNode:
-        """Scan the value at ``start`` one level deep."""
+        """Scan the value at ``start`` one level deep (memoised: every change of a pass walks
+        down from the root through the same few objects)."""
+        node = self._nodes.get(start)
+        if node is None:
+            node = self._nodes[start] = self._scan(start)
+        return node
+
+    def _scan(self, start: int) -> _JsonNode:
         text = self.text
         opening = text[start : start + 1]
         if opening not in ("{", "["):

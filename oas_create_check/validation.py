@@ -120,7 +120,7 @@ def _tolerant_specification() -> Any:
     return Specification(**fields)
 
 
-def _located(validator_class: type[Any], cheap_first: bool) -> type[Any]:
+def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
     """A validator class whose keyword validators stamp each error with the path they were
     checking: the library's own errors (duplicate parameters, unresolvable path parameters,
     invalid defaults...) carry no location otherwise."""
@@ -138,14 +138,13 @@ def _located(validator_class: type[Any], cheap_first: bool) -> type[Any]:
 
     def iter_errors(self: Any) -> Iterator[Any]:
         # The library's own iter_errors re-creates errors (dropping our stamp) and caches them
-        # forever; this is the same two stages without either. When only the first error
-        # matters, the OpenAPI-aware stage runs first: on a large invalid spec it finds one in
-        # a fraction of a second, while the meta-schema stage takes seconds either way.
-        if cheap_first:
-            yield from self.root_validator(self.schema_path)
-        yield from self.schema_validator.iter_errors(self.schema)
-        if not cheap_first:
-            yield from self.root_validator(self.schema_path)
+        # forever; this is the same two stages without either, in the order asked for.
+        stages = [
+            lambda: self.schema_validator.iter_errors(self.schema),
+            lambda: self.root_validator(self.schema_path),
+        ]
+        for stage in reversed(stages) if root_stage_first else stages:
+            yield from stage()
 
     keywords = {name: stamp(cls) for name, cls in validator_class.keyword_validators.items()}
     return type(
@@ -153,6 +152,33 @@ def _located(validator_class: type[Any], cheap_first: bool) -> type[Any]:
         (validator_class,),
         {"keyword_validators": keywords, "iter_errors": iter_errors},
     )
+
+
+def _split_up(data: Any) -> bool:
+    """Whether the root document is an index of ``$ref``'d path items or operations
+    (DigitalOcean's layout).
+
+    When only the first error matters, the cheaper stage goes first. The meta-schema stage reads
+    the root document only; the OpenAPI stage walks every file the references reach. On a
+    single-file spec the OpenAPI stage tends to find an error within a fraction of a second
+    while the meta-schema stage takes seconds on a large document either way (openai: 0.2 s
+    against 4.6 s); on a split-up spec the root is small and the meta-schema stage is the
+    cheap one (DigitalOcean: instant against 4 s)."""
+    paths = data.get("paths") if isinstance(data, dict) else None
+    if not isinstance(paths, dict) or not paths:
+        return False
+    referenced = 0
+    for item in paths.values():
+        if not isinstance(item, dict):
+            continue
+        operations = [v for k, v in item.items() if not k.startswith("x-") and k != "parameters"]
+        if "$ref" in item or (operations and all(_is_ref(v) for v in operations)):
+            referenced += 1
+    return referenced * 2 > len(paths)
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and "$ref" in value
 
 
 def _message(error: Any) -> str:
@@ -208,7 +234,7 @@ def validate(
             resolved_cache_maxsize=128,
             specification=_tolerant_specification(),
         )
-        validator = _located(validator_class, cheap_first=first_only)(path)
+        validator = _located(validator_class, first_only and not _split_up(root.data))(path)
         for error in validator.iter_errors():
             issues.append(Issue(_pointer(error), _message(error)))
             if first_only:

@@ -128,3 +128,33 @@ def test_cli_unsafe_alone_only_lints(run_cli: RunCli, tmp_path: Path) -> None:
     assert (work / "api.yaml").read_bytes() == (
         FIXTURES / "fix" / "yaml-unsafe-rename-and-upsert" / "out" / "api.yaml"
     ).read_bytes()
+
+
+def test_diff_round_trips_through_patch(tmp_path: Path) -> None:
+    """The anchored diff (fast on big files) is a patch that ``patch`` applies exactly,
+    final newline or not."""
+    import random
+
+    from oas_create_check.fix import FileChange
+
+    rng = random.Random(7)
+    for trial in range(60):
+        lines = [
+            rng.choice(["a\n", "b\n", "  c\n", f"u{rng.randint(0, 30)}\n"])
+            for _ in range(rng.randint(1, 30))
+        ]
+        after = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randint(0, len(after))
+            after[at:at] = [f"new{rng.randint(0, 9)}\n", "b\n"]
+        if rng.random() < 0.3:
+            after[rng.randrange(len(after))] = "changed\n"
+        old, new = "".join(lines), "".join(after)
+        if rng.random() < 0.3:
+            old, new = old.rstrip("\n"), new.rstrip("\n")
+        folder = tmp_path / str(trial)
+        folder.mkdir()
+        (folder / "f.yaml").write_text(old)
+        diff = FileChange(folder / "f.yaml", "f.yaml", old, new, 1).diff()
+        subprocess.run(["patch", "-p1", "-s", "-d", str(folder)], input=diff.encode(), check=True)
+        assert (folder / "f.yaml").read_text() == new, diff
