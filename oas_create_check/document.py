@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,19 +23,34 @@ from typing import Any
 from urllib.parse import unquote
 
 from .model import Pointer, pointer_from_str, pointer_to_str
-from .positions import Locator
+from .positions import Locator, duplicate_key_offset
 
 #: Larger documents are refused before parsing: memory stays bounded whatever the input.
 MAX_FILE_BYTES = 256 * 1024 * 1024
-#: Deeper block nesting crashes the C parsers (their recursion is not guarded), so it is refused
-#: by a pre-scan. Real specs nest a few dozen levels.
+#: Deeper block nesting crashes yaml-rs (its recursion is not guarded: the process dies at about
+#: 10,000 levels), so it is refused by a pre-scan. Real specs nest a few dozen levels.
 MAX_BLOCK_NESTING = 1000
 #: An alias expanding into more nodes than this is an alias bomb, not an API description.
 MAX_ALIAS_EVENTS = 2_000_000
 #: A chain of ``$ref`` to ``$ref`` longer than this is treated as a cycle.
 MAX_REF_HOPS = 64
 
-_DEEP_BLOCK = re.compile(r"^[ \t?-]{%d}" % MAX_BLOCK_NESTING, re.MULTILINE)
+#: The pre-scans map every byte to a class and search the result for a literal: one C pass over
+#: the bytes, where a regex over 100 MB takes seconds. Each level of block nesting costs at least
+#: one character before a line's first token: a space of indentation or a compact ``- ``, ``? ``
+#: or ``: `` (properties such as ``&a`` or ``!t`` cannot stand between them), so a line starting
+#: with ``MAX_BLOCK_NESTING`` of them is too deep. A line starts after LF or after CR: YAML breaks
+#: lines at a lone CR too.
+_NESTING_CLASSES = bytes(
+    ord("i") if byte in b" \t?:-" else ord("\n") if byte in b"\n\r" else ord(".")
+    for byte in range(256)
+)
+_DEEP_LINE = b"\n" + b"i" * MAX_BLOCK_NESTING
+#: Python refuses to turn an integer of more than 4,300 digits into text
+#: (``sys.get_int_max_str_digits``), so one in a spec would make any message quoting it raise.
+_INT_DIGITS = 4300
+_DIGIT_CLASSES = bytes(ord("d") if byte in b"0123456789abcdefABCDEF" else 0 for byte in range(256))
+_LONG_DIGIT_RUN = b"d" * _INT_DIGITS
 _BLANK = re.compile(r"\s*")
 _FIRST_CHAR = re.compile(r"\S")
 _YAML_ERROR_LINE = re.compile(r"line (\d+), column (\d+)")
@@ -114,18 +130,15 @@ def parse(text: str, display: str, is_json: bool) -> Any:
     if _BLANK.fullmatch(text):
         raise SpecError(display, "empty file")
     if is_json:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SpecError(
-                display, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
-            ) from None
-        except RecursionError:
-            raise SpecError(display, "nesting too deep to be an API description") from None
-    deep = _DEEP_BLOCK.search(text)
-    if deep:
-        line = text.count("\n", 0, deep.start()) + 1
+        return _parse_json(text, display)
+    encoded = text.encode("utf-8", "surrogatepass")
+    deep = (b"\n" + encoded[:MAX_BLOCK_NESTING]).translate(_NESTING_CLASSES) == _DEEP_LINE
+    offset = 0 if deep else encoded.translate(_NESTING_CLASSES).find(_DEEP_LINE) + 1
+    if deep or offset:
+        line = _line_at(encoded, offset)
         raise SpecError(display, f"nesting deeper than {MAX_BLOCK_NESTING} levels: refused", line)
+    long_number = encoded.translate(_DIGIT_CLASSES).find(_LONG_DIGIT_RUN)
+    del encoded
     import yaml_rs
 
     try:
@@ -138,11 +151,94 @@ def parse(text: str, display: str, is_json: bool) -> Any:
         raise _yaml_error(text, display, str(exc)) from None
     except (RecursionError, MemoryError):
         raise SpecError(display, "nesting too deep to be an API description") from None
+    except ValueError as exc:  # not a YAMLDecodeError: Python's limit on integer digits
+        raise _number_error(text, display, exc) from None
+    except Exception as exc:
+        # The parser's own failures (a mapping used as a key inside a key, say) surface as plain
+        # TypeErrors: whatever the file holds, the user gets a message, never a traceback.
+        raise SpecError(display, f"invalid YAML: the parser failed ({exc})") from None
+    if long_number >= 0 and _has_huge_int(data):
+        raise _number_error(text, display, ValueError("digits"))
     if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
         if len(data) > 1:
             raise SpecError(display, f"{len(data)} YAML documents in one file; expected one")
         data = data[0]
     return data
+
+
+class _DuplicateKey(ValueError):
+    """Raised inside ``json.loads`` by the object hook; turned into a ``SpecError`` by the caller."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Object hook refusing duplicate keys: ``json.loads`` would silently keep the last one, so a
+    spec could say one thing to this tool and another to a reader or another tool. YAML's
+    duplicates are refused too."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _parse_json(text: str, display: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            display, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
+        ) from None
+    except RecursionError:
+        raise SpecError(display, "nesting too deep to be an API description") from None
+    except _DuplicateKey as exc:
+        offset = duplicate_key_offset(text, is_json=True)
+        line = text.count("\n", 0, offset) + 1 if offset is not None else None
+        key = _quoted(str(exc))
+        raise SpecError(display, f"invalid JSON: duplicate key {key}", line) from None
+    except ValueError as exc:  # Python's limit on integer digits
+        raise _number_error(text, display, exc) from None
+
+
+def _quoted(key: str) -> str:
+    """A key quoted for a message, cut short: it is spec text and may be long."""
+    return json.dumps(key if len(key) <= 80 else key[:80] + "…")
+
+
+def _number_error(text: str, display: str, exc: ValueError) -> SpecError:
+    if "digits" not in str(exc):
+        return SpecError(display, f"cannot read: {exc}")
+    encoded = text.encode("utf-8", "surrogatepass")
+    found = encoded.translate(_DIGIT_CLASSES).find(_LONG_DIGIT_RUN)
+    line = _line_at(encoded, found) if found >= 0 else None
+    return SpecError(display, f"a number with more than {_INT_DIGITS:,} digits: refused", line)
+
+
+def _has_huge_int(data: Any) -> bool:
+    """Whether ``data`` holds an integer too long for ``str()``: every message or report that
+    printed it would raise. Only called when the text has such a run of digits (rarely)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, int) and value.bit_length() > 14_000:
+            try:
+                str(value)
+            except ValueError:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(value)
+    return False
+
+
+def _line_at(encoded: bytes, offset: int) -> int:
+    """1-based line of a byte offset, counting lines the way YAML does (LF, CRLF or a lone CR)."""
+    crlf = encoded.count(b"\r\n", 0, offset)
+    return encoded.count(b"\n", 0, offset) + encoded.count(b"\r", 0, offset) - crlf + 1
 
 
 def _yaml_error(text: str, display: str, message: str) -> SpecError:
@@ -171,28 +267,10 @@ def _yaml_error(text: str, display: str, message: str) -> SpecError:
 
 
 def _duplicate_key_line(text: str) -> int | None:
-    """The line of the first duplicated mapping key, found with PyYAML's composer (which keeps
-    duplicates); only runs on the error path."""
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
-        return None
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        return int(key.start_mark.line) + 1
-                    seen.add(key.value)
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return None
+    """The line of the first duplicated mapping key (keys compared as written); only runs on the
+    error path."""
+    offset = duplicate_key_offset(text, is_json=False)
+    return text.count("\n", 0, offset) + 1 if offset is not None else None
 
 
 def looks_like_json(path: Path, text: str) -> bool:
@@ -200,25 +278,54 @@ def looks_like_json(path: Path, text: str) -> bool:
     return path.suffix.lower() == ".json" or (first is not None and first.group() in "{[")
 
 
-def read_file(path: Path, display: str | None = None) -> SourceFile:
-    """Read, decode and parse one file."""
-    shown = display or display_path(path)
+def real_path(path: Path) -> Path:
+    """The absolute path with every symlink followed, never raising: ``Path.resolve`` raises
+    ``RuntimeError`` on a symlink loop, which a stranger's repository may well contain."""
+    return Path(os.path.realpath(path))
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a regular file, at most ``MAX_FILE_BYTES`` of them. The file is opened without
+    blocking and checked on the open descriptor, so a FIFO, a device or a directory is refused
+    instead of hanging or streaming forever, and a file that lies about its size is cut off."""
     try:
-        if path.is_dir():
-            raise SpecError(shown, "is a directory")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SpecError(shown, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
-        raw = path.read_bytes()
-    except SpecError:
-        raise
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise SpecError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise SpecError(shown, "is a directory") from None
     except PermissionError:
         raise SpecError(shown, "permission denied") from None
     except OSError as exc:
         raise SpecError(shown, f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise SpecError(shown, "is a directory")
+            if not stat.S_ISREG(info.st_mode):
+                raise SpecError(shown, "not a regular file (a device, FIFO or socket): refused")
+            if info.st_size > MAX_FILE_BYTES:
+                raise SpecError(
+                    shown, f"file too large ({info.st_size} bytes; limit {MAX_FILE_BYTES})"
+                )
+            # One byte more than the size, to notice a file that grew or reports none (/proc).
+            raw = handle.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
+        except OSError as exc:
+            raise SpecError(shown, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SpecError(shown, f"file too large (over {MAX_FILE_BYTES} bytes)")
+    return raw
+
+
+def read_file(path: Path, display: str | None = None) -> SourceFile:
+    """Read, decode and parse one file."""
+    shown = display or display_path(path)
+    raw = read_bytes(path, shown)
     text = decode(raw, shown)
+    del raw  # a large spec's bytes need not stay alive while its text is parsed
     is_json = looks_like_json(path, text)
     try:
         data = parse(text, shown, is_json)
@@ -322,8 +429,8 @@ class Workspace:
 
     def __init__(self, root: SourceFile, root_dir: Path | None = None) -> None:
         self.root = root
-        self.root_dir = (root_dir or root.path.parent).resolve()
-        self._files: dict[Path, SourceFile] = {root.path.resolve(): root}
+        self.root_dir = real_path(root_dir or root.path.parent)
+        self._files: dict[Path, SourceFile] = {real_path(root.path): root}
         self._broken: dict[Path, str] = {}
         self.problems: dict[tuple[str, Pointer], RefProblem] = {}
 
@@ -378,7 +485,7 @@ class Workspace:
             raise RefError("remote reference not followed (no network access)")
         if location.startswith("/") or os.path.isabs(location):
             raise RefError("absolute file reference refused")
-        target = (base.path.parent / unquote(location)).resolve()
+        target = real_path(base.path.parent / unquote(location))
         if not target.is_relative_to(self.root_dir):
             raise RefError("reference leaves the spec's root directory: refused")
         if target in self._files:

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 
 from .classify import classify
 from .config import Settings
-from .document import SourceFile, SpecError, Workspace, display_path, read_file
+from .document import (
+    SourceFile,
+    SpecError,
+    Workspace,
+    display_path,
+    read_bytes,
+    read_file,
+    real_path,
+)
 from .model import Finding, Kind, OperationRecord, Severity
 from .operations import EXTENSION, Operation, Spec
 from .rules import Problem, Rule, all_rules
@@ -161,12 +169,12 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
                 for name in sorted(files):
                     if name.lower().endswith(SPEC_SUFFIXES):
                         candidate = Path(folder) / name
-                        key = candidate.resolve()
+                        key = real_path(candidate)
                         if key not in seen:
                             seen.add(key)
                             yield candidate, False
         else:
-            key = path.resolve() if path.exists() else path
+            key = real_path(path)
             if key not in seen:
                 seen.add(key)
                 yield path, True
@@ -174,9 +182,8 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 
 def _marked_openapi(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            return bool(_OPENAPI_MARKER.search(handle.read()))
-    except OSError:
+        return bool(_OPENAPI_MARKER.search(read_bytes(path, str(path))))
+    except SpecError:
         return True  # let read_file report the problem
 
 
@@ -217,7 +224,7 @@ def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
             else:
                 skipped += 1
             continue
-        key = source.path.resolve()
+        key = real_path(source.path)
         if key in checked:
             continue  # named, and also reached through a fragment
         checked.add(key)

@@ -19,9 +19,13 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import yaml
 
 Segment = str | int
 
@@ -182,36 +186,123 @@ class Locator:
         return 0
 
 
-def _yaml_index(text: str) -> dict[tuple[str, ...], int]:
-    """Offset of every key and sequence item, from PyYAML's composer (exact, ~10x a fast parse).
-    Aliased nodes are indexed once, where their anchor is, so an alias bomb costs nothing here."""
+#: Line breaks of YAML 1.1 that YAML 1.2 (yaml-rs, which decides what a document means) reads as
+#: ordinary characters. PyYAML breaks lines at them, so it could see a structure yaml-rs never saw
+#: (a comment ending at U+2028, then 100,000 levels of ``- - -``) and that the nesting pre-scan in
+#: ``document.py`` was never asked about.
+_YAML11_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+#: PyYAML's event parser keeps its stacks on the heap, but its scanner re-checks every open flow
+#: level on each token, so a stream nesting deeper than this is abandoned (the index keeps what it
+#: has): documents the loader accepted nest far less.
+_MAX_EVENT_DEPTH = 2_000
+
+
+def pyyaml_view(text: str) -> str:
+    """``text`` as PyYAML must be given it: same length (so offsets stay exact), with the YAML 1.1
+    line breaks replaced by spaces, so that PyYAML sees the lines yaml-rs saw."""
+    if not _YAML11_ONLY_BREAKS.search(text):
+        return text
+    return _YAML11_ONLY_BREAKS.sub(" ", text)
+
+
+def _yaml_entries(text: str) -> Iterator[tuple[int, tuple[str, ...], str | None, int]]:
+    """Every mapping key and sequence item of a YAML text's first document, in order, as
+    (serial number of its container, the container's path, key or index, offset); the key of a
+    complex or aliased key is None.
+
+    Read from PyYAML's event stream, never its composer: the C composer recurses once per nesting
+    level and kills the process on very deep input. An alias is a leaf (indexed where it is
+    written), so an alias bomb costs nothing here; a complex key's insides are not indexed. Stops
+    quietly at the first syntax error."""
     import yaml
 
-    index: dict[tuple[str, ...], int] = {(): 0}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # Each frame: container path, serial, whether a mapping, next index (sequence) or whether the
+    # next event is a key (mapping), and the path a value started now would get.
+    stack: list[_Frame] = []
+    skip = 0  # depth inside a complex (collection) mapping key, whose insides are not indexed
+    serial = 0
     try:
-        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+        for event in yaml.parse(pyyaml_view(text), Loader=loader):
+            if isinstance(event, yaml.DocumentEndEvent):
+                return
+            starts = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+            if skip:
+                skip += 1 if starts else -1 if isinstance(event, yaml.CollectionEndEvent) else 0
+                if not skip and stack:
+                    stack[-1].expect_key = False  # the complex key ended; its value follows
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                if stack and stack[-1].is_mapping:
+                    stack[-1].expect_key = True
+                continue
+            if not isinstance(event, (yaml.NodeEvent, yaml.CollectionStartEvent)):
+                continue
+            path: tuple[str, ...] = ()
+            if stack:
+                frame = stack[-1]
+                if frame.is_mapping and frame.expect_key:
+                    key = event.value if isinstance(event, yaml.ScalarEvent) else None
+                    yield frame.serial, frame.path, key, _offset(event)
+                    frame.value_path = (*frame.path, "?" if key is None else key)
+                    if starts:
+                        skip = 1  # the value follows the complex key's end
+                    else:
+                        frame.expect_key = False
+                    continue
+                if frame.is_mapping:
+                    path = frame.value_path
+                    frame.expect_key = True
+                else:
+                    path = (*frame.path, str(frame.next_index))
+                    yield frame.serial, frame.path, str(frame.next_index), _offset(event)
+                    frame.next_index += 1
+            if starts:
+                if len(stack) >= _MAX_EVENT_DEPTH:
+                    return
+                serial += 1
+                stack.append(_Frame(path, serial, isinstance(event, yaml.MappingStartEvent)))
     except yaml.YAMLError:
-        return index
-    if root is None:
-        return index
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = (*path, str(key.value) if isinstance(key, yaml.ScalarNode) else "?")
-                index.setdefault(child, key.start_mark.index)
-                stack.append((value, child))
-        elif isinstance(node, yaml.SequenceNode):
-            for position, item in enumerate(node.value):
-                child = (*path, str(position))
-                index.setdefault(child, item.start_mark.index)
-                stack.append((item, child))
+        return
+
+
+def _offset(event: yaml.Event) -> int:
+    return event.start_mark.index if event.start_mark is not None else 0
+
+
+@dataclass
+class _Frame:
+    """An open collection while walking an event stream."""
+
+    path: tuple[str, ...]
+    serial: int
+    is_mapping: bool
+    expect_key: bool = True
+    next_index: int = 0
+    value_path: tuple[str, ...] = ()
+
+
+def _yaml_index(text: str) -> dict[tuple[str, ...], int]:
+    """Offset of every key and sequence item (exact, a few times the cost of a fast parse)."""
+    index: dict[tuple[str, ...], int] = {(): 0}
+    for _, parent, key, offset in _yaml_entries(text):
+        index.setdefault((*parent, "?" if key is None else key), offset)
     return index
+
+
+def duplicate_key_offset(text: str, is_json: bool) -> int | None:
+    """Offset of the first key written twice in one mapping (the loaders refuse such documents;
+    this finds the line to show). Keys compare as written."""
+    entries = _json_entries(text) if is_json else _yaml_entries(text)
+    seen: set[tuple[int, str]] = set()
+    for serial, _, key, offset in entries:
+        if key is None:
+            continue
+        if (serial, key) in seen:
+            return offset
+        seen.add((serial, key))
+    return None
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
@@ -220,55 +311,46 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 def _json_index(text: str) -> dict[tuple[str, ...], int]:
     """Offset of every key and array element of a JSON text, in one tokenizer pass."""
     index: dict[tuple[str, ...], int] = {(): 0}
-    # Each frame: the container's path, whether it is an object, the next array index, and the
-    # pending key of an object member.
-    stack: list[list[object]] = []
-    path: tuple[str, ...] = ()
+    for _, parent, key, offset in _json_entries(text):
+        index.setdefault((*parent, key), offset)
+    return index
+
+
+def _json_entries(text: str) -> Iterator[tuple[int, tuple[str, ...], str, int]]:
+    """Every object key and array element of a JSON text, in order, as (serial number of its
+    container, the container's path, key or index, offset). Iterative: any depth is safe."""
+    stack: list[_Frame] = []
+    serial = 0
     expect_key = False
     for match in _JSON_TOKEN.finditer(text):
         token = match.group()
-        if token in ("{", "["):
-            if stack:
-                path = _value_path(stack, match.start(), index)
-            stack.append([path, token == "{", 0, None])
-            expect_key = token == "{"
-        elif token in ("}", "]"):
+        if token in ("}", "]"):
             if stack:
                 stack.pop()
             expect_key = False
         elif token == ",":
-            if stack and stack[-1][1]:
-                expect_key = True
+            expect_key = bool(stack) and stack[-1].is_mapping
         elif token == ":":
             expect_key = False
-        elif stack:
+        elif stack and stack[-1].is_mapping and expect_key:
             frame = stack[-1]
-            if frame[1] and expect_key:
-                try:
-                    key = str(json.loads(token))
-                except ValueError:
-                    key = token.strip('"')
-                frame[3] = key
-                parent = frame[0]
-                assert isinstance(parent, tuple)
-                index.setdefault((*parent, key), match.start())
-            else:
-                _value_path(stack, match.start(), index)
-    return index
-
-
-def _value_path(
-    stack: list[list[object]], offset: int, index: dict[tuple[str, ...], int]
-) -> tuple[str, ...]:
-    """The path of a value starting at ``offset`` in the innermost container (records array items)."""
-    frame = stack[-1]
-    parent = frame[0]
-    assert isinstance(parent, tuple)
-    if frame[1]:
-        return (*parent, str(frame[3]))
-    position = frame[2]
-    assert isinstance(position, int)
-    frame[2] = position + 1
-    child = (*parent, str(position))
-    index.setdefault(child, offset)
-    return child
+            try:
+                key = str(json.loads(token))
+            except ValueError:
+                key = token.strip('"')
+            frame.value_path = (*frame.path, key)
+            yield frame.serial, frame.path, key, match.start()
+        else:
+            path: tuple[str, ...] = ()
+            if stack:
+                frame = stack[-1]
+                if frame.is_mapping:
+                    path = frame.value_path
+                else:
+                    path = (*frame.path, str(frame.next_index))
+                    yield frame.serial, frame.path, str(frame.next_index), match.start()
+                    frame.next_index += 1
+            if token in ("{", "["):
+                serial += 1
+                stack.append(_Frame(path, serial, token == "{"))
+                expect_key = token == "{"
