@@ -53,6 +53,7 @@ from .lint import RunResult, SpecResult, active_rules, check_spec, lint_paths
 from .model import AddEntry, Applicability, Change, Finding, Pointer, RenameKey, pointer_to_str
 from .operations import Spec
 from .render import CannotEdit, Edit, Layout, apply_edits, layout_for, overlaps
+from .rules import Rule
 from .validation import validate
 
 #: Passes of the fix loop per spec. Fixes enable one another at most a couple of levels deep
@@ -401,6 +402,10 @@ class _Fixer:
         self.settings = settings
         self.options = options
         self.rules = active_rules(settings)
+        # Passes re-run the operation rules (the ones with fixes); the whole-document rules run
+        # once on the result: with --validate, one is the validator itself.
+        self.operation_rules = [rule for rule in self.rules if rule.check is not None]
+        self.document_rules = [rule for rule in self.rules if rule.check is None]
         self.states: dict[Path, _FileState] = {}
         self.errors: list[SpecError] = []
         self.notices: list[str] = []
@@ -416,14 +421,19 @@ class _Fixer:
     def committed(self) -> dict[Path, SourceFile]:
         return {path: state.current for path, state in self.states.items()}
 
-    def relint(self, root: SourceFile, overlay: Mapping[Path, SourceFile]) -> SpecResult:
+    def relint(
+        self,
+        root: SourceFile,
+        overlay: Mapping[Path, SourceFile],
+        rules: list[Rule] | None = None,
+    ) -> SpecResult:
         """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
         key = root.path.resolve()
         workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
         # Files already edited in memory win over the disk. Workspace caches loaded files by
         # resolved path; seeding that cache is the one way in without changing document.py.
         workspace._files.update(overlay)
-        return check_spec(Spec(workspace), self.settings, self.rules)
+        return check_spec(Spec(workspace), self.settings, self.rules if rules is None else rules)
 
     # -- one spec ---------------------------------------------------------------------------
     def fix_spec(self, result: SpecResult) -> SpecResult:
@@ -462,6 +472,7 @@ class _Fixer:
         fixed: Counter[Path] = Counter()
         renames: dict[Path, set[Rename]] = {}
         refused: dict[tuple[str, str], str] = {}
+        passes = 0
 
         def source_of(path: Path) -> SourceFile:
             found = local.get(path) or base.get(path) or loaded.get(path)
@@ -487,10 +498,15 @@ class _Fixer:
                     fresh[path] = self._snapshot(path, source_of(path))
             if not self._apply(plan, source_of, local, fixed, renames, refused):
                 break
-            result = self.relint(root, {**base, **local})
+            result = self.relint(root, {**base, **local}, self.operation_rules)
+            passes += 1
             loaded.update(
                 {f.path.resolve(): f for f in result.spec.workspace.files} if result.spec else {}
             )
+        if passes and result.spec is not None and self.document_rules:
+            # whole-document rules (unresolved refs, the validator) carry no fixes: once, at the end
+            extra = check_spec(result.spec, self.settings, self.document_rules)
+            result.findings.extend(extra.findings)
         remaining = {(f.rule, f.pointer) for f in result.findings}
         self.notices.extend(message for key, message in refused.items() if key in remaining)
         if not local:
@@ -656,7 +672,7 @@ class _Fixer:
     def changes(self) -> list[FileChange]:
         return [
             FileChange(path, state.display, state.original.text, state.current.text, state.fixed)
-            for path, state in self.states.items()
+            for path, state in sorted(self.states.items())
             if state.current.text != state.original.text
         ]
 

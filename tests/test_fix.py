@@ -158,3 +158,23 @@ def test_diff_round_trips_through_patch(tmp_path: Path) -> None:
         diff = FileChange(folder / "f.yaml", "f.yaml", old, new, 1).diff()
         subprocess.run(["patch", "-p1", "-s", "-d", str(folder)], input=diff.encode(), check=True)
         assert (folder / "f.yaml").read_text() == new, diff
+
+
+def test_fix_with_validate_reports_document_findings_once(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whole-document rules run once on the fixed result, not once per pass."""
+    _, work, _, _ = _load(FIXTURES / "fix" / "yaml-unsafe-rename-and-upsert", tmp_path)
+    spec = work / "api.yaml"
+    spec.write_text(
+        spec.read_text() + "  /orphans/{id}:\n    get:\n      responses:\n        '200':\n"
+        "          description: The path parameter is never declared\n"
+    )
+    monkeypatch.chdir(work)
+    code, out, err = run_cli("--fix", "--unsafe-fixes", "--validate", "api.yaml")
+    assert code == 1, err
+    assert "fixed 4 problem(s) in api.yaml" in err
+    assert [line for line in out.splitlines() if "[" in line] == [
+        line for line in out.splitlines() if "[valid-spec]" in line
+    ]
+    assert out.count("[valid-spec]") == 1 and "'id' for 'get'" in out
