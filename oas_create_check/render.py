@@ -312,8 +312,9 @@ class YamlLayout(Layout):
     # -- navigation -------------------------------------------------------------------------
     def _find(self, pointer: Pointer) -> tuple[int, list[tuple[yaml.Node | None, yaml.Node]]]:
         """Walk ``pointer`` as far as it exists; returns the depth reached and the chain of
-        (owning key, node) from the root. A node written before its key is an alias: edits
-        there would land in the anchor's definition, so the walk refuses them."""
+        (owning key, node) from the root. Through an alias the walk continues in the anchored
+        node, where its text is: the fix goes where the shared value is defined, like a
+        ``$ref``'d component, and every alias of it gains the same content."""
         chain: list[tuple[yaml.Node | None, yaml.Node]] = [(None, self.root)]
         node = self.root
         for depth, part in enumerate(pointer):
@@ -339,8 +340,8 @@ class YamlLayout(Layout):
                 return depth, chain
             key, child = found
             start = key.end_mark.index if key is not None else node.start_mark.index
-            if child.start_mark.index < start:
-                raise CannotEdit(f"'{pointer_to_str(pointer[: depth + 1])}' is a YAML alias")
+            if child.start_mark.index < start:  # an alias: its anchor has no key here
+                found = (None, child)
             chain.append(found)
             node = child
         return len(pointer), chain
