@@ -298,23 +298,27 @@ def read_bytes(path: Path, shown: str) -> bytes:
         raise SpecError(shown, "permission denied") from None
     except OSError as exc:
         raise SpecError(shown, f"cannot read: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            info = os.fstat(fd)
-            if stat.S_ISDIR(info.st_mode):
-                raise SpecError(shown, "is a directory")
-            if not stat.S_ISREG(info.st_mode):
-                raise SpecError(shown, "not a regular file (a device, FIFO or socket): refused")
-            if info.st_size > MAX_FILE_BYTES:
-                raise SpecError(
-                    shown, f"file too large ({info.st_size} bytes; limit {MAX_FILE_BYTES})"
-                )
+    except ValueError:  # a NUL character: no such file can exist
+        raise SpecError(shown, "not a valid file name") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SpecError(shown, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError(shown, "not a regular file (a device, FIFO or socket): refused")
+        if info.st_size > MAX_FILE_BYTES:
+            raise SpecError(shown, f"file too large ({info.st_size} bytes; limit {MAX_FILE_BYTES})")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the handle owns it now
             # One byte more than the size, to notice a file that grew or reports none (/proc).
             raw = handle.read(info.st_size + 1)
             if len(raw) > info.st_size:
                 raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
-        except OSError as exc:
-            raise SpecError(shown, f"cannot read: {exc.strerror or exc}") from None
+    except OSError as exc:
+        raise SpecError(shown, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
         raise SpecError(shown, f"file too large (over {MAX_FILE_BYTES} bytes)")
     return raw
@@ -472,7 +476,12 @@ class Workspace:
     def _target(self, node: Node, ref: str) -> Node:
         location, _, fragment = ref.partition("#")
         file = self._external(node.file, location) if location else node.file
-        pointer = pointer_from_str(unquote(fragment)) if fragment else ()
+        try:
+            pointer = pointer_from_str(unquote(fragment)) if fragment else ()
+        except ValueError:  # "#name": a JSON Schema anchor, or a typo
+            raise RefError(
+                "the fragment is not a JSON pointer (anchors are not followed)"
+            ) from None
         value: Any = file.data
         for part in pointer:
             found, value = lookup(value, part)
@@ -481,11 +490,16 @@ class Workspace:
         return Node(file, pointer, value)
 
     def _external(self, base: SourceFile, location: str) -> SourceFile:
+        if location[:5].lower() == "file:":
+            raise RefError("absolute file reference refused")
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", location) or location.startswith("//"):
             raise RefError("remote reference not followed (no network access)")
         if location.startswith("/") or os.path.isabs(location):
             raise RefError("absolute file reference refused")
-        target = real_path(base.path.parent / unquote(location))
+        name = unquote(location)
+        if "\x00" in name:  # no file has that name, and the OS calls raise ValueError on it
+            raise RefError("file name contains a NUL character")
+        target = real_path(base.path.parent / name)
         if not target.is_relative_to(self.root_dir):
             raise RefError("reference leaves the spec's root directory: refused")
         if target in self._files:

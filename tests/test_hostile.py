@@ -196,6 +196,35 @@ def test_long_reference_chain_is_cut_off(tmp_path: Path, run_cli: RunCli) -> Non
     assert code == 1 and "reference chain too long" in out
 
 
+#: (``$ref`` as written in YAML, how the finding shows it, what it says); each once raised out of
+#: the resolver (ValueError on a NUL or a fragment without "/", IsADirectoryError).
+STRANGE_REFS = [
+    ("a%00b.yaml#/x", "a%00b.yaml", "file name contains a NUL character"),
+    ("a\\u0000b.yaml#/x", "a\\x00b.yaml", "file name contains a NUL character"),
+    ("#anchor", "#anchor", "the fragment is not a JSON pointer"),
+    (".", "'.'", "cannot use .: is a directory"),
+    ("folder/#/x", "folder/#/x", "is a directory"),
+    ("x" * 5000 + ".yaml", "xxxxxxxx.yaml'", "cannot use"),
+    ("#/%ff%fe/~2", "#/%ff%fe/~2", "not found in spec.yaml"),
+]
+
+
+def test_strange_references_are_findings_not_crashes(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "folder").mkdir()
+    refs = "".join(
+        f'        "{400 + index}": {{$ref: "{ref}"}}\n'
+        for index, (ref, _, _) in enumerate(STRANGE_REFS)
+    )
+    # A $ref to a string (not a response object) is no crash either.
+    refs += '        "499": {$ref: "#/paths/~1pets/post/operationId"}\n'
+    _write(tmp_path / "spec.yaml", GOOD.replace('        "200": {description: ok}\n', refs, 1))
+    code, out, err = run_cli(tmp_path / "spec.yaml")
+    assert code == 1 and not err
+    lines = out.splitlines()
+    for _, shown, message in STRANGE_REFS:
+        assert any(shown in line and message in line for line in lines), (shown, out)
+
+
 # ------------------------------------------------------------------------------------------
 # Bytes that are not a YAML or JSON text
 # ------------------------------------------------------------------------------------------
