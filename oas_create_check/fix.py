@@ -87,7 +87,8 @@ class FixOptions:
 
 @dataclass(frozen=True)
 class FileChange:
-    """One file the fixer changed (or, with ``--diff``, would change)."""
+    """One file the fixer changed (or, with ``--diff``, would change). ``before`` and ``after``
+    are the decoded texts, a byte order mark included (as U+FEFF) if the file has one."""
 
     path: Path
     display: str
@@ -97,13 +98,20 @@ class FileChange:
 
     def diff(self) -> str:
         """A unified diff, ``a/``/``b/`` prefixed like git's, marking a missing final newline."""
-        before = self.before.splitlines(keepends=True)
-        after = self.after.splitlines(keepends=True)
+        before, after = _lines(self.before), _lines(self.after)
         lines = _unified(before, after, f"a/{self.display}", f"b/{self.display}")
         return "".join(
             line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
             for line in lines
         )
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``patch`` counts them: split at ``\n`` only (``str.splitlines`` also splits at
+    U+2028, NEL and form feeds, which would shift every line number after one)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 class _Opcodes(difflib.SequenceMatcher[str]):
@@ -670,11 +678,13 @@ class _Fixer:
             state.renames |= renames.get(path, set())
 
     def changes(self) -> list[FileChange]:
-        return [
-            FileChange(path, state.display, state.original.text, state.current.text, state.fixed)
-            for path, state in sorted(self.states.items())
-            if state.current.text != state.original.text
-        ]
+        changes = []
+        for path, state in sorted(self.states.items()):
+            if state.current.text != state.original.text:
+                bom = "\ufeff" if state.disk.bom else ""  # kept in line 1, as patch sees it
+                before, after = bom + state.original.text, bom + state.current.text
+                changes.append(FileChange(path, state.display, before, after, state.fixed))
+        return changes
 
 
 # --------------------------------------------------------------------------------------------

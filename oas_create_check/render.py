@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -213,22 +213,123 @@ def _double_quoted(text: str) -> str:
     return _NON_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group()), escaped)
 
 
+#: Deeper event nesting is refused (the loader accepts far less); the walk keeps a stack, so
+#: this bounds memory, not recursion.
+_MAX_DEPTH = 2_000
+#: Plain scalars that YAML reads as something other than a string (for style statistics only).
+_PLAIN_NOT_STRING = re.compile(
+    r"^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+|0x[0-9a-fA-F]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|~|null|Null|NULL|true|True|TRUE|false|False"
+    r"|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|)$"
+)
+
+
+@dataclass(eq=False)
+class _Node:
+    """A YAML node as PyYAML's event stream describes it: what it is, its exact span (character
+    offsets into the text), how it is written, and its children. An alias is a node of its own
+    (its span is the ``*name`` token) whose ``target`` is the anchored node."""
+
+    kind: str  # "map", "seq", "scalar" or "alias"
+    start: int
+    end: int
+    line: int
+    column: int
+    flow: bool = False
+    style: str | None = None  # scalars: None (plain), "'", '"', "|" or ">"
+    value: str = ""
+    entries: list[tuple[_Node, _Node]] = field(default_factory=list)
+    items: list[_Node] = field(default_factory=list)
+    target: _Node | None = None
+
+    @property
+    def resolved(self) -> _Node:
+        return self.target if self.kind == "alias" and self.target is not None else self
+
+    @property
+    def is_string(self) -> bool:
+        return self.kind == "scalar" and (
+            self.style is not None or not _PLAIN_NOT_STRING.match(self.value)
+        )
+
+
+def _tree(text: str) -> _Node:
+    """The first document of ``text`` as ``_Node``s, built from the event stream with an explicit
+    stack: PyYAML's composer recurses once per level and can kill the process on deep input.
+    PyYAML reads ``pyyaml_view(text)``, which has the same length (offsets stay exact) and no
+    YAML 1.1-only line breaks, so it sees the lines the project's loader saw."""
+    from .positions import pyyaml_view
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    anchors: dict[str, _Node] = {}
+    stack: list[_Node] = []
+    keys: list[_Node | None] = []  # per open mapping: a key waiting for its value
+    root: _Node | None = None
+    try:
+        for event in yaml.parse(pyyaml_view(text), Loader=loader):
+            if isinstance(event, yaml.DocumentEndEvent):
+                break
+            if isinstance(event, yaml.CollectionEndEvent):
+                closed = stack.pop()
+                keys.pop()
+                closed.end = _span(event)[1]
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                node = _Node("scalar", *_span(event))
+                node.style, node.value = event.style, event.value
+            elif isinstance(event, yaml.AliasEvent):
+                node = _Node("alias", *_span(event))
+                node.target = anchors.get(event.anchor or "")
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                start, _, line, column = _span(event)
+                node = _Node(kind, start, start, line, column)
+                node.flow = bool(event.flow_style)
+            else:
+                continue
+            anchor = getattr(event, "anchor", None)
+            if anchor and node.kind != "alias":
+                anchors[anchor] = node
+            if not stack:
+                root = node
+            elif stack[-1].kind == "seq":
+                stack[-1].items.append(node)
+            elif keys[-1] is None:
+                keys[-1] = node
+            else:
+                key = keys[-1]
+                assert key is not None
+                stack[-1].entries.append((key, node))
+                keys[-1] = None
+            if node.kind in ("map", "seq"):
+                if len(stack) >= _MAX_DEPTH:
+                    raise CannotEdit("nesting too deep to edit")
+                stack.append(node)
+                keys.append(None)
+    except yaml.YAMLError as exc:
+        raise CannotEdit(f"cannot locate positions: {exc}") from None
+    if root is None:
+        raise CannotEdit("empty document")
+    return root
+
+
+def _span(event: yaml.Event) -> tuple[int, int, int, int]:
+    """(start offset, end offset, line, column) of an event."""
+    start, end = event.start_mark, event.end_mark
+    if start is None or end is None:
+        raise CannotEdit("the YAML parser gave no positions")
+    return start.index, end.index, start.line, start.column
+
+
 class YamlLayout(Layout):
-    """Positions from PyYAML's composer: every node's exact start and end in the text."""
+    """Positions from PyYAML's event stream: every node's exact start and end in the text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     @cached_property
-    def root(self) -> yaml.Node:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            node = yaml.compose(self.text, Loader=loader)
-        except yaml.YAMLError as exc:
-            raise CannotEdit(f"cannot locate positions: {exc}") from None
-        if node is None:
-            raise CannotEdit("empty document")
-        return node
+    def root(self) -> _Node:
+        return _tree(self.text)
 
     # -- style ------------------------------------------------------------------------------
     @cached_property
@@ -241,37 +342,28 @@ class YamlLayout(Layout):
         code_quotes: Counter[str] = Counter()
         key_quotes: Counter[str] = Counter()
         for parent_key, node in self._sample():
-            if isinstance(node, yaml.MappingNode) and node.value:
-                first = node.value[0][0]
-                if (
-                    not node.flow_style
-                    and parent_key is not None
-                    and first.start_mark.line > parent_key.start_mark.line
-                ):
-                    units[first.start_mark.column - parent_key.start_mark.column] += 1
-                for key, value in node.value:
-                    if not isinstance(key, yaml.ScalarNode):
+            if node.kind == "map" and node.entries:
+                first = node.entries[0][0]
+                if not node.flow and parent_key is not None and first.line > parent_key.line:
+                    units[first.column - parent_key.column] += 1
+                for key, value in node.entries:
+                    if key.kind != "scalar":
                         continue
                     if _is_code(key.value):
                         code_quotes[key.style or ""] += 1
                     else:
                         key_quotes[key.style or ""] += 1
-                    if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":str"):
+                    if value.is_string:
                         written = value.style if value.style in ("'", '"') else ""
-                        by_key.setdefault(key.value, Counter())[written] += 1
+                        by_key.setdefault(key.value, Counter())[written or ""] += 1
                         if written and key.value != "$ref":
                             quotes[written] += 1
-            elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-                if parent_key is not None and node.start_mark.line > parent_key.start_mark.line:
-                    seq_offsets[node.start_mark.column - parent_key.start_mark.column] += 1
-                item = node.value[0]
-                if (
-                    isinstance(item, yaml.MappingNode)
-                    and not item.flow_style
-                    and item.value
-                    and item.start_mark.line == node.start_mark.line
-                ):
-                    item_offsets[item.start_mark.column - node.start_mark.column] += 1
+            elif node.kind == "seq" and not node.flow and node.items:
+                if parent_key is not None and node.line > parent_key.line:
+                    seq_offsets[node.column - parent_key.column] += 1
+                item = node.items[0]
+                if item.kind == "map" and not item.flow and item.entries and item.line == node.line:
+                    item_offsets[item.column - node.column] += 1
         unit = _most_common(units, lambda n: n > 0, 2)
         # the quote for strings that need one: as values are quoted, else as keys are
         keys = code_quotes + key_quotes
@@ -289,61 +381,56 @@ class YamlLayout(Layout):
             newline=newline_of(self.text),
         )
 
-    def _sample(self, limit: int = 5000) -> Iterator[tuple[yaml.Node | None, yaml.Node]]:
+    def _sample(self, limit: int = 5000) -> Iterator[tuple[_Node | None, _Node]]:
         """Nodes in document order with the key that owns each (breadth-first, bounded: style is
-        settled long before a big spec's last node)."""
-        queue: list[tuple[yaml.Node | None, yaml.Node]] = [(None, self.root)]
-        seen: set[int] = set()
+        settled long before a big spec's last node). Aliases are not followed."""
+        queue: list[tuple[_Node | None, _Node]] = [(None, self.root)]
         index = 0
         while index < len(queue):
             parent_key, node = queue[index]
             index += 1
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
             yield parent_key, node
             if len(queue) >= limit:
                 continue
-            if isinstance(node, yaml.MappingNode):
-                queue.extend(node.value[: limit - len(queue)])
-            elif isinstance(node, yaml.SequenceNode):
-                queue.extend((None, item) for item in node.value[: limit - len(queue)])
+            if node.kind == "map":
+                queue.extend(node.entries[: limit - len(queue)])
+            elif node.kind == "seq":
+                queue.extend((None, item) for item in node.items[: limit - len(queue)])
 
     # -- navigation -------------------------------------------------------------------------
-    def _find(self, pointer: Pointer) -> tuple[int, list[tuple[yaml.Node | None, yaml.Node]]]:
+    def _find(self, pointer: Pointer) -> tuple[int, list[tuple[_Node | None, _Node]]]:
         """Walk ``pointer`` as far as it exists; returns the depth reached and the chain of
         (owning key, node) from the root. Through an alias the walk continues in the anchored
         node, where its text is: the fix goes where the shared value is defined, like a
         ``$ref``'d component, and every alias of it gains the same content."""
-        chain: list[tuple[yaml.Node | None, yaml.Node]] = [(None, self.root)]
+        chain: list[tuple[_Node | None, _Node]] = [(None, self.root)]
         node = self.root
         for depth, part in enumerate(pointer):
-            found: tuple[yaml.Node | None, yaml.Node] | None = None
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                        found = (key, value)
-                if found is None and any(
-                    isinstance(k, yaml.ScalarNode) and k.value == "<<" for k, _ in node.value
-                ):
-                    raise CannotEdit(
-                        f"'{pointer_to_str(pointer[: depth + 1])}' may come from a YAML merge key"
-                    )
-            elif isinstance(node, yaml.SequenceNode):
+            found: tuple[_Node | None, _Node] | None = None
+            if node.kind == "map":
+                for name, value in node.entries:
+                    if name.kind == "scalar" and name.value == str(part):
+                        found = (name, value)
+                if found is None and any(k.value == "<<" for k, _ in node.entries):
+                    where = pointer_to_str(pointer[: depth + 1])
+                    raise CannotEdit(f"'{where}' may come from a YAML merge key")
+            elif node.kind == "seq":
                 try:
                     index = int(part)
                 except ValueError:
                     index = -1
-                if 0 <= index < len(node.value):
-                    found = (None, node.value[index])
+                if 0 <= index < len(node.items):
+                    found = (None, node.items[index])
             if found is None:
                 return depth, chain
-            key, child = found
-            start = key.end_mark.index if key is not None else node.start_mark.index
-            if child.start_mark.index < start:  # an alias: its anchor has no key here
-                found = (None, child)
+            child = found[1]
+            if child.kind == "alias":
+                target = child.target
+                if target is None:
+                    raise CannotEdit(f"'{pointer_to_str(pointer[: depth + 1])}' is a lost alias")
+                found = (None, target)  # its anchor has no key here
             chain.append(found)
-            node = child
+            node = found[1]
         return len(pointer), chain
 
     def _line_after(self, index: int) -> int:
@@ -351,48 +438,40 @@ class YamlLayout(Layout):
         newline = self.text.find("\n", index)
         return len(self.text) if newline < 0 else newline + 1
 
-    def _block_end(self, node: yaml.Node, owner_end: int) -> int:
+    def _block_end(self, node: _Node, owner_end: int) -> int:
         """Where a new line may be inserted right after ``node``'s last content: after the line
         holding its last character, so a trailing comment stays with its line. ``owner_end`` is
         the end of the key owning ``node`` (an empty value has no text of its own)."""
-        if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
-            return self._entry_end(*node.value[-1])
-        if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-            item = node.value[-1]
-            previous = (
-                node.value[-2].end_mark.index if len(node.value) > 1 else node.start_mark.index
-            )
-            if item.start_mark.index < previous:  # alias
-                return self._line_after(previous)
-            return self._block_end(item, item.start_mark.index)
-        if isinstance(node, yaml.ScalarNode):
+        if node.kind == "map" and not node.flow and node.entries:
+            return self._entry_end(*node.entries[-1])
+        if node.kind == "seq" and not node.flow and node.items:
+            item = node.items[-1]
+            return self._block_end(item, item.start)
+        if node.kind == "scalar":
             if node.style in ("|", ">"):
-                end = node.end_mark.index
-                line_start = self.text.rfind("\n", 0, end) + 1
-                if line_start > node.start_mark.index and not self.text[line_start:end].strip(" "):
+                line_start = self.text.rfind("\n", 0, node.end) + 1
+                if line_start > node.start and not self.text[line_start : node.end].strip(" "):
                     return line_start
-                return self._line_after(end)
-            if node.value == "" and node.style is None and node.end_mark.index <= owner_end + 1:
+                return self._line_after(node.end)
+            if node.value == "" and node.style is None and node.end <= owner_end + 1:
                 return self._line_after(owner_end)
-        return self._line_after(node.end_mark.index)
+        return self._line_after(node.end)
 
-    def _entry_end(self, key: yaml.Node, value: yaml.Node) -> int:
+    def _entry_end(self, key: _Node, value: _Node) -> int:
         """``_block_end`` of one block mapping entry."""
-        if value.start_mark.index < key.end_mark.index:  # an alias: on the key's line
-            return self._line_after(key.end_mark.index)
-        return max(self._line_after(key.end_mark.index), self._block_end(value, key.end_mark.index))
+        return max(self._line_after(key.end), self._block_end(value, key.end))
 
     # -- rendering --------------------------------------------------------------------------
-    def _context(self, mapping: yaml.Node | None) -> _Context:
+    def _context(self, mapping: _Node | None) -> _Context:
         """How keys are written in ``mapping`` (the one receiving the entry): its status-code
         keys' quoting, and whether it quotes its other keys (JSON written as YAML), which the
         whole snippet then does too. A mapping with no example of its own follows the file."""
         style = self.style
         code_quote, key_quote = style.code_quote, style.key_quote
         flow = False
-        if isinstance(mapping, yaml.MappingNode) and mapping.value:
-            flow = bool(mapping.flow_style)
-            keys = [k for k, _ in mapping.value if isinstance(k, yaml.ScalarNode)]
+        if mapping is not None and mapping.kind == "map" and mapping.entries:
+            flow = mapping.flow
+            keys = [k for k, _ in mapping.entries if k.kind == "scalar"]
             codes = [k.style or "" for k in keys if _is_code(k.value)]
             if codes:
                 code_quote = Counter(codes).most_common(1)[0][0]
@@ -469,42 +548,42 @@ class YamlLayout(Layout):
     def add(self, change: AddEntry) -> Edit | None:
         depth, chain = self._find(change.pointer)
         owner_key, node = chain[-1]
-        if depth == len(change.pointer) and isinstance(node, yaml.SequenceNode):
+        if depth == len(change.pointer) and node.kind == "seq":
             return self._append_item(node, change.value)
         key, value = _split_missing(change.pointer, depth, change.key, change.value)
-        if not isinstance(node, yaml.MappingNode):
-            empty = isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")
+        if node.kind != "map":
+            empty = node.kind == "scalar" and node.value in ("", "~", "null")
             what = "empty (null)" if empty else "not a mapping"
             raise CannotEdit(f"'{pointer_to_str(change.pointer[:depth])}' is {what}")
-        for existing, _ in node.value:
-            if isinstance(existing, yaml.ScalarNode) and existing.value == key:
+        for existing, _ in node.entries:
+            if existing.kind == "scalar" and existing.value == key:
                 if depth == len(change.pointer):
                     return None  # already there: the re-lint tells whether it is enough
                 where = pointer_to_str(change.pointer[: depth + 1])
                 raise CannotEdit(f"'{where}' is not a mapping")
         ctx = self._context(node)
         key_text = self._key(key, ctx)
-        names = [k.value if isinstance(k, yaml.ScalarNode) else "" for k, _ in node.value]
+        names = [k.value if k.kind == "scalar" else "" for k, _ in node.entries]
         after = _place_after(names, key)
-        if node.flow_style:
+        if node.flow:
             return self._add_flow(node, f"{key_text}: {self._flow(value, key, ctx)}", after)
-        column = node.value[0][0].start_mark.column
+        column = node.entries[0][0].column
         if after is not None:
-            at = self._entry_end(*node.value[after])
+            at = self._entry_end(*node.entries[after])
         else:
-            at = self._block_end(node, owner_key.end_mark.index if owner_key is not None else 0)
+            at = self._block_end(node, owner_key.end if owner_key is not None else 0)
         entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
         if self._spaced(node):
             entry = "\n" + entry
         return replace(self._insert_line(at, entry), column=column)
 
-    def _spaced(self, node: yaml.MappingNode) -> bool:
+    def _spaced(self, node: _Node) -> bool:
         """Whether the mapping separates its entries with blank lines (DigitalOcean's responses
         do): then the new entry gets one too."""
         pairs = blank = 0
-        for (key, value), (following, _) in zip(node.value, node.value[1:], strict=False):
+        for (key, value), (following, _) in zip(node.entries, node.entries[1:], strict=False):
             end = self._entry_end(key, value)
-            line_start = self.text.rfind("\n", 0, following.start_mark.index) + 1
+            line_start = self.text.rfind("\n", 0, following.start) + 1
             pairs += 1
             if any(not line.strip() for line in self.text[end:line_start].splitlines()):
                 blank += 1
@@ -518,40 +597,34 @@ class YamlLayout(Layout):
             return Edit(at, at, nl + entry[: -len(nl)])
         return Edit(at, at, entry)
 
-    def _add_flow(self, node: yaml.Node, entry: str, after: int | None = None) -> Edit:
+    def _add_flow(self, node: _Node, entry: str, after: int | None = None) -> Edit:
         entry = self._with_newlines(entry)
-        if node.value:
-            if isinstance(node, yaml.MappingNode):
-                key, value = node.value[-1 if after is None else after]
-                if value.start_mark.index < key.end_mark.index:
-                    raise CannotEdit("the last entry of the flow mapping is a YAML alias")
-                end = max(key.end_mark.index, value.end_mark.index)
-            else:
-                end = node.value[-1].end_mark.index
-                previous = node.value[-2].end_mark.index if len(node.value) > 1 else 0
-                if node.value[-1].start_mark.index < max(previous, node.start_mark.index):
-                    raise CannotEdit("the last item of the flow sequence is a YAML alias")
+        if node.kind == "map" and node.entries:
+            key, value = node.entries[-1 if after is None else after]
+            end = max(key.end, value.end)
             return Edit(end, end, ", " + entry)
-        bracket = "{" if isinstance(node, yaml.MappingNode) else "["
-        opening = self.text.find(bracket, node.start_mark.index, node.end_mark.index)
+        if node.kind == "seq" and node.items:
+            end = node.items[-1].end
+            return Edit(end, end, ", " + entry)
+        opening = self.text.find("{" if node.kind == "map" else "[", node.start, node.end)
         if opening < 0:
             raise CannotEdit("cannot find the flow collection's opening bracket")
         return Edit(opening + 1, opening + 1, entry)
 
-    def _append_item(self, node: yaml.SequenceNode, value: Any) -> Edit:
+    def _append_item(self, node: _Node, value: Any) -> Edit:
         ctx = self._context(None)
-        if node.flow_style:
+        if node.flow:
             return self._add_flow(node, self._flow(value, None, ctx))
-        dash = node.start_mark.column
-        at = self._block_end(node, node.start_mark.index)
+        dash = node.column
+        at = self._block_end(node, node.start)
         return self._insert_line(at, f"{' ' * dash}-{self._block_item(value, dash, ctx)}\n")
 
     def rename(self, change: RenameKey) -> Edit | None:
         depth, chain = self._find(change.pointer)
         node = chain[-1][1]
-        if depth < len(change.pointer) or not isinstance(node, yaml.MappingNode):
+        if depth < len(change.pointer) or node.kind != "map":
             raise CannotEdit(f"'{pointer_to_str(change.pointer)}' is not a mapping")
-        keys = {k.value: k for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        keys = {k.value: k for k, _ in node.entries if k.kind == "scalar"}
         if change.new in keys:
             if change.old not in keys:
                 return None
@@ -559,7 +632,7 @@ class YamlLayout(Layout):
         key = keys.get(change.old)
         if key is None:
             raise CannotEdit(f"no key '{change.old}' at '{pointer_to_str(change.pointer)}'")
-        start, end = key.start_mark.index, key.end_mark.index
+        start, end = key.start, key.end
         if key.style in ("'", '"'):
             start, end = start + 1, end - 1
         if self.text[start:end] != change.old:

@@ -55,11 +55,24 @@ def test_diff_mode_writes_nothing(case: Path, tmp_path: Path) -> None:
     before = snapshot(work)
     report = fix_paths([root], settings, FixOptions(unsafe=bool(meta.get("unsafe")), write=False))
     assert snapshot(work) == before
+    patched = tmp_path / "patched"
+    shutil.copytree(case / "in", patched)
     for change in report.changes:
         relative = change.path.relative_to(work.resolve())
         expected = (case / "out" / relative).read_bytes()
-        assert change.after == expected.decode("utf-8-sig")
-        assert change.diff().startswith(f"--- a/{change.display}\n+++ b/{change.display}\n")
+        assert change.after == expected.decode("utf-8")
+        diff = change.diff()
+        assert diff.startswith(f"--- a/{change.display}\n+++ b/{change.display}\n")
+        # the diff is a patch: applied to the input it gives the expected file, byte for byte
+        # (--binary: CRLF lines stay CRLF; the BOM is part of line 1 on both sides)
+        header = f"--- a/{relative.as_posix()}\n+++ b/{relative.as_posix()}\n"
+        body = diff.split("\n", 2)[2]
+        subprocess.run(
+            ["patch", "--binary", "-p1", "-s", "-d", str(patched)],
+            input=(header + body).encode(),
+            check=True,
+        )
+        assert (patched / relative).read_bytes() == expected
 
 
 def test_cases_cover_the_matrix() -> None:
