@@ -2,15 +2,22 @@
 
 A fix is data (``AddEntry``/``RenameKey``, see ``model.py``); this module turns one change into one
 ``Edit`` of one file's text, without ever re-serialising the file. Positions come from parsers
-that report exact spans: PyYAML's composer for YAML (its marks are character offsets into the
-text, CRLF included) and, for JSON, a scanner that walks only the members on the way to the
+that report exact spans: PyYAML's event stream for YAML (its marks are character offsets into
+the text, CRLF included) and, for JSON, a scanner that walks only the members on the way to the
 target and skips everything else with the C-accelerated ``json`` decoder.
+
+An entry is added after the last line of the mapping's last entry (or, for a status code, after
+the entry with the next smaller code), so comments and blank lines that follow stay where they
+are; into a flow collection (``{...}``, JSON) it goes after the last member, with a comma.
 
 The inserted text copies the style found around the insertion point: indentation width, sequence
 dash offset, the quoting of status-code keys (``'201':``, ``"201":`` or ``201:``), of ``$ref``
-values and of other strings, flow vs block collections, JSON indentation and separators (minified
-JSON stays on one line), and the file's line ending. Nothing here decides *what* to insert: that
-is ``remedies.py``; nor whether the result is acceptable: that is ``fix.py``, which re-parses.
+values and of other strings (per key: prose under ``description`` may be quoted where
+``type: string`` is not), blank lines between entries, flow vs block collections, JSON
+indentation and separators (minified JSON stays on one line), and the file's line ending. The
+snippet is rendered here rather than by ruamel.yaml: a handful of shapes, rendered exactly, and
+checked by re-parsing. Nothing here decides *what* to insert: that is ``remedies.py``; nor
+whether the result is acceptable: that is ``fix.py``.
 """
 
 from __future__ import annotations
