@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .document import SourceFile, SpecError, read_file
+from .document import SourceFile, SpecError, read_file, real_path
 from .model import Pointer
 
 VALID, INVALID, CRASHED, UNSUPPORTED = "valid", "invalid", "crashed", "unsupported"
@@ -63,7 +63,7 @@ class _Sandbox:
 
     def file(self, uri: str) -> Any:
         parts = urlsplit(uri)
-        path = Path(url2pathname(unquote(parts.path))).resolve()
+        path = real_path(Path(url2pathname(unquote(parts.path))))
         if path in self.data:
             return self.data[path]
         if not path.is_relative_to(self.root_dir):
@@ -84,6 +84,22 @@ class _Sandbox:
             shown = uri
         self.refused.append(Issue((), f"$ref to '{shown}': {why}"))
         return _Placeholder()
+
+
+class _EveryScheme(dict[str, Callable[[str], Any]]):
+    """Resolver handlers that answer for every URI scheme. jsonschema-path hands a scheme with no
+    handler of its own to ``urlopen``, so a ``$ref`` to ``ftp://`` (or any scheme urllib knows)
+    would open a connection; here anything but ``file`` is refused."""
+
+    def __init__(self, file: Callable[[str], Any], other: Callable[[str], Any]) -> None:
+        super().__init__(file=file)
+        self.other = other
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Callable[[str], Any]:
+        return self.other
 
 
 class _Placeholder(dict[str, Any]):
@@ -213,12 +229,7 @@ def validate(
         return Validation(CRASHED, detail=f"openapi-spec-validator is not installed ({exc})")
 
     sandbox = _Sandbox(root, root_dir or root.path.parent, files or {})
-    handlers = {
-        "file": sandbox.file,
-        "http": sandbox.remote,
-        "https": sandbox.remote,
-        "<all_urls>": sandbox.remote,
-    }
+    handlers = _EveryScheme(file=sandbox.file, other=sandbox.remote)
     issues: list[Issue] = []
     try:
         try:
