@@ -150,13 +150,10 @@ def lint(
         rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
         tool_version=__version__,
     )
-    if diff:
-        pass  # the diff was the output
-    elif output is None:
-        sys.stdout.write(get_renderer(chosen)(report))
-    else:
+    if output is not None:
         _write(output, get_renderer(chosen)(report))
-        sys.stdout.write(get_renderer(terminal)(report))
+    if not diff:  # with --diff, the diff is what stdout carries
+        sys.stdout.write(get_renderer(chosen if output is None else terminal)(report))
     if run.errors:
         raise typer.Exit(EXIT_ERROR)
     failing = pending or any(f.severity >= settings.fail_on for f in run.findings)
