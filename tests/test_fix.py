@@ -191,3 +191,26 @@ def test_fix_with_validate_reports_document_findings_once(
         line for line in out.splitlines() if "[valid-spec]" in line
     ]
     assert out.count("[valid-spec]") == 1 and "'id' for 'get'" in out
+
+
+@pytest.mark.parametrize("write", [True, False], ids=["fix", "diff"])
+def test_two_specs_sharing_a_file_fix_it_once(tmp_path: Path, write: bool) -> None:
+    """Two root documents $ref the same response: the first spec's fix is seen by the second,
+    on disk (--fix) or in memory (--diff), so the shared file gets one Location, not two."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "created.yaml").write_text("description: Created\n")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"openapi: 3.0.3\ninfo:\n  title: {name}\n  version: '1'\npaths:\n  /{name}s:\n"
+            f"    post:\n      operationId: create{name.upper()}\n      responses:\n"
+            "        '201':\n          $ref: 'shared/created.yaml'\n"
+            "        '409':\n          description: Exists\n"
+        )
+    report = fix_paths(
+        [tmp_path / "a.yaml", tmp_path / "b.yaml"], Settings(), FixOptions(write=write)
+    )
+    assert not report.run.errors
+    assert [c.path.name for c in report.changes] == ["created.yaml"]
+    shared = report.changes[0]
+    assert shared.after.count("Location:") == 1 and shared.fixed == 1
+    assert not [f for f in report.run.findings if f.rule == "create-location-header"]
