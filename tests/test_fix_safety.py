@@ -103,28 +103,35 @@ sys.exit(main(sys.argv[1:]))
 def test_kill_9_leaves_each_file_old_or_new(
     tmp_path: Path, reference: tuple[dict[Path, bytes], dict[Path, bytes]]
 ) -> None:
-    probe = _fresh(tmp_path, "probe")
+    """Early kills land at spread fractions of the run before its writes; late kills wait for
+    the first temporary file (the write phase has begun) and land among the renames."""
     slow = [sys.executable, "-c", _SLOW_REPLACE, "--fix"]
-    started = time.monotonic()
-    subprocess.run([*slow, str(probe)], capture_output=True, check=True)
-    duration = time.monotonic() - started
-    seen: set[str] = set()
-    trials = 6
-    for trial in range(trials):
+    seen: list[str] = []
+    for trial, delay in enumerate((0.05, 0.2, 0.4, None, None, None)):
         root = _fresh(tmp_path, f"trial{trial}")
         process = subprocess.Popen(
             [*slow, str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(duration * (trial + 0.5) / trials)
+        if delay is not None:
+            time.sleep(delay)
+        else:
+            deadline = time.monotonic() + 60
+            while process.poll() is None and time.monotonic() < deadline:
+                if any(p.name.endswith(TEMP_SUFFIX) for p in root.parent.rglob("*")):
+                    break
+                time.sleep(0.002)
+            time.sleep(0.05 + 0.1 * (trial - 3))  # among the eleven slowed renames
         process.send_signal(signal.SIGKILL)
         process.wait()
         counts = _each_file_old_or_new(root.parent, reference)
-        seen.add("untouched" if counts["new"] == 0 else "done" if counts["old"] == 0 else "partial")
+        seen.append(
+            "untouched" if not counts["new"] else "done" if not counts["old"] else "partial"
+        )
         # whatever the moment, a new run finishes the job
         assert not fix_paths([root], Settings(), FixOptions()).run.errors
         assert _each_file_old_or_new(root.parent, reference)["old"] == 0
-    assert "untouched" in seen  # the early kills did land before any write
-    assert seen & {"partial", "done"}, seen  # and the late ones during or after the writes
+    assert seen[0] == "untouched", seen  # 50 ms: still starting up
+    assert set(seen[3:]) & {"partial", "done"}, seen  # killed during or after the writes
 
 
 def test_two_parallel_runs_give_one_correct_result(
