@@ -122,10 +122,10 @@ def main() -> int:
     print(f"| spec | {' | '.join(columns)} |")
     print("|---" * (len(columns) + 1) + "|")
     for spec, cells in rows:
-        values = [f"{cells[c]:.2f}" + ("×" if c == "ratio" else " s") for c in columns]
+        values = [f"{cells[c]:.2f}" + ("x" if c == "ratio" else " s") for c in columns]
         print(f"| {spec} | {' | '.join(values)} |")
     worst = max((cells["ratio"] for _, cells in rows), default=0.0)
-    print(f"\nworst fix / (lint + validation): {worst:.2f}× (target ≤ 2×)")
+    print(f"\nworst fix / (lint + validation): {worst:.2f}x (target <= 2x)")
     return 0 if worst <= 2 else 1
 
 

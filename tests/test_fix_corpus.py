@@ -36,7 +36,7 @@ def _copy(spec: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("spec", corpus_specs(), ids=lambda p: p.relative_to(CORPUS).as_posix())
 def test_fix_corpus_spec(spec: Path, tmp_path: Path) -> None:
     root = _copy(spec, tmp_path)
-    report, before, after = fix_and_check(tmp_path, [root], Settings(), unsafe=True)
+    report, _, _ = fix_and_check(tmp_path, [root], Settings(), unsafe=True)
     assert not report.run.errors, report.run.errors
     if root.name in ("openai-openapi.yaml", "box-openapi.json", "DigitalOcean-public.v2.yaml"):
         assert sum(change.fixed for change in report.changes) >= 20
