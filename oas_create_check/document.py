@@ -67,8 +67,12 @@ class SpecError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        # Printed to stderr, which a CI log reads too: file names and parser verdicts quote
+        # untrusted text, so control characters and workflow commands are escaped.
+        from .reporters import printable
+
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
 
 @dataclass

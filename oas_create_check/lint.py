@@ -28,6 +28,7 @@ from .document import (
 )
 from .model import Finding, Kind, OperationRecord, Severity
 from .operations import EXTENSION, Operation, Spec
+from .reporters import printable
 from .rules import Problem, Rule, all_rules
 
 if TYPE_CHECKING:
@@ -217,9 +218,11 @@ def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
                 queue.extend((root, False) for root in roots)
                 shown = ", ".join(display_path(root) for root in roots)
                 run.notices.append(
-                    f"{source.display}: a fragment, not an OpenAPI document: checking the root document(s) that $ref it: {shown}"
-                    if roots
-                    else f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
+                    printable(  # printed to stderr: file names are untrusted text
+                        f"{source.display}: a fragment, not an OpenAPI document: checking the root document(s) that $ref it: {shown}"
+                        if roots
+                        else f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
+                    )
                 )
             else:
                 skipped += 1

@@ -5,9 +5,16 @@ from __future__ import annotations
 from . import Report, printable, summary
 
 
+def _file(name: str) -> str:
+    """A file name as the start of an output line: ``./`` before one that begins with a blank or
+    a colon, so that ``::error::x.yaml`` cannot make the line a CI workflow command."""
+    shown = printable(name)
+    return "./" + shown if shown[:1] in (" ", "\t", ":") else shown
+
+
 def render(report: Report) -> str:
     lines = [
-        f"{printable(f.file)}:{f.line}:{f.column}: {f.severity.label} [{f.rule}] {printable(f.message)}"
+        f"{_file(f.file)}:{f.line}:{f.column}: {f.severity.label} [{f.rule}] {printable(f.message)}"
         for f in report.findings
     ]
     counts = summary(report)
