@@ -5,8 +5,9 @@ The generator varies what real files vary: YAML or JSON; indentation 2 or 4 (tab
 for JSON); indented or indentless sequences; status codes bare, single- or double-quoted; flow
 responses; comments; CRLF; a BOM; with or without a final newline; Swagger 2.0 and OpenAPI 3.0.
 Operations are creates, upserts and others with random subsets of responses, headers and
-parameters, so every fix meets every layout. The example budget is small for the normal run
-(``FIX_PROPERTY_EXAMPLES`` raises it).
+parameters, and the duplicate policy is fixed either way (a 409, or an Idempotency-Key parameter
+appended to a sequence), so every fix meets every layout. The example budget is small for the
+normal run (``FIX_PROPERTY_EXAMPLES`` raises it).
 """
 
 from __future__ import annotations
@@ -237,13 +238,21 @@ def render(document: dict[str, Any], style: Style) -> bytes:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(document=documents(), style=styles, unsafe=st.booleans())
-def test_fix_properties(document: dict[str, Any], style: Style, unsafe: bool) -> None:
+@given(
+    document=documents(),
+    style=styles,
+    unsafe=st.booleans(),
+    duplicate_fix=st.sampled_from(["409", "idempotency-key"]),
+)
+def test_fix_properties(
+    document: dict[str, Any], style: Style, unsafe: bool, duplicate_fix: str
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         spec = work / ("api.json" if style.is_json else "api.yaml")
         spec.write_bytes(render(document, style))
-        report, _, _ = fix_and_check(work, [spec], Settings(), unsafe)
+        settings = Settings(duplicate_fix=duplicate_fix)
+        report, _, _ = fix_and_check(work, [spec], settings, unsafe)
         assert not report.run.errors, report.run.errors
         event(f"fixed {min(sum(c.fixed for c in report.changes), 3)}+ problems")
 
