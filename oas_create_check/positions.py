@@ -38,18 +38,25 @@ _KEY = (
 _CONTENT_LINE = re.compile(r"^([ ]*)([^ \t\r\n#])", re.MULTILINE)
 _INLINE_REST = re.compile(r"[ \t]*(?:#.*)?\r?$")
 _BLOCK_SCALAR = re.compile(r"[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$")
-_KEY_PATTERNS: dict[int, re.Pattern[str]] = {}
+_KEY_PATTERNS: dict[tuple[int, bool], re.Pattern[str]] = {}
 
 
-def _key_pattern(indent: int) -> re.Pattern[str]:
-    pattern = _KEY_PATTERNS.get(indent)
+def _key_pattern(indent: int, first_line: bool = False) -> re.Pattern[str]:
+    """Keys at exactly ``indent``. They are found after a literal newline, not with ``^``: a
+    pattern with a literal prefix lets ``re`` skip ahead with a fast substring search instead of
+    trying every position (2.4x on a 1.7 MB JSON spec). ``first_line`` matches at the text's start,
+    which has no newline before it."""
+    pattern = _KEY_PATTERNS.get((indent, first_line))
     if pattern is None:
-        pattern = re.compile(r"^ {%d}%s" % (indent, _KEY), re.MULTILINE)
-        _KEY_PATTERNS[indent] = pattern
+        prefix = "" if first_line else "\n"
+        pattern = re.compile(r"%s {%d}%s" % (prefix, indent, _KEY), re.MULTILINE)
+        _KEY_PATTERNS[(indent, first_line)] = pattern
     return pattern
 
 
 def _unquote(key: str) -> str:
+    if key.startswith('"') and "\\" not in key:
+        return key[1:-1]
     if key.startswith('"'):
         try:
             return str(json.loads(key))
@@ -143,6 +150,9 @@ class Locator:
             return None  # a sequence, or content that is not nested under its key
         children: dict[str, _Entry] = {}
         matches = list(_key_pattern(indent).finditer(text, start, end))
+        head = _key_pattern(indent, first_line=True).match(text, 0, end) if start == 0 else None
+        if head is not None:
+            matches.insert(0, head)
         if not matches:
             return None
         for index, match in enumerate(matches):
