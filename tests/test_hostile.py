@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -447,7 +448,7 @@ def _big_spec(path: Path, megabytes: int) -> int:
 
 @pytest.mark.slow
 def test_a_100_mb_spec_finishes_in_seconds_with_bounded_memory(
-    tmp_path: Path, record_property: pytest.RecordProperty
+    tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     size = _big_spec(tmp_path / "big.yaml", BIG_MB)
     done = run_isolated("big.yaml", cwd=tmp_path, timeout=120)
