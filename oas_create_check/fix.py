@@ -19,7 +19,9 @@ The promises (RULES.md section 3) and where each is kept:
   file in the same directory, with the original mode. The replacement happens under an advisory
   lock (``flock``) and only if the file on disk is still byte-for-byte what was read; if another
   process (a parallel pre-commit hook) got there first, the spec is fixed again from the new
-  content, which normally leaves nothing to do. ``kill -9`` leaves each file old or new.
+  content, which normally leaves nothing to do. ``kill -9`` leaves each file old or new (a
+  crash may leave a ``.*.oas-create-check.tmp`` file beside it, never a half-written spec).
+  Symlinks are followed to the file they name; a hard link keeps the old content.
 * **Idempotent.** A fixed spec has no fixable findings, so a second run changes nothing.
 """
 
