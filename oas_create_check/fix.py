@@ -50,6 +50,7 @@ from .document import (
     lookup,
     parse,
     read_file,
+    real_path,
 )
 from .lint import RunResult, SpecResult, active_rules, check_spec, lint_paths
 from .model import AddEntry, Applicability, Change, Finding, Pointer, RenameKey, pointer_to_str
@@ -328,7 +329,7 @@ def _short(value: Any) -> str:
 
 def _change_key(change: Change) -> tuple[Any, ...]:
     """Identity of a change, to merge the copies proposed by every user of a shared node."""
-    path = str(Path(change.file).resolve())
+    path = str(real_path(Path(change.file)))
     if isinstance(change, RenameKey):
         return ("rename", path, tuple(map(str, change.pointer)), change.old, change.new)
     value = json.dumps(change.value, sort_keys=True, default=str)
@@ -354,7 +355,7 @@ class _Plan:
         paths: set[Path] = set()
         merged = False
         for change in finding.fix.changes:
-            path = Path(change.file).resolve()
+            path = real_path(Path(change.file))
             key = _change_key(change)
             if key in self.keys:
                 merged = True
@@ -438,7 +439,7 @@ class _Fixer:
         rules: list[Rule] | None = None,
     ) -> SpecResult:
         """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
-        key = root.path.resolve()
+        key = real_path(root.path)
         workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
         # Files already edited in memory win over the disk. Workspace caches loaded files by
         # resolved path; seeding that cache is the one way in without changing document.py.
@@ -474,10 +475,10 @@ class _Fixer:
         root = workspace.root
         base = self.committed()
         result = initial
-        if any(f.path.resolve() in base for f in workspace.files):
+        if any(real_path(f.path) in base for f in workspace.files):
             result = self.relint(root, base)  # an earlier spec changed a file this one uses
         local: dict[Path, SourceFile] = {}
-        loaded = {f.path.resolve(): f for f in workspace.files}
+        loaded = {real_path(f.path): f for f in workspace.files}
         fresh: dict[Path, tuple[_Disk, SourceFile]] = {}
         fixed: Counter[Path] = Counter()
         renames: dict[Path, set[Rename]] = {}
@@ -511,7 +512,7 @@ class _Fixer:
             result = self.relint(root, {**base, **local}, self.operation_rules)
             passes += 1
             loaded.update(
-                {f.path.resolve(): f for f in result.spec.workspace.files} if result.spec else {}
+                {real_path(f.path): f for f in result.spec.workspace.files} if result.spec else {}
             )
         if passes and result.spec is not None and self.document_rules:
             # whole-document rules (unresolved refs, the validator) carry no fixes: once, at the end
@@ -634,7 +635,7 @@ class _Fixer:
             loss = first_loss(original.data, data, allowed)
             if loss is not None:
                 raise _Refused(f"{source.display}: the fix would change existing content: {loss}")
-        key = root.path.resolve()
+        key = real_path(root.path)
         after = {**base, **local}
         fixed = validate(
             after.get(key, root), root_dir, {p: s.data for p, s in after.items()}, first_only=True
@@ -819,7 +820,7 @@ def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) ->
         if result.spec is None:
             specs.append(result)
             continue
-        uses = {f.path.resolve() for f in result.spec.workspace.files}
+        uses = {real_path(f.path) for f in result.spec.workspace.files}
         if any(f.fix is not None and fixer.wanted(f) for f in result.findings) or uses & set(
             fixer.states
         ):
