@@ -518,6 +518,13 @@ class _Fixer:
             # whole-document rules (unresolved refs, the validator) carry no fixes: once, at the end
             extra = check_spec(result.spec, self.settings, self.document_rules)
             result.findings.extend(extra.findings)
+        for finding in result.findings:  # still fixable: say so rather than stay silent
+            if self.wanted(finding):
+                refused.setdefault(
+                    (finding.rule, finding.pointer),
+                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: the fix did not "
+                    "take effect (it conflicts with another one or does not satisfy the rule)",
+                )
         remaining = {(f.rule, f.pointer) for f in result.findings}
         self.notices.extend(message for key, message in refused.items() if key in remaining)
         if not local:
