@@ -46,6 +46,7 @@ TOKENS = [
     "$ref: '#/paths/~1pets/post'", "{$ref: '#/components/responses/Loop'}", "$ref: 5", "'201':", "201:",
     "post:", "put:", "responses:", "headers:", "Location:", "operationId: createThing", "x-oas-create-check: ",
     "{kind: create}", "{ignore: [all]}", "\\", '"\\ud800"', "\\u0000", "é", "ñ", "😀", "\u202e",
+    "9" * 4400, "? : ? : x", "$ref: '#anchor'", "$ref: 'a%00b.yaml'", "$ref: '.'", "##[add-mask]x",
 ]  # fmt: skip
 
 #: The shape of the specs ``generated`` builds, with the words the classifier reacts to.
