@@ -16,7 +16,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -334,15 +334,21 @@ def read_file(path: Path, display: str | None = None) -> SourceFile:
     raw = read_bytes(path, shown)
     text = decode(raw, shown)
     del raw  # a large spec's bytes need not stay alive while its text is parsed
+    data, is_json = parse_text(path, shown, text)
+    return SourceFile(path=path, display=shown, text=text, data=data, is_json=is_json)
+
+
+def parse_text(path: Path, display: str, text: str) -> tuple[Any, bool]:
+    """Parse a file's text: JSON by suffix or first character, falling back to YAML for a
+    non-``.json`` file (a YAML file may start with ``{``). Returns the data and whether it was
+    read as JSON. The fixer parses its results through here too, so both read alike."""
     is_json = looks_like_json(path, text)
     try:
-        data = parse(text, shown, is_json)
+        return parse(text, display, is_json), is_json
     except SpecError:
         if not is_json or path.suffix.lower() == ".json":
             raise
-        data = parse(text, shown, False)  # a YAML file that happens to start with '{'
-        is_json = False
-    return SourceFile(path=path, display=shown, text=text, data=data, is_json=is_json)
+        return parse(text, display, False), False
 
 
 @dataclass(frozen=True)
@@ -442,6 +448,11 @@ class Workspace:
         self._broken: dict[Path, str] = {}
         self.problems: dict[tuple[str, Pointer], RefProblem] = {}
 
+    def preload(self, files: Mapping[Path, SourceFile]) -> None:
+        """Use these in-memory files instead of reading the disk (the fixer lints its edited
+        texts before writing them). Keys are real paths, as ``real_path`` gives them."""
+        self._files.update(files)
+
     @property
     def files(self) -> list[SourceFile]:
         return list(self._files.values())
@@ -521,9 +532,10 @@ class Workspace:
 
 
 def ref_between(source: SourceFile, target: SourceFile, pointer: Pointer) -> str:
-    """The ``$ref`` text that, written in ``source``, points at ``pointer`` in ``target``."""
+    """The ``$ref`` text that, written in ``source``, points at ``pointer`` in ``target``; a whole
+    other file is named without an empty fragment (``conflict.yml``, not ``conflict.yml#``)."""
     fragment = "#" + pointer_to_str(pointer)
     if source.path == target.path:
         return fragment
     relative = os.path.relpath(target.path, source.path.parent).replace(os.sep, "/")
-    return relative + fragment
+    return relative + fragment if pointer else relative

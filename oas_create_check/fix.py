@@ -46,9 +46,9 @@ from .document import (
     SpecError,
     Workspace,
     decode,
-    looks_like_json,
     lookup,
     parse,
+    parse_text,
     read_file,
     real_path,
 )
@@ -263,18 +263,6 @@ def _read_disk(path: Path) -> tuple[bytes, _Disk]:
     return raw, _Disk.of(raw, stats)
 
 
-def _load_text(path: Path, display: str, text: str) -> tuple[Any, bool]:
-    """Parse ``text`` as ``document.read_file`` parses a file's text (JSON by suffix or first
-    character, falling back to YAML for a non-``.json`` file)."""
-    is_json = looks_like_json(path, text)
-    try:
-        return parse(text, display, is_json), is_json
-    except SpecError:
-        if not is_json or path.suffix.lower() == ".json":
-            raise
-        return parse(text, display, False), False
-
-
 # --------------------------------------------------------------------------------------------
 # the "only gained" check
 
@@ -441,9 +429,7 @@ class _Fixer:
         """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
         key = real_path(root.path)
         workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
-        # Files already edited in memory win over the disk. Workspace caches loaded files by
-        # resolved path; seeding that cache is the one way in without changing document.py.
-        workspace._files.update(overlay)
+        workspace.preload(overlay)  # files already edited in memory win over the disk
         return check_spec(Spec(workspace), self.settings, self.rules if rules is None else rules)
 
     # -- one spec ---------------------------------------------------------------------------
@@ -634,7 +620,7 @@ class _Fixer:
             allowed = (state.renames if state else set()) | renames.get(path, set())
             try:
                 text = decode(disk.encode(source.text), source.display)
-                data, _ = _load_text(path, source.display, text)
+                data, _ = parse_text(path, source.display, text)
             except (SpecError, UnicodeError) as exc:
                 raise _Refused(
                     f"{source.display}: the fixed text does not read back: {exc}"

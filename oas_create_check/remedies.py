@@ -39,15 +39,8 @@ def _components(spec: Spec, section: str) -> tuple[Pointer, dict[str, Any]]:
     return pointer, found if isinstance(found, dict) else {}
 
 
-def _ref_text(source: SourceFile, target: SourceFile, pointer: Pointer) -> str:
-    """``ref_between`` without the empty fragment of a whole-file target (``conflict.yml``,
-    not ``conflict.yml#``)."""
-    text = ref_between(source, target, pointer)
-    return text[:-1] if text.endswith("#") and len(text) > 1 else text
-
-
 def _ref(spec: Spec, target_file: SourceFile, pointer: Pointer) -> dict[str, str]:
-    return {"$ref": _ref_text(target_file, spec.workspace.root, pointer)}
+    return {"$ref": ref_between(target_file, spec.workspace.root, pointer)}
 
 
 def location_header(spec: Spec, target_file: SourceFile, monitor: bool = False) -> Any:
@@ -111,7 +104,7 @@ def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
     schema or RFC 9457 problem details."""
     shared = _shared_conflict(spec)
     if shared is not None:
-        return {"$ref": _ref_text(target_file, shared.file, shared.pointer)}
+        return {"$ref": ref_between(target_file, shared.file, shared.pointer)}
     component = _conflict_component(spec)
     if component is not None:
         return _ref(spec, target_file, component)
