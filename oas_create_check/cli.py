@@ -172,13 +172,14 @@ def _lint_or_fix(
             typer.echo("note: --unsafe-fixes does nothing without --fix or --diff", err=True)
         return lint_paths(paths, settings), False
     from .fix import FixOptions, fix_paths
+    from .reporters import printable, verbatim
 
     outcome = fix_paths(paths, settings, FixOptions(unsafe=unsafe, write=not diff))
     for change in outcome.changes:
         if diff:
-            sys.stdout.write(change.diff())
+            sys.stdout.write(verbatim(change.diff()))
         verb = "would fix" if diff else "fixed"
-        typer.echo(f"{verb} {change.fixed} problem(s) in {change.display}", err=True)
+        typer.echo(f"{verb} {change.fixed} problem(s) in {printable(change.display)}", err=True)
     return outcome.run, diff and bool(outcome.changes)
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -101,23 +103,44 @@ def runs(crafted: Path) -> dict[str, Outcome]:
     return {fmt: run_isolated("--format", fmt, *_names(crafted), cwd=crafted) for fmt in FORMATS}
 
 
-def runner_commands(output: str) -> list[tuple[str, str]]:
-    """(syntax, line) of every line the Actions runner would take as a registered command."""
-    found = []
+def _parse(line: str, registered: set[str]) -> tuple[str, str, str] | None:
+    """(syntax, command, data) if the runner takes ``line`` as a command: ``TryParseV2`` first,
+    then the legacy ``TryParse`` (``##[`` anywhere in the line)."""
+    trimmed = line.lstrip()
+    if trimmed.startswith("::"):
+        end = trimmed.find("::", 2)
+        name = trimmed[2:end].partition(" ")[0] if end > 0 else ""
+        if name in registered:
+            return "v2", name, trimmed[end + 2 :]
+    start = line.find("##[")
+    if start >= 0 and "]" in line[start:]:
+        close = line.index("]", start)
+        name = line[start + 3 : close].partition(" ")[0]
+        if name in registered:
+            return "v1", name, line[close + 1 :]
+    return None
+
+
+def runner_commands(output: str) -> list[tuple[str, str, str]]:
+    """(syntax, command, line) of every command the Actions runner would obey in ``output``,
+    honouring ``stop-commands``: after ``::stop-commands::TOKEN`` nothing is obeyed until a line
+    that is the command ``TOKEN`` (the runner registers the token as a command to resume)."""
+    obeyed = []
+    token: str | None = None
     for line in re.split("\r\n|\r|\n", output):
-        trimmed = line.lstrip()
-        if trimmed.startswith("::"):
-            end = trimmed.find("::", 2)
-            name = trimmed[2:end].partition(" ")[0] if end > 0 else ""
-            if name in RUNNER_COMMANDS:
-                found.append(("v2", line))
-                continue
-        start = line.find("##[")
-        if start >= 0 and "]" in line[start:]:
-            name = line[start + 3 : line.index("]", start)].partition(" ")[0]
-            if name in RUNNER_COMMANDS:
-                found.append(("v1", line))
-    return found
+        registered = RUNNER_COMMANDS | ({token} if token else set())
+        parsed = _parse(line, registered)
+        if parsed is None:
+            continue
+        syntax, name, data = parsed
+        if token is not None:
+            if name == token:
+                token = None
+            continue
+        obeyed.append((syntax, name, line))
+        if name == "stop-commands":
+            token = data
+    return obeyed
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -130,9 +153,36 @@ def test_no_workflow_command_is_injected(runs: dict[str, Outcome], fmt: str) -> 
         assert not commands, commands
         return
     # The github format: only our own annotations, each one whole line, nothing legacy.
-    for syntax, line in commands:
+    for syntax, _, line in commands:
         assert syntax == "v2" and re.match(r"::(error|warning|notice) file=", line), line
         assert ",title=oas-create-check(" in line, line
+
+
+def test_a_diff_quotes_the_spec_but_the_runner_obeys_none_of_it(crafted: Path) -> None:
+    """A unified diff must show the spec's lines as they are (escaping would break the patch), so
+    on GitHub Actions it is fenced with ``stop-commands``; ``git apply`` skips the fence."""
+    spec = (
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    post:\n"
+        "      operationId: createPet\n      description: |\n"
+        "        ::error title=forged::obeyed\n        ##[add-mask]secret\n"
+        "      responses:\n        '201':\n          description: ok ##[set-output name=x;]y\n"
+    )
+    folder = crafted.parent / "diff"
+    folder.mkdir(exist_ok=True)
+    (folder / "spec.yaml").write_text(spec, encoding="utf-8")
+    plain = run_isolated("--diff", "spec.yaml", cwd=folder, env={"GITHUB_ACTIONS": ""})
+    assert plain.code == 1 and "##[set-output name=x;]y" in plain.stdout
+    assert [name for _, name, _ in runner_commands(plain.stdout)] == ["set-output"]
+    on_ci = run_isolated("--diff", "spec.yaml", cwd=folder, env={"GITHUB_ACTIONS": "true"})
+    assert on_ci.code == 1 and "##[set-output name=x;]y" in on_ci.stdout
+    assert [name for _, name, _ in runner_commands(on_ci.stdout)] == ["stop-commands"]
+    assert not runner_commands(on_ci.stderr)
+    (folder / "fix.patch").write_text(on_ci.stdout, encoding="utf-8")
+    if shutil.which("git"):
+        applied = subprocess.run(
+            ["git", "apply", "--check", "fix.patch"], cwd=folder, capture_output=True, check=False
+        )
+        assert applied.returncode == 0, applied.stderr
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

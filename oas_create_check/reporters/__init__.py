@@ -7,7 +7,9 @@ XML or JSON-schema machinery of the CI formats.
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -56,6 +58,18 @@ def printable(text: str) -> str:
     """``text`` with control characters shown as escapes: spec text must not be able to move the
     cursor, recolour the terminal, forge extra output lines or run a CI workflow command."""
     return text.translate(_CONTROL).replace(_LEGACY_COMMAND, "#\\x23[")
+
+
+def verbatim(text: str) -> str:
+    """``text`` to print unchanged although it quotes the spec (the fixer's diff: escaping would
+    break the patch). On GitHub Actions it is fenced by ``::stop-commands::TOKEN`` and
+    ``::TOKEN::``, the runner's own way to print untrusted text: nothing in between is obeyed, in
+    either command syntax. ``git apply`` and ``patch`` skip the two fence lines."""
+    if not text or os.environ.get("GITHUB_ACTIONS") != "true":
+        return text
+    token = secrets.token_hex(16)
+    ending = "" if text.endswith("\n") else "\n"
+    return f"::stop-commands::{token}\n{text}{ending}::{token}::\n"
 
 
 def summary(report: Report) -> dict[str, object]:
