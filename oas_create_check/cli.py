@@ -92,6 +92,15 @@ def lint(
             help="Report only operations added or changed since this git revision.",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes for checking many specs (default: one per core).",
+        ),
+    ] = None,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")
     ] = False,
@@ -136,7 +145,9 @@ def lint(
     if update_baseline and baseline is None:
         raise typer.BadParameter("--update-baseline needs --baseline FILE")
     revision = _revision(changed_since) if changed_since else None
-    run, pending = _lint_or_fix(paths, settings, fix, unsafe_fixes, diff)
+    # The fixer and --changed-since work on the parsed documents, which stay in one process.
+    workers = 1 if (fix or diff or revision) else (jobs or os.cpu_count() or 1)
+    run, pending = _lint_or_fix(paths, settings, fix, unsafe_fixes, diff, workers)
     run = _adoption(run, baseline, update_baseline, revision)
     for notice in run.notices:
         typer.echo(f"note: {notice}", err=True)
@@ -161,7 +172,7 @@ def lint(
 
 
 def _lint_or_fix(
-    paths: list[Path], settings: Settings, fix: bool, unsafe: bool, diff: bool
+    paths: list[Path], settings: Settings, fix: bool, unsafe: bool, diff: bool, jobs: int
 ) -> tuple[RunResult, bool]:
     """Lint, or fix first (``fix.py``) and return what remains; with ``--diff`` the diff goes to
     stdout and ``True`` says there was one."""
@@ -170,7 +181,7 @@ def _lint_or_fix(
     if not (fix or diff):
         if unsafe:
             typer.echo("note: --unsafe-fixes does nothing without --fix or --diff", err=True)
-        return lint_paths(paths, settings), False
+        return lint_paths(paths, settings, jobs), False
     from .fix import FixOptions, fix_paths
     from .reporters import printable, verbatim
 

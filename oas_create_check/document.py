@@ -66,6 +66,10 @@ class SpecError(Exception):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, str, int | None]]:
+        # Results of worker processes (``lint_paths(jobs=...)``) travel pickled.
+        return (SpecError, (self.file, self.message, self.line))
+
     def __str__(self) -> str:
         # Printed to stderr, which a CI log reads too: file names and parser verdicts quote
         # untrusted text, so control characters and workflow commands are escaped.

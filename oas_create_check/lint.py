@@ -188,60 +188,117 @@ def _marked_openapi(path: Path) -> bool:
         return True  # let read_file report the problem
 
 
-def lint_paths(paths: Iterable[Path], settings: Settings) -> RunResult:
+def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunResult:
     """Check every spec found under ``paths``. A named file that is a ``$ref``'d fragment of a
     multi-file spec stands for the root documents that include it (``roots.py``): a commit that
-    touches only ``resources/x.yml`` still gets the spec checked."""
+    touches only ``resources/x.yml`` still gets the spec checked.
+
+    With ``jobs > 1`` and several files, files are read and checked in worker processes; their
+    results come back without the in-memory ``Spec`` (``SpecResult.spec`` is None), so callers
+    that need it (the fixer, ``--changed-since``) keep ``jobs=1``."""
     run = RunResult()
     rules = active_rules(settings)
     skipped = 0
     queue = deque(discover(paths))
     finder: RootFinder | None = None
     checked: set[Path] = set()
-    while queue:
-        path, named = queue.popleft()
-        if not named and not _marked_openapi(path):
-            skipped += 1
-            continue
-        try:
-            source = read_file(path)
-        except SpecError as error:
-            run.errors.append(error)
-            continue
-        if not source.is_openapi:
-            if named:
-                if finder is None:
-                    from .roots import RootFinder
-
-                    finder = RootFinder(settings.roots)
-                roots = finder.roots_for(path)
-                queue.extend((root, False) for root in roots)
-                shown = ", ".join(display_path(root) for root in roots)
-                run.notices.append(
-                    printable(  # printed to stderr: file names are untrusted text
-                        f"{source.display}: a fragment, not an OpenAPI document: checking the root document(s) that $ref it: {shown}"
-                        if roots
-                        else f"{source.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
-                    )
-                )
-            else:
-                skipped += 1
-            continue
-        key = real_path(source.path)
-        if key in checked:
-            continue  # named, and also reached through a fragment
-        checked.add(key)
-        try:
-            run.specs.append(check_spec(load_spec(source, settings), settings, rules))
-        except RecursionError:
-            run.errors.append(
-                SpecError(source.display, "nesting too deep to be an API description")
+    pool = _Pool(settings, jobs) if jobs > 1 and len(queue) > 1 else None
+    try:
+        while queue:
+            batch = (
+                [queue.popleft()] if pool is None else [queue.popleft() for _ in range(len(queue))]
             )
+            outcomes = (
+                pool.map(batch) if pool is not None else [_outcome(batch[0], settings, rules)]
+            )
+            for (path, named), outcome in zip(batch, outcomes, strict=True):
+                if outcome is None:
+                    skipped += 1
+                elif isinstance(outcome, SpecError):
+                    run.errors.append(outcome)
+                elif isinstance(outcome, _Fragment):
+                    if not named:
+                        skipped += 1
+                        continue
+                    if finder is None:
+                        from .roots import RootFinder
+
+                        finder = RootFinder(settings.roots)
+                    roots = finder.roots_for(path)
+                    queue.extend((root, False) for root in roots)
+                    shown = ", ".join(display_path(root) for root in roots)
+                    run.notices.append(
+                        printable(  # printed to stderr: file names are untrusted text
+                            f"{outcome.display}: a fragment, not an OpenAPI document: checking the root document(s) that $ref it: {shown}"
+                            if roots
+                            else f"{outcome.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
+                        )
+                    )
+                else:
+                    key = real_path(path)
+                    if key in checked:
+                        continue  # named, and also reached through a fragment
+                    checked.add(key)
+                    run.specs.append(outcome)
+    finally:
+        if pool is not None:
+            pool.close()
     if skipped:
         run.notices.append(
             f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped"
         )
     return run
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A file that parsed but is not an API description (maybe a fragment of one)."""
+
+    display: str
+
+
+_Outcome = SpecResult | SpecError | _Fragment | None
+
+
+def _outcome(item: tuple[Path, bool], settings: Settings, rules: list[Rule]) -> _Outcome:
+    """Read and check one file: its result, its error, a fragment, or None (skipped quietly)."""
+    path, named = item
+    if not named and not _marked_openapi(path):
+        return None
+    try:
+        source = read_file(path)
+    except SpecError as error:
+        return error
+    if not source.is_openapi:
+        return _Fragment(source.display)
+    try:
+        return check_spec(load_spec(source, settings), settings, rules)
+    except RecursionError:
+        return SpecError(source.display, "nesting too deep to be an API description")
+
+
+def _outcome_in_worker(item: tuple[Path, bool], settings: Settings) -> _Outcome:
+    outcome = _outcome(item, settings, active_rules(settings))
+    if isinstance(outcome, SpecResult):
+        outcome.spec = None  # the parsed documents stay in the worker: only results travel
+    return outcome
+
+
+class _Pool:
+    """Worker processes for checking many files at once (a directory of specs)."""
+
+    def __init__(self, settings: Settings, jobs: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.settings = settings
+        self.executor = ProcessPoolExecutor(max_workers=jobs)
+
+    def map(self, batch: list[tuple[Path, bool]]) -> list[_Outcome]:
+        futures = [self.executor.submit(_outcome_in_worker, item, self.settings) for item in batch]
+        return [future.result() for future in futures]
+
+    def close(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
 
 
 __all__ = ["RunResult", "SpecResult", "check_spec", "discover", "lint_paths"]

@@ -213,3 +213,21 @@ def test_entry_point_runs_as_a_process() -> None:
         timeout=60,
     )
     assert result.returncode == 1 and json.loads(result.stdout)["summary"]["findings"] == 2
+
+
+def test_parallel_run_reports_exactly_what_a_serial_run_does(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Many specs in one call are spread over worker processes; the report must not change."""
+    for index in range(4):
+        (tmp_path / f"api{index}.yaml").write_text(
+            PETSTORE.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (tmp_path / "clean.yaml").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("openapi: 3.0.0\npaths: [\n", encoding="utf-8")
+    serial = run_cli("--jobs", "1", "--format", "json", tmp_path)
+    parallel = run_cli("--jobs", "2", "--format", "json", tmp_path)
+    assert serial == parallel
+    code, out, err = parallel
+    assert code == 2 and "broken.yaml:2" in err
+    assert json.loads(out)["summary"]["files"] == 5
