@@ -9,7 +9,8 @@ the parse. Findings point at a few hundred nodes at most, so positions are found
   of responses under ``/paths`` costs a few passes, not one per finding.
 * Anything the fast path does not understand (flow collections, anchors, complex keys, minified
   JSON, sequences in JSON) falls back to an exact index of every node, built once per file from
-  PyYAML's composer (YAML) or a JSON tokenizer.
+  PyYAML's event stream (YAML) or a JSON tokenizer, both without recursion: no input can
+  overflow the stack here.
 
 ``tests/test_positions.py`` checks the fast path against the exact index over the whole corpus.
 """
