@@ -394,6 +394,31 @@ def test_unreadable_file(tmp_path: Path, run_cli: RunCli) -> None:
     assert code == 2 and "spec.yaml: permission denied" in err
 
 
+def test_permission_denied_as_the_os_reports_it(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same path as ``chmod 000``, reached even when the tests run as root: the OS refusal
+    itself is simulated, for the spec and for a file it references."""
+    _write(
+        tmp_path / "spec.yaml",
+        GOOD.replace('"200": {description: ok}', '"201": {$ref: "locked.yaml#/r"}', 1),
+    )
+    _write(tmp_path / "locked.yaml", "r: {description: x}\n")
+    real_open = os.open
+
+    def guarded(path: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if os.fspath(path).endswith(("locked.yaml", "also-locked.yaml")):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", guarded)
+    _write(tmp_path / "also-locked.yaml", GOOD)
+    code, out, err = run_cli(tmp_path / "spec.yaml", tmp_path / "also-locked.yaml")
+    assert code == 2
+    assert "error: also-locked.yaml: permission denied" in err
+    assert "locked.yaml#/r' cannot be followed: cannot use locked.yaml: permission denied" in out
+
+
 # ------------------------------------------------------------------------------------------
 # Many files: one bad file never stops the others
 # ------------------------------------------------------------------------------------------
