@@ -778,6 +778,22 @@ def write_results(markdown: str, results: dict[str, dict[str, Cell]], out: Path)
     out.with_suffix(".json").write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
 
 
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+
+
+def write_readme(markdown: str, readme: Path = REPO_ROOT / "README.md") -> None:
+    """Put the report between the README's bench markers (the section users read)."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"bench: {readme} has no {README_START} ... {README_END} section")
+    body = markdown.replace("# oas-create-check speed benchmark", "", 1).strip()
+    body = body.replace("\n### ", "\n#### ")
+    updated = text[: start + len(README_START)] + "\n" + body + "\n" + text[end:]
+    readme.write_text(updated, encoding="utf-8")
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -806,6 +822,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--verify", action="store_true", help="only run the peers' self-test")
     parser.add_argument("--ours-cmd", help="command for oas-create-check (default: PATH, then -m)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.md")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="also put the tables into README.md"
+    )
     return parser.parse_args(argv)
 
 
@@ -855,6 +874,8 @@ def main(argv: Sequence[str]) -> int:
     results = run_matrix(tools, inputs, limits)
     markdown = report(tools, inputs, results, limits, ours, notes, verdicts)
     write_results(markdown, results, args.output)
+    if args.write_readme:
+        write_readme(markdown)
     print(markdown)
     print(f"\nbench: written to {args.output}", file=sys.stderr)
     return 0
