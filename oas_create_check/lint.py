@@ -292,10 +292,37 @@ class _Pool:
 
         self.settings = settings
         self.executor = ProcessPoolExecutor(max_workers=jobs)
+        #: Whether a worker died: then files go one at a time (rare, and only for this run).
+        self.alone = False
 
     def map(self, batch: list[tuple[Path, bool]]) -> list[_Outcome]:
+        from concurrent.futures.process import BrokenProcessPool
+
         futures = [self.executor.submit(_outcome_in_worker, item, self.settings) for item in batch]
-        return [future.result() for future in futures]
+        outcomes: list[_Outcome] = []
+        for item, future in zip(batch, futures, strict=True):
+            try:
+                outcomes.append(future.result())
+            except BrokenProcessPool:
+                outcomes.append(self._alone(item))
+        return outcomes
+
+    def _alone(self, item: tuple[Path, bool]) -> _Outcome:
+        """A file whose worker died, checked again in a fresh pool of one. A crash in a C parser
+        takes its whole process down, and with it the other files that process held; retried one
+        at a time, only the file that kills the process again is lost, as an error naming it."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not self.alone:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = ProcessPoolExecutor(max_workers=1)
+            self.alone = True
+        try:
+            return self.executor.submit(_outcome_in_worker, item, self.settings).result()
+        except BrokenProcessPool:
+            self.executor = ProcessPoolExecutor(max_workers=1)
+            return SpecError(display_path(item[0]), "the checker crashed on this file: refused")
 
     def close(self) -> None:
         self.executor.shutdown(cancel_futures=True)

@@ -443,6 +443,41 @@ def test_one_bad_file_among_many_does_not_stop_the_others(tmp_path: Path) -> Non
     assert done.seconds < 15
 
 
+def test_a_worker_killed_by_one_file_loses_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several files, specs are checked in worker processes. A segfault (none is known any
+    more; this is the net under the pre-scans) kills a worker and breaks the pool: every file it
+    held is checked again alone, and only the one that kills its process again is reported."""
+    import faulthandler
+    import multiprocessing
+    import signal
+
+    from oas_create_check import lint
+    from oas_create_check.config import Settings
+    from oas_create_check.document import display_path
+    from oas_create_check.rules import Rule
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the crash is planted by patching the parent, which only fork passes on")
+    for name in ("a.yaml", "b.yaml", "crash.yaml", "d.yaml", "e.yaml"):
+        _write(tmp_path / name, GOOD)
+    checked = lint._outcome
+
+    def planted(item: tuple[Path, bool], settings: Settings, rules: list[Rule]) -> object:
+        if item[0].name == "crash.yaml":
+            faulthandler.disable()  # pytest's handler would print the worker's stack
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return checked(item, settings, rules)
+
+    monkeypatch.setattr(lint, "_outcome", planted)
+    run = lint.lint_paths([tmp_path], Settings(), jobs=2)
+    assert sorted(Path(s.file).name for s in run.specs) == ["a.yaml", "b.yaml", "d.yaml", "e.yaml"]
+    assert [str(e) for e in run.errors] == [
+        f"{display_path(tmp_path / 'crash.yaml')}: the checker crashed on this file: refused"
+    ]
+
+
 # ------------------------------------------------------------------------------------------
 # A 100 MB spec
 # ------------------------------------------------------------------------------------------
