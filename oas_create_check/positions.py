@@ -32,9 +32,13 @@ Segment = str | int
 
 #: A mapping key written at the start of a line (after the indentation the caller anchors):
 #: double-quoted, single-quoted or plain, followed by ``:`` and a space or the end of the line.
+#: Blanks before the ``:`` belong to the key group (``_unquote`` strips them): a separate
+#: ``[ \t]*`` after the lazy plain key would rescan a run of blanks at every step of it, and a
+#: line of a million spaces would take minutes.
 _KEY = (
-    r"(?P<key>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|(?![-?:,\[\]{}#&*!|>'\"%@`\s])[^\n]*?)"
-    r"[ \t]*:(?=[ \t\r]|$)"
+    r"(?P<key>\"(?:[^\"\\\n]|\\.)*\"[ \t]*|'(?:[^'\n]|'')*'[ \t]*"
+    r"|(?![-?:,\[\]{}#&*!|>'\"%@`\s])[^\n]*?)"
+    r":(?=[ \t\r]|$)"
 )
 _CONTENT_LINE = re.compile(r"^([ ]*)([^ \t\r\n#])", re.MULTILINE)
 _INLINE_REST = re.compile(r"[ \t]*(?:#.*)?\r?$")
@@ -56,6 +60,7 @@ def _key_pattern(indent: int, first_line: bool = False) -> re.Pattern[str]:
 
 
 def _unquote(key: str) -> str:
+    key = key.rstrip(" \t")
     if key.startswith('"') and "\\" not in key:
         return key[1:-1]
     if key.startswith('"'):

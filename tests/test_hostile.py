@@ -156,6 +156,22 @@ def test_many_small_aliases_are_fine_and_positions_do_not_expand_them(tmp_path: 
     assert done.code == 1 and "spec.yaml:3:48: error" in done.stdout, done
 
 
+def test_locating_is_linear_in_a_line_of_a_million_blanks() -> None:
+    """The fast path's key pattern once rescanned a run of blanks at every step of a lazy match:
+    quadratic, minutes for one such line. The loader rejects the layouts that put one where the
+    pattern looks, so this is checked on the locator itself."""
+    import time
+
+    from oas_create_check.positions import Locator
+
+    text = "paths:\n  x" + " " * 1_000_000 + "y\n  /pets:\n    post: {}\n  'q' \t: 1\n"
+    began = time.monotonic()
+    locator = Locator(text, is_json=False)
+    assert locator.locate(("paths", "/pets", "post")) == (4, 5)
+    assert locator.locate(("paths", "q")) == (5, 3)
+    assert time.monotonic() - began < 2
+
+
 # ------------------------------------------------------------------------------------------
 # References that go round in circles
 # ------------------------------------------------------------------------------------------
