@@ -21,6 +21,7 @@ from .model import Severity
 if TYPE_CHECKING:
     from .config import Settings
     from .lint import RunResult
+    from .reporters import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -120,8 +121,7 @@ def lint(
 ) -> None:
     """Check that every operation that creates a resource says so properly."""
     from .config import ConfigError, load_settings
-    from .reporters import FORMATS, Report, get_renderer
-    from .rules import all_rules
+    from .reporters import FORMATS, get_renderer
 
     try:
         settings = load_settings(Path.cwd(), config)
@@ -153,14 +153,7 @@ def lint(
         typer.echo(f"note: {notice}", err=True)
     for error in run.errors:
         typer.echo(f"error: {error}", err=True)
-    report = Report(
-        findings=run.findings,
-        operations=run.operations,
-        files=[s.file for s in run.specs],
-        notices=run.notices,
-        rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
-        tool_version=__version__,
-    )
+    report = build_report(run)
     if output is not None:
         _write(output, get_renderer(chosen)(report))
     if not diff:  # with --diff, the diff is what stdout carries
@@ -169,6 +162,21 @@ def lint(
         raise typer.Exit(EXIT_ERROR)
     failing = pending or any(f.severity >= settings.fail_on for f in run.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def build_report(run: RunResult) -> Report:
+    """What every format renders, from one run (the fuzz harness renders through this too)."""
+    from .reporters import Report
+    from .rules import all_rules
+
+    return Report(
+        findings=run.findings,
+        operations=run.operations,
+        files=[s.file for s in run.specs],
+        notices=run.notices,
+        rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
+        tool_version=__version__,
+    )
 
 
 def _lint_or_fix(

@@ -21,11 +21,10 @@ from typing import Any
 
 import yaml
 
-from oas_create_check import __version__
+from oas_create_check.cli import build_report
 from oas_create_check.config import Settings
 from oas_create_check.lint import RunResult, lint_paths
-from oas_create_check.reporters import FORMATS, Report, get_renderer
-from oas_create_check.rules import all_rules
+from oas_create_check.reporters import FORMATS, get_renderer
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -295,14 +294,7 @@ def check(name: str, data: bytes, folder: Path, other: bytes = OTHER) -> RunResu
     spec = folder / name
     spec.write_bytes(data)
     run = lint_paths([spec], Settings())
-    report = Report(
-        findings=run.findings,
-        operations=run.operations,
-        files=[s.file for s in run.specs],
-        notices=run.notices,
-        rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
-        tool_version=__version__,
-    )
+    report = build_report(run)
     for fmt in FORMATS:
         get_renderer(fmt)(report).encode("utf-8")  # what writing it to stdout does
     for error in run.errors:
