@@ -41,7 +41,10 @@ def _names(values: list[str] | None) -> frozenset[str] | None:
     return names
 
 
-@lint_app.command()
+@lint_app.command(
+    epilog="More: 'oas-create-check rules' lists the rules; 'oas-create-check rule NAME' explains "
+    "one; --version prints the version."
+)
 def lint(
     paths: Annotated[list[Path], typer.Argument(help="Spec files or directories to check.")],
     fmt: Annotated[
