@@ -123,7 +123,7 @@ def lint(
     ] = False,
 ) -> None:
     """Check that every operation that creates a resource says so properly."""
-    from .config import ConfigError, load_settings
+    from .config import VALIDATE_RULE, ConfigError, load_settings
     from .reporters import FORMATS, get_renderer
 
     try:
@@ -132,7 +132,7 @@ def lint(
             select=_names(select),
             ignore=settings.ignore | (_names(ignore) or frozenset()),
             fail_on=Severity.parse(fail_on) if fail_on else None,
-            validate=True if validate else None,
+            enable=settings.enable | {VALIDATE_RULE} if validate else None,
         )
     except ConfigError as exc:
         typer.echo(f"oas-create-check: {exc}", err=True)

@@ -29,6 +29,8 @@ from typing import Any
 
 from .model import Kind, Severity
 
+#: The rule that ``validate`` / ``--validate`` switches on.
+VALIDATE_RULE = "valid-spec"
 CONFIG_FILES = (".oas-create-check.toml", ".oas-create-check.yaml", ".oas-create-check.yml")
 
 
@@ -48,7 +50,9 @@ class Settings:
     duplicate_fix: str = "409"
     classify: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
     ref_root: Path | None = None
-    validate: bool = False
+    #: Rules that are off by default and switched on (``validate = true`` / ``--validate`` is
+    #: the user's word for the ``valid-spec`` rule).
+    enable: frozenset[str] = frozenset()
     #: Root documents of multi-file specs (resolved); empty: any OpenAPI document is a root.
     roots: tuple[Path, ...] = ()
     source: str = "defaults"
@@ -168,7 +172,8 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
         elif key == "validate":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: 'validate' must be true or false")
-            changes["validate"] = value
+            if value:
+                changes["enable"] = frozenset({VALIDATE_RULE})
         elif key == "roots":
             changes["roots"] = tuple(
                 (path.parent / root).resolve() for root in _strings(value, key, where)

@@ -74,7 +74,7 @@ def active_rules(settings: Settings) -> list[Rule]:
         if settings.select is not None:
             if rule.id not in settings.select:
                 continue
-        elif not rule.enabled_by_default and not (rule.id == "valid-spec" and settings.validate):
+        elif not rule.enabled_by_default and rule.id not in settings.enable:
             continue
         if rule.id in settings.ignore:
             continue
