@@ -159,21 +159,27 @@ def load_spec(source: SourceFile, settings: Settings) -> Spec:
     return Spec(Workspace(source, settings.ref_root))
 
 
+def spec_files(top: Path) -> Iterator[Path]:
+    """Every ``*.yaml``/``*.yml``/``*.json`` below ``top`` in a stable order, skipping VCS,
+    dependency and cache folders and never following directory links (no loops)."""
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(files):
+            if name.lower().endswith(SPEC_SUFFIXES):
+                yield Path(folder) / name
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """Files to check, each with whether the user named it (named files that are not OpenAPI get
     a notice; files found in a directory walk are skipped quietly)."""
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            for folder, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-                for name in sorted(files):
-                    if name.lower().endswith(SPEC_SUFFIXES):
-                        candidate = Path(folder) / name
-                        key = real_path(candidate)
-                        if key not in seen:
-                            seen.add(key)
-                            yield candidate, False
+            for candidate in spec_files(path):
+                key = real_path(candidate)
+                if key not in seen:
+                    seen.add(key)
+                    yield candidate, False
         else:
             key = real_path(path)
             if key not in seen:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from .document import SpecError, read_file
+from .document import SpecError, read_bytes, read_file
 
 #: A ``$ref`` whose value is a URI (``https:``, ``file:``) or network path is never followed by
 #: the loader, so it cannot make a root include a local fragment.
@@ -148,20 +148,18 @@ class RootFinder:
 
     def _files_under(self, top: Path) -> dict[Path, bytes]:
         if top not in self._candidates:
-            from .lint import _SKIP_DIRS, SPEC_SUFFIXES
+            from .lint import spec_files
 
             found: dict[Path, bytes] = {}
-            for folder, dirs, files in os.walk(top):
-                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
-                for name in files:
-                    if name.lower().endswith(SPEC_SUFFIXES):
-                        path = Path(folder, name)
-                        try:
-                            raw = path.read_bytes()
-                        except OSError:
-                            continue
-                        if b"$ref" in raw:
-                            found[path] = raw
+            for path in spec_files(top):
+                try:
+                    # The hardened read: a FIFO or device in the repository is refused, not
+                    # waited on forever.
+                    raw = read_bytes(path, str(path))
+                except SpecError:
+                    continue
+                if b"$ref" in raw:
+                    found[path] = raw
             self._candidates[top] = found
         return self._candidates[top]
 

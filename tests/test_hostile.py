@@ -534,3 +534,20 @@ def test_a_100_mb_spec_finishes_in_seconds_with_bounded_memory(
     assert done.code == 1 and GOOD_FINDING in done.stdout
     assert done.peak_rss < 16 * size  # a parsed tree, not a blow-up
     assert done.seconds < 60
+
+
+def test_a_fifo_in_the_repository_does_not_hang_the_search_for_a_fragments_roots(
+    tmp_path: Path,
+) -> None:
+    """A commit touching only a $ref'd fragment makes the tool read the repository's YAML/JSON
+    files to find the roots that include it; a named pipe among them must be skipped, not read."""
+    (tmp_path / ".git").mkdir()
+    _write(
+        tmp_path / "openapi.yaml",
+        GOOD.replace('"200": {description: ok}', '"200": {$ref: "common.yaml#/Ok"}'),
+    )
+    _write(tmp_path / "common.yaml", "Ok: {description: ok}\n")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    outcome = run_isolated("common.yaml", cwd=tmp_path, timeout=30)
+    assert outcome.code == 1
+    assert "checking the root document(s) that $ref it: openapi.yaml" in outcome.stderr
