@@ -12,6 +12,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,11 +60,13 @@ class RunResult:
     errors: list[SpecError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
-    @property
+    # Derived once: a run is read (report, exit code, baseline, --changed-since) only after
+    # lint_paths has finished it; narrowing makes a new RunResult with dataclasses.replace.
+    @cached_property
     def findings(self) -> list[Finding]:
         return sorted((f for s in self.specs for f in s.findings), key=Finding.sort_key)
 
-    @property
+    @cached_property
     def operations(self) -> list[OperationRecord]:
         return [o for s in self.specs for o in s.operations]
 
