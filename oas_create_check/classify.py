@@ -76,6 +76,8 @@ STRONG_ACTION_VERBS = frozenset(
 PUT_CREATE_VERBS = frozenset("create new register provision insert put".split())
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
 PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "post", "batch", "bulk", "report", "snapshot"}
+_ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
+_VERB_SEGMENTS = PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS
 _UPSERT = re.compile(
     r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
     r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create",
@@ -94,7 +96,7 @@ def words(text: str) -> list[str]:
 
 def _stem(word: str) -> str:
     """'creates' -> 'create', 'adds' -> 'add', 'searches' -> 'search', 'creating' -> 'create'."""
-    vocabulary = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
+    vocabulary = _ALL_VERBS
     if word in vocabulary:
         return word
     for suffix, replacement in (
@@ -187,9 +189,9 @@ def _segment_is_verb(segment: str) -> bool:
     if len(parts) < 2:
         return False
     # The exact verb, not a participle: ``registeredDevices`` and ``reserved_ips`` are nouns.
-    if parts[0] in CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS and parts[0] != "new":
+    if parts[0] in _ALL_VERBS and parts[0] != "new":
         return True
-    verbs = PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS
+    verbs = _VERB_SEGMENTS
     return parts[-1] in verbs and not parts[-1].endswith("s")
 
 
