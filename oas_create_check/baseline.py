@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from .lint import RunResult
-from .model import Finding
+from .model import Finding, ToolError
 
 #: Bumped if the file layout ever changes, so an old file is refused rather than misread.
 FORMAT_VERSION = 1
 _FIELDS = ("file", "pointer", "rule", "path", "method")
 
 
-class BaselineError(Exception):
+class BaselineError(ToolError):
     """A baseline file that cannot be read or written: exit code 2 with this message."""
 
 

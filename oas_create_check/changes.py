@@ -31,13 +31,13 @@ from typing import Any
 
 from .document import Node, SpecError, Workspace, read_file
 from .lint import SPEC_SUFFIXES, RunResult, SpecResult
-from .model import pointer_to_str
+from .model import ToolError, pointer_to_str
 from .operations import Operation, Spec
 
 _Key = tuple[str, str]
 
 
-class ChangeError(Exception):
+class ChangeError(ToolError):
     """No usable git history: exit code 2 with this message."""
 
 

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Kind, Severity
+from .model import Kind, Severity, ToolError
 
 #: The rule that ``validate`` / ``--validate`` switches on.
 VALIDATE_RULE = "valid-spec"
 CONFIG_FILES = (".oas-create-check.toml", ".oas-create-check.yaml", ".oas-create-check.yml")
 
 
-class ConfigError(Exception):
+class ConfigError(ToolError):
     """A bad setting: exit code 2 with this message."""
 
 

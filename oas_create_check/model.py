@@ -28,6 +28,11 @@ def pointer_from_str(text: str) -> Pointer:
     return tuple(part.replace("~1", "/").replace("~0", "~") for part in text[1:].split("/"))
 
 
+class ToolError(Exception):
+    """A problem with what the run was given besides the specs (a config file, a baseline, a git
+    revision, a report path): printed as ``oas-create-check: message``; the exit code is 2."""
+
+
 class Severity(IntEnum):
     """Ordered so that ``severity >= fail_on`` decides the exit code."""
 

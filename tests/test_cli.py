@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,105 @@ def test_parallel_run_reports_exactly_what_a_serial_run_does(
     code, out, err = parallel
     assert code == 2 and "broken.yaml:2" in err
     assert json.loads(out)["summary"]["files"] == 5
+
+
+# -- the quick path: plain invocations read without typer ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [str(PETSTORE)],
+        ["--format", "json", str(PETSTORE)],
+        [str(PETSTORE), "-f", "sarif"],
+        ["--format=github", str(PETSTORE), str(FIXTURES / "specs")],
+        ["--format", "yaml", str(PETSTORE)],  # refused: typer's usage error
+        [str(PETSTORE), "--format"],  # no value: typer's usage error
+        ["--format", "json", "--format", "text", str(PETSTORE)],
+        [str(FIXTURES / "no-such-file.yaml")],
+    ],
+)
+def test_quick_path_matches_typer(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``cli.main`` reads ``PATHS [--format NAME]`` itself; typer must come to the same run."""
+    from oas_create_check import cli, typer_app
+
+    monkeypatch.setenv("COLUMNS", "100")
+    quick = cli.main(args)
+    quick_out, quick_err = capsys.readouterr()
+    full = typer_app.run(list(args))
+    full_out, full_err = capsys.readouterr()
+    assert (quick, quick_out, quick_err) == (full, full_out, full_err)
+
+
+def test_quick_request_reads_only_plain_invocations() -> None:
+    from oas_create_check.cli import quick_request
+
+    request = quick_request(["a.yaml", "--format", "json", "b.json"])
+    assert request is not None
+    assert request.paths == (Path("a.yaml"), Path("b.json")) and request.fmt == "json"
+    for args in (
+        [],
+        ["--fix", "a.yaml"],
+        ["-", "a.yaml"],
+        ["rules"],
+        ["rule", "create-status-201"],
+        ["--format", "json"],
+        ["a.yaml", "--format=", "json"],
+        ["", "a.yaml"],
+        ["--help"],
+    ):
+        assert quick_request(args) is None, args
+
+
+def test_quick_path_options_are_typers() -> None:
+    """The option names the quick path reads are the ones typer declares for ``--format``."""
+    import typer.main
+
+    from oas_create_check.cli import FORMAT_OPTION
+    from oas_create_check.typer_app import lint_app
+
+    command = typer.main.get_command(lint_app)
+    declared = {tuple(p.opts) for p in command.params if p.name == "fmt"}
+    assert declared == {FORMAT_OPTION}
+
+
+def test_plain_run_does_not_import_typer() -> None:
+    """What the quick path is for: a pre-commit run never pays for typer and click."""
+    code = (
+        "import sys; from oas_create_check.cli import main; code = main(sys.argv[1:]); "
+        "sys.stdout.flush(); "
+        "print([m for m in ('typer', 'click') if m in sys.modules], file=sys.stderr); "
+        "sys.exit(code)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(PETSTORE), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
+    assert json.loads(proc.stdout)["findings"]
+
+
+def test_quick_path_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``oas-create-check spec | head``, the reader gone before the report is written: exit 1 and
+    no traceback, as on typer's path (click). The spec is clean, so 1 can only come from there."""
+    spec = tmp_path / "clean.yaml"
+    spec.write_text(CLEAN)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    code = "import sys; from oas_create_check.cli import main; sys.exit(main(sys.argv[1:]))"
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(spec)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (1, "")
