@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,71 @@ def test_missing_pointer_gives_nearest_parent() -> None:
         5,
         7,
     )
+
+
+def _naive_line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+LINE_TEXTS = {
+    "empty": "",
+    "one line, no newline": "openapi: 3.0.0",
+    "only newlines": "\n\n\n",
+    "no final newline": "a: 1\nbb: 2\n\n  ccc: 3",
+    "crlf": "openapi: 3.0.0\r\npaths:\r\n  /a:\r\n\r\n    post: {}\r\n",
+    "mixed breaks": "a\r\n\rb\n\u2028c\x85\n\n  d: 'é😀'\n",
+    "long lines": ("x" * 5000 + "\n") * 3 + "y" * 7000,
+}
+
+
+@pytest.mark.parametrize("name", LINE_TEXTS)
+@pytest.mark.parametrize("order", ["ascending", "descending", "random"])
+@pytest.mark.parametrize("budget", ["default", "tiny"])
+def test_line_col_matches_a_naive_count(
+    name: str, order: str, budget: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``line_col`` counts from the nearest offset it answered before, in either direction, and
+    switches to a table of line starts past its budget: every path must agree with counting "\\n"
+    from the start, at every offset including 0 and len(text), asked in any order and twice."""
+    from oas_create_check import positions
+
+    if budget == "tiny":  # the table takes over after a few lookups
+        monkeypatch.setattr(positions, "_SCAN_BUDGET_FACTOR", 0)
+        monkeypatch.setattr(positions, "_SCAN_BUDGET_MIN", 50)
+    text = LINE_TEXTS[name]
+    rng = random.Random(f"{name} {order} {budget}")
+    offsets = sorted({0, len(text), *(rng.randrange(len(text) + 1) for _ in range(300))})
+    if order == "descending":
+        offsets.reverse()
+    elif order == "random":
+        offsets = [rng.choice(offsets) for _ in range(2 * len(offsets))]
+    locator = Locator(text, is_json=False)
+    for offset in offsets:
+        assert locator.line_col(offset) == _naive_line_col(text, offset), offset
+
+
+def test_line_col_on_random_texts() -> None:
+    """Random texts of newlines, carriage returns and other characters, random offsets in random
+    order (so lookups land between anchors, on their lines and on lines between them)."""
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("ab\n\r\n é") for _ in range(rng.randrange(60)))
+        locator = Locator(text, is_json=False)
+        for _ in range(40):
+            offset = rng.randrange(len(text) + 1)
+            assert locator.line_col(offset) == _naive_line_col(text, offset), (text, offset)
+
+
+def test_line_col_in_random_order_is_bounded() -> None:
+    """Lookups far from each other and out of order read more of the text than in-order ones;
+    the budget keeps that below building the full table of line starts, plus a constant."""
+    import time
+
+    text = ("    key: value of a line\n" * 400_000)[:-1]  # 10 MB
+    rng = random.Random(3)
+    offsets = [rng.randrange(len(text) + 1) for _ in range(3000)]
+    began = time.monotonic()
+    locator = Locator(text, is_json=False)
+    answers = [locator.line_col(offset) for offset in offsets]
+    assert time.monotonic() - began < 1.5
+    assert answers[:50] == [_naive_line_col(text, offset) for offset in offsets[:50]]
