@@ -188,7 +188,7 @@ def operation_data(spec: Spec) -> dict[_Key, Any]:
     """Each POST/PUT's resolved data by (path, method); see the module docstring."""
     resolver = _Resolver(spec.workspace)
     data: dict[_Key, Any] = {}
-    for op in spec.operations():
+    for op in spec.operations:
         try:
             data[(op.path, op.method)] = resolver.operation(op)
         except RecursionError:

@@ -119,7 +119,7 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
     result = SpecResult(file=spec.workspace.root.display, spec=spec)
     selected = select(spec, settings.classify) if settings.classify else {}
     op_rules = [r for r in rules if r.check is not None]
-    for op in spec.operations():
+    for op in spec.operations:
         verdict = classify(op, selected)
         line, column = op.node.location
         result.operations.append(

@@ -7,7 +7,6 @@ Idempotency-Key parameter?") and get answers with the ``Node`` where each answer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -54,8 +53,12 @@ class Spec:
                 items[path] = item
         return items
 
-    def operations(self) -> Iterator[Operation]:
-        """Every POST and PUT under ``paths`` (never callbacks or webhooks), in document order."""
+    @cached_property
+    def operations(self) -> tuple[Operation, ...]:
+        """Every POST and PUT under ``paths`` (never callbacks or webhooks), in document order.
+        Built once: the engine, selectors and remedies all walk them, and each ``Operation``
+        caches its resolved responses."""
+        found: list[Operation] = []
         for path, item in self.path_items.items():
             for method in CHECKED_METHODS:
                 entry = item.child(method)
@@ -63,7 +66,8 @@ class Spec:
                     continue
                 node = self.workspace.deref(entry)
                 if node is not None and isinstance(node.value, dict):
-                    yield Operation(self, path, method, item, node)
+                    found.append(Operation(self, path, method, item, node))
+        return tuple(found)
 
     def methods_at(self, path: str) -> set[str]:
         item = self.path_items.get(path)

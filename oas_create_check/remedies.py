@@ -73,7 +73,7 @@ def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
 def _shared_conflict(spec: Spec) -> Node | None:
     """The 409 response some operation already uses by ``$ref`` (looked up once per spec: every
     create without a duplicate policy asks)."""
-    for op in spec.operations():
+    for op in spec.operations:
         container = op.node.child("responses")
         entry = container.child("409") if container is not None else None
         if entry is not None and isinstance(entry.value, dict) and "$ref" in entry.value:

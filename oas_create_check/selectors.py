@@ -50,7 +50,7 @@ def select(spec: Spec, selectors: Mapping[Kind, tuple[str, ...]]) -> dict[tuple[
     win over earlier ones only where they match the same operation."""
     if not selectors:
         return {}
-    ops = list(spec.operations())
+    ops = list(spec.operations)
     operations = [(op.path, op.method) for op in ops]
     view = {
         "paths": {path: item.value for path, item in spec.path_items.items()},

@@ -22,7 +22,7 @@ CHECKED = {"create", "upsert"}
 
 def _operations(spec: str) -> dict[tuple[str, str], Operation]:
     loaded = load_spec(read_file(CORPUS / spec), Settings())
-    return {(op.path, op.method): op for op in loaded.operations()}
+    return {(op.path, op.method): op for op in loaded.operations}
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def _classify_text(tmp_path: Path, text: str, path: str, method: str = "post") -
     spec_file = tmp_path / "openapi.yaml"
     spec_file.write_text(text, encoding="utf-8")
     loaded = load_spec(read_file(spec_file), Settings())
-    op = next(o for o in loaded.operations() if o.path == path and o.method == method)
+    op = next(o for o in loaded.operations if o.path == path and o.method == method)
     return classify(op).kind.value
 
 
