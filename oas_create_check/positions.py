@@ -110,7 +110,7 @@ class Locator:
     def locate(self, pointer: Sequence[Segment]) -> tuple[int, int]:
         """1-based (line, column) of the key (or sequence item) at ``pointer``; for a pointer that
         does not exist, the position of its nearest existing parent."""
-        path = tuple(str(part) for part in pointer)
+        path = tuple(map(str, pointer))
         offset = self._fast(path)
         if offset is None:
             offset = self._exact_offset(path)
