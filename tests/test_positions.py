@@ -141,14 +141,15 @@ def test_line_col_on_random_texts() -> None:
 
 def test_line_col_in_random_order_is_bounded() -> None:
     """Lookups far from each other and out of order read more of the text than in-order ones;
-    the budget keeps that below building the full table of line starts, plus a constant."""
-    import time
+    the budget keeps that below building the full table of line starts, plus a constant. Work
+    is counted (characters read), not timed: this machine is shared and noisy."""
+    from oas_create_check import positions
 
     text = ("    key: value of a line\n" * 400_000)[:-1]  # 10 MB
     rng = random.Random(3)
     offsets = [rng.randrange(len(text) + 1) for _ in range(3000)]
-    began = time.monotonic()
     locator = Locator(text, is_json=False)
     answers = [locator.line_col(offset) for offset in offsets]
-    assert time.monotonic() - began < 1.5
+    budget = positions._SCAN_BUDGET_FACTOR * len(text) + positions._SCAN_BUDGET_MIN
+    assert locator._scanned <= budget + len(text)
     assert answers[:50] == [_naive_line_col(text, offset) for offset in offsets[:50]]
