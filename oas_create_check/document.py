@@ -19,11 +19,14 @@ import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .model import Pointer, pointer_from_str, pointer_to_str
 from .positions import Locator, duplicate_key_offset
+
+if TYPE_CHECKING:
+    from .split import Store
 
 #: Larger documents are refused before parsing: memory stays bounded whatever the input.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -81,14 +84,59 @@ class SpecError(Exception):
 
 @dataclass
 class SourceFile:
-    """One parsed file. ``text`` has any BOM removed; ``data`` is plain JSON-like Python data."""
+    """One parsed file. ``text`` has any BOM removed; ``data`` is plain JSON-like Python data.
+
+    A large YAML file read with ``read_file(lazy=True)`` may hold back its schema store
+    (``split.py``): then ``store`` is set and ``partial`` is the data with the store's value still
+    ``None``. ``data`` parses the store and puts it in place on first access, in the same dict, so
+    values read from ``partial`` stay valid. The lint's hot path reads ``partial`` (top-level
+    keys), ``value_at``, ``keys_at`` and ``Node``, which complete the data only when asked for
+    what the store holds; everything else reads ``data``. Without a store both are the same.
+    """
 
     path: Path
     display: str
     text: str
-    data: Any
+    partial: Any
     is_json: bool
+    store: Store | None = None
     _locator: Locator | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> Any:
+        """The complete data."""
+        if self.store is not None:
+            self._complete()
+        return self.partial
+
+    def reveal(self, pointer: Pointer) -> None:
+        """Complete the data if the value at ``pointer`` is, holds or lies inside the store."""
+        if self.store is not None and self.store.overlaps(pointer):
+            self._complete()
+
+    def _complete(self) -> None:
+        assert self.store is not None
+        self.store.fill(self.text, self.partial)
+        self.store = None
+
+    def value_at(self, pointer: Pointer) -> tuple[bool, Any]:
+        """Whether ``pointer`` exists, and its value; parses the store only if it leads there."""
+        self.reveal(pointer)
+        value = self.partial
+        for part in pointer:
+            found, value = lookup(value, part)
+            if not found:
+                return False, None
+        return True, value
+
+    def keys_at(self, pointer: Pointer) -> list[Any]:
+        """The keys of the mapping at ``pointer`` (none if it is not one). For the store itself
+        they are the names the child process sent: finding a Problem schema by its name needs no
+        parse of every schema."""
+        if self.store is not None and tuple(map(str, pointer)) == self.store.pointer:
+            return list(self.store.names)
+        found, value = self.value_at(pointer)
+        return list(value) if found and isinstance(value, dict) else []
 
     def locate(self, pointer: Pointer) -> tuple[int, int]:
         """1-based (line, column) of the node at ``pointer``, or of its nearest existing parent."""
@@ -98,7 +146,7 @@ class SourceFile:
 
     @property
     def is_openapi(self) -> bool:
-        return isinstance(self.data, dict) and any(k in self.data for k in _OPENAPI_KEYS)
+        return isinstance(self.partial, dict) and any(k in self.partial for k in _OPENAPI_KEYS)
 
 
 def display_path(path: Path) -> str:
@@ -140,21 +188,16 @@ def parse(text: str, display: str, is_json: bool) -> Any:
     if is_json:
         return _parse_json(text, display)
     encoded = text.encode("utf-8", "surrogatepass")
-    deep = (b"\n" + encoded[:MAX_BLOCK_NESTING]).translate(_NESTING_CLASSES) == _DEEP_LINE
-    offset = 0 if deep else encoded.translate(_NESTING_CLASSES).find(_DEEP_LINE) + 1
-    if deep or offset:
+    offset = _deep_line(encoded)
+    if offset is not None:
         line = _line_at(encoded, offset)
         raise SpecError(display, f"nesting deeper than {MAX_BLOCK_NESTING} levels: refused", line)
-    long_number = encoded.translate(_DIGIT_CLASSES).find(_LONG_DIGIT_RUN)
+    long_number = _has_long_digit_run(encoded)
     del encoded
     import yaml_rs
 
     try:
-        data = yaml_rs.loads(
-            text,
-            parse_datetime=False,
-            alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
-        )
+        data = load_yaml(text)
     except yaml_rs.YAMLDecodeError as exc:
         raise _yaml_error(text, display, str(exc)) from None
     except (RecursionError, MemoryError):
@@ -165,13 +208,46 @@ def parse(text: str, display: str, is_json: bool) -> Any:
         # The parser's own failures (a mapping used as a key inside a key, say) surface as plain
         # TypeErrors: whatever the file holds, the user gets a message, never a traceback.
         raise SpecError(display, f"invalid YAML: the parser failed ({exc})") from None
-    if long_number >= 0 and _has_huge_int(data):
+    if long_number and _has_huge_int(data):
         raise _number_error(text, display, ValueError("digits"))
     if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
         if len(data) > 1:
             raise SpecError(display, f"{len(data)} YAML documents in one file; expected one")
         data = data[0]
     return data
+
+
+def load_yaml(text: str) -> Any:
+    """The one call of the YAML parser, with the options every YAML text is read with. Raises the
+    parser's exceptions; ``parse`` turns them into messages."""
+    import yaml_rs
+
+    return yaml_rs.loads(
+        text,
+        parse_datetime=False,
+        alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
+    )
+
+
+def _deep_line(encoded: bytes) -> int | None:
+    """Byte offset of the first line nested deeper than ``MAX_BLOCK_NESTING``, if any."""
+    if (b"\n" + encoded[:MAX_BLOCK_NESTING]).translate(_NESTING_CLASSES) == _DEEP_LINE:
+        return 0
+    found = encoded.translate(_NESTING_CLASSES).find(_DEEP_LINE)
+    return found + 1 if found >= 0 else None
+
+
+def _has_long_digit_run(encoded: bytes) -> bool:
+    """Whether a run of digits is long enough that the parsed data must be checked for an
+    integer Python cannot print."""
+    return encoded.translate(_DIGIT_CLASSES).find(_LONG_DIGIT_RUN) >= 0
+
+
+def prescan_clean(text: str) -> bool:
+    """Whether ``parse``'s pre-scans pass ``text`` without a remark. Both look at one line at a
+    time, so a text cut at line starts passes exactly when each of its pieces does."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return _deep_line(encoded) is None and not _has_long_digit_run(encoded)
 
 
 class _DuplicateKey(ValueError):
@@ -332,14 +408,22 @@ def read_bytes(path: Path, shown: str) -> bytes:
     return raw
 
 
-def read_file(path: Path, display: str | None = None) -> SourceFile:
-    """Read, decode and parse one file."""
+def read_file(path: Path, display: str | None = None, *, lazy: bool = False) -> SourceFile:
+    """Read, decode and parse one file. ``lazy``: a large YAML spec may hold back its schema store
+    until something asks for it (``split.py``, ``SourceFile``); errors are reported all the same."""
     shown = display or display_path(path)
     raw = read_bytes(path, shown)
     text = decode(raw, shown)
     del raw  # a large spec's bytes need not stay alive while its text is parsed
+    if lazy and not looks_like_json(path, text):
+        from .split import parse_split
+
+        split = parse_split(text)
+        if split is not None:
+            partial, store = split
+            return SourceFile(path, shown, text, partial, is_json=False, store=store)
     data, is_json = parse_text(path, shown, text)
-    return SourceFile(path=path, display=shown, text=text, data=data, is_json=is_json)
+    return SourceFile(path=path, display=shown, text=text, partial=data, is_json=is_json)
 
 
 def parse_text(path: Path, display: str, text: str) -> tuple[Any, bool]:
@@ -365,6 +449,8 @@ class Node:
 
     def child(self, key: str | int) -> Node | None:
         """The direct child (no ``$ref`` following); mapping keys match ``201`` and ``"201"``."""
+        if self.file.store is not None:
+            self.file.reveal((*self.pointer, key))
         found, actual = lookup(self.value, key)
         if not found:
             return None
@@ -372,6 +458,8 @@ class Node:
 
     def items(self) -> Iterator[tuple[str, Node]]:
         """Mapping entries with keys as strings (YAML may give ``201`` as an int)."""
+        if self.file.store is not None:
+            self.file.reveal(self.pointer)
         if isinstance(self.value, dict):
             for key, value in self.value.items():
                 text = _key_text(key)
@@ -462,7 +550,9 @@ class Workspace:
         return list(self._files.values())
 
     def root_node(self) -> Node:
-        return Node(self.root, (), self.root.data)
+        """The root document's node. Its value may still lack the schema store (see
+        ``SourceFile``): read it through ``child`` and ``items``, which complete it when needed."""
+        return Node(self.root, (), self.root.partial)
 
     def deref(self, node: Node) -> Node | None:
         """Follow ``$ref`` (chains too) to the node that defines the value. A reference that cannot
@@ -501,11 +591,9 @@ class Workspace:
             raise RefError(
                 "the fragment is not a JSON pointer (anchors are not followed)"
             ) from None
-        value: Any = file.data
-        for part in pointer:
-            found, value = lookup(value, part)
-            if not found:
-                raise RefError(f"'{pointer_to_str(pointer)}' not found in {file.display}")
+        found, value = file.value_at(pointer)
+        if not found:
+            raise RefError(f"'{pointer_to_str(pointer)}' not found in {file.display}")
         return Node(file, pointer, value)
 
     def _external(self, base: SourceFile, location: str) -> SourceFile:
@@ -526,7 +614,7 @@ class Workspace:
         if target in self._broken:
             raise RefError(self._broken[target])
         try:
-            loaded = read_file(target)
+            loaded = read_file(target, lazy=True)
         except SpecError as exc:
             message = f"cannot use {exc}"
             self._broken[target] = message

@@ -586,7 +586,7 @@ class _Fixer:
             loss = first_loss(before.data, data, plan.renames.get(path, ()))
             if loss is not None:
                 return f"the edit would change existing content of {before.display}: {loss}"
-            changed[path] = replace(before, text=text, data=data, _locator=None)
+            changed[path] = replace(before, text=text, partial=data, store=None, _locator=None)
         return changed
 
     @staticmethod

@@ -275,7 +275,7 @@ def _outcome(item: tuple[Path, bool], settings: Settings, rules: list[Rule]) -> 
     if not named and not _marked_openapi(path):
         return None
     try:
-        source = read_file(path)
+        source = read_file(path, lazy=True)
     except SpecError as error:
         return error
     if not source.is_openapi:

@@ -33,7 +33,7 @@ class Spec:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        data = workspace.root.data
+        data = workspace.root.partial  # top-level keys only: the schema store may wait
         self.is_swagger = isinstance(data, dict) and "swagger" in data
         version = str(data.get("openapi" if not self.is_swagger else "swagger", ""))
         self.version = version

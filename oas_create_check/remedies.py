@@ -28,15 +28,13 @@ _PROBLEM_SCHEMA_NAMES = (
 
 def _components(spec: Spec, section: str) -> tuple[Pointer, dict[str, Any]]:
     """The root document's reusable ``section`` (``headers``, ``responses``...) and its pointer."""
-    data = spec.workspace.root.data
-    if spec.is_swagger:
-        pointer: Pointer = (section,)
-        found = data.get(section)
-    else:
-        pointer = ("components", section)
-        components = data.get("components")
-        found = components.get(section) if isinstance(components, dict) else None
-    return pointer, found if isinstance(found, dict) else {}
+    pointer = _section_pointer(spec, section)
+    found, value = spec.workspace.root.value_at(pointer)
+    return pointer, value if found and isinstance(value, dict) else {}
+
+
+def _section_pointer(spec: Spec, section: str) -> Pointer:
+    return (section,) if spec.is_swagger else ("components", section)
 
 
 def _ref(spec: Spec, target_file: SourceFile, pointer: Pointer) -> dict[str, str]:
@@ -62,8 +60,9 @@ def location_header(spec: Spec, target_file: SourceFile, monitor: bool = False) 
 
 @lru_cache(maxsize=8)
 def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
-    pointer, schemas = _components(spec, "definitions" if spec.is_swagger else "schemas")
-    for name in schemas:
+    # Names only: the schema store is not parsed for them (``SourceFile.keys_at``).
+    pointer = _section_pointer(spec, "definitions" if spec.is_swagger else "schemas")
+    for name in spec.workspace.root.keys_at(pointer):
         if str(name).lower() in _PROBLEM_SCHEMA_NAMES:
             return (*pointer, name), str(name)
     return None
