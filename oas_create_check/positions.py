@@ -40,13 +40,13 @@ _KEY = (
     r"|(?![-?:,\[\]{}#&*!|>'\"%@`\s])[^\n]*?)"
     r":(?=[ \t\r]|$)"
 )
-_CONTENT_LINE = re.compile(r"^([ ]*)([^ \t\r\n#])", re.MULTILINE)
-_INLINE_REST = re.compile(r"[ \t]*(?:#.*)?\r?$")
+CONTENT_LINE = re.compile(r"^([ ]*)([^ \t\r\n#])", re.MULTILINE)
+INLINE_REST = re.compile(r"[ \t]*(?:#.*)?\r?$")
 _BLOCK_SCALAR = re.compile(r"[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$")
 _KEY_PATTERNS: dict[tuple[int, bool], re.Pattern[str]] = {}
 
 
-def _key_pattern(indent: int, first_line: bool = False) -> re.Pattern[str]:
+def key_pattern(indent: int, first_line: bool = False) -> re.Pattern[str]:
     """Keys at exactly ``indent``. They are found after a literal newline, not with ``^``: a
     pattern with a literal prefix lets ``re`` skip ahead with a fast substring search instead of
     trying every position (2.4x on a 1.7 MB JSON spec). Most lines the search stops at are deeper
@@ -211,8 +211,8 @@ class Locator:
         if indent <= parent_col or first_char == "-":
             return None  # a sequence, or content that is not nested under its key
         children: dict[str, _Entry] = {}
-        matches = _key_pattern(indent).finditer(text, start, end)
-        head = _key_pattern(indent, first_line=True).match(text, 0, end) if start == 0 else None
+        matches = key_pattern(indent).finditer(text, start, end)
+        head = key_pattern(indent, first_line=True).match(text, 0, end) if start == 0 else None
         previous = head if head is not None else next(matches, None)
         if previous is None:
             return None
@@ -237,12 +237,12 @@ class Locator:
         """Whether the text after ``key:`` leaves the value to the following, deeper lines."""
         if self.is_json:
             return rest.strip() in ("{", "{\r")
-        return bool(_INLINE_REST.fullmatch(rest)) and not _BLOCK_SCALAR.fullmatch(rest)
+        return bool(INLINE_REST.fullmatch(rest)) and not _BLOCK_SCALAR.fullmatch(rest)
 
     def _first_content(self, start: int, end: int) -> tuple[int, str] | None:
         """Indentation and first character of the first line in [start, end) holding a node
         (comments, blank lines, document markers and, in JSON, lone brackets skipped)."""
-        for match in _CONTENT_LINE.finditer(self.text, start, end):
+        for match in CONTENT_LINE.finditer(self.text, start, end):
             char = match.group(2)
             line_end = self.text.find("\n", match.start(2))
             content = self.text[match.start(2) : line_end if line_end >= 0 else len(self.text)]

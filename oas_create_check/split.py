@@ -37,7 +37,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from .document import load_yaml, prescan_clean
 from .model import Pointer
-from .positions import _CONTENT_LINE, _INLINE_REST, _key_pattern
+from .positions import CONTENT_LINE, INLINE_REST, key_pattern
 
 #: Smaller texts are parsed whole: a fork and a second parse cost more than they save.
 SPLIT_MIN_CHARS = 1_000_000
@@ -146,13 +146,13 @@ def find_cut(text: str) -> _Cut | None:
 def _block_mapping_root(text: str) -> bool:
     """Whether the first node is a key at column 0 (after at most a bare ``---``): the root is a
     block mapping, so every other line at column 0 is a root key, a comment or an error."""
-    first = _CONTENT_LINE.search(text)
+    first = CONTENT_LINE.search(text)
     if first is not None and not first.group(1) and _DOCUMENT_START.match(text, first.start()):
-        first = _CONTENT_LINE.search(text, text.find("\n", first.start()) + 1)
+        first = CONTENT_LINE.search(text, text.find("\n", first.start()) + 1)
     return (
         first is not None
         and not first.group(1)
-        and _key_pattern(0, first_line=True).match(text, first.start()) is not None
+        and key_pattern(0, first_line=True).match(text, first.start()) is not None
     )
 
 
@@ -161,11 +161,11 @@ def _components_schemas(text: str, components: int) -> _Cut | None:
     ``components``: at the indentation of the mapping's first key, with no line of the mapping
     before it less indented (else it would belong elsewhere)."""
     body = text.find("\n", components) + 1
-    first = _CONTENT_LINE.search(text, body) if body > 0 else None
+    first = CONTENT_LINE.search(text, body) if body > 0 else None
     if first is None:
         return None
     indent = len(first.group(1))
-    if indent == 0 or _key_pattern(indent, first_line=True).match(text, first.start()) is None:
+    if indent == 0 or key_pattern(indent, first_line=True).match(text, first.start()) is None:
         return None
     schemas = _key_line(text, "schemas", indent, body, len(text))
     if schemas is None or _first_shallow_line(text, body, schemas, indent - 1) != schemas:
@@ -183,8 +183,8 @@ def _entry(text: str, parent: tuple[str, ...], key: str, indent: int, start: int
     if end == value_start:
         return None  # no value below the key
     if end < len(text):
-        ends_entry = _key_pattern(indent, first_line=True).match(text, end)
-        if ends_entry is None and _key_pattern(0, first_line=True).match(text, end) is None:
+        ends_entry = key_pattern(indent, first_line=True).match(text, end)
+        if ends_entry is None and key_pattern(0, first_line=True).match(text, end) is None:
             return None
     return _Cut(parent, key, start, value_start, end)
 
@@ -204,7 +204,7 @@ def _key_line(text: str, key: str, indent: int, start: int, end: int) -> int | N
     line_end = len(text) if line_end < 0 else line_end
     if colon < line_end and text[colon] not in " \t\r":
         return None  # ``schemas:x`` is a plain scalar, not this key
-    return at if _INLINE_REST.fullmatch(text, colon, line_end) else None
+    return at if INLINE_REST.fullmatch(text, colon, line_end) else None
 
 
 def _first_shallow_line(text: str, start: int, end: int, indent: int) -> int:
