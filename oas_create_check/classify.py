@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import islice
 
 from .model import Classification, Kind
 from .operations import Operation, Spec
@@ -89,9 +90,10 @@ _METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "opt
 _KIND_NAMES = {kind.value: kind for kind in Kind}
 
 
-def words(text: str) -> list[str]:
-    """Split ``createOrUpdateThing``, ``create_thing`` or ``Create a thing`` into lower words."""
-    return [w.lower() for w in _WORD_SPLIT.findall(text)]
+def words(text: str, limit: int | None = None) -> list[str]:
+    """Split ``createOrUpdateThing``, ``create_thing`` or ``Create a thing`` into lower words;
+    the first ``limit`` of them only (a summary may be a long paragraph)."""
+    return [m.group().lower() for m in islice(_WORD_SPLIT.finditer(text), limit)]
 
 
 def _stem(word: str) -> str:
@@ -120,7 +122,7 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     setup = _SET_UP.search(text)
     if setup:
         return Kind.CREATE, setup.group(0).lower()
-    for token in words(text)[:4]:
+    for token in words(text, 4):
         stem = _stem(token)
         if stem in CREATE_VERBS:
             return Kind.CREATE, stem

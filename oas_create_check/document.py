@@ -92,6 +92,7 @@ class SourceFile:
     values read from ``partial`` stay valid. The lint's hot path reads ``partial`` (top-level
     keys), ``value_at``, ``keys_at`` and ``Node``, which complete the data only when asked for
     what the store holds; everything else reads ``data``. Without a store both are the same.
+    Whoever reads a file lazily must ask ``verified()`` before trusting what it found.
     """
 
     path: Path
@@ -101,6 +102,7 @@ class SourceFile:
     is_json: bool
     store: Store | None = None
     _locator: Locator | None = field(default=None, repr=False)
+    _refused: bool = field(default=False, repr=False)
 
     @property
     def data(self) -> Any:
@@ -108,6 +110,14 @@ class SourceFile:
         if self.store is not None:
             self._complete()
         return self.partial
+
+    def verified(self) -> bool:
+        """False if the part parsed on the side (``split.py``) was refused: then nothing read
+        from this file can be trusted, and the file must be read again whole. Waits for the
+        verdict if it is not in yet."""
+        if self.store is not None:
+            return self.store.verdict()
+        return not self._refused
 
     def reveal(self, pointer: Pointer) -> None:
         """Complete the data if the value at ``pointer`` is, holds or lies inside the store."""
@@ -117,6 +127,7 @@ class SourceFile:
     def _complete(self) -> None:
         assert self.store is not None
         self.store.fill(self.text, self.partial)
+        self._refused = not self.store.verdict()
         self.store = None
 
     def value_at(self, pointer: Pointer) -> tuple[bool, Any]:
@@ -131,18 +142,22 @@ class SourceFile:
 
     def keys_at(self, pointer: Pointer) -> list[Any]:
         """The keys of the mapping at ``pointer`` (none if it is not one). For the store itself
-        they are the names the child process sent: finding a Problem schema by its name needs no
-        parse of every schema."""
+        they come from the layout (``Locator.keys``), else from the child's verdict: finding a
+        Problem schema by its name needs no parse of every schema, nor a wait for the child."""
         if self.store is not None and tuple(map(str, pointer)) == self.store.pointer:
-            return list(self.store.names)
+            keys = self._locate().keys(pointer)
+            return list(self.store.names) if keys is None else keys
         found, value = self.value_at(pointer)
         return list(value) if found and isinstance(value, dict) else []
 
-    def locate(self, pointer: Pointer) -> tuple[int, int]:
-        """1-based (line, column) of the node at ``pointer``, or of its nearest existing parent."""
+    def _locate(self) -> Locator:
         if self._locator is None:
             self._locator = Locator(self.text, self.is_json)
-        return self._locator.locate(pointer)
+        return self._locator
+
+    def locate(self, pointer: Pointer) -> tuple[int, int]:
+        """1-based (line, column) of the node at ``pointer``, or of its nearest existing parent."""
+        return self._locate().locate(pointer)
 
     @property
     def is_openapi(self) -> bool:
@@ -533,9 +548,10 @@ class Workspace:
     are cached by real path; ``root_dir`` bounds where references may lead.
     """
 
-    def __init__(self, root: SourceFile, root_dir: Path | None = None) -> None:
+    def __init__(self, root: SourceFile, root_dir: Path | None = None, lazy: bool = False) -> None:
         self.root = root
         self.root_dir = real_path(root_dir or root.path.parent)
+        self.lazy = lazy  # read referenced files with read_file(lazy=True): see SourceFile
         self._files: dict[Path, SourceFile] = {real_path(root.path): root}
         self._broken: dict[Path, str] = {}
         self.problems: dict[tuple[str, Pointer], RefProblem] = {}
@@ -614,7 +630,7 @@ class Workspace:
         if target in self._broken:
             raise RefError(self._broken[target])
         try:
-            loaded = read_file(target, lazy=True)
+            loaded = read_file(target, lazy=self.lazy)
         except SpecError as exc:
             message = f"cannot use {exc}"
             self._broken[target] = message

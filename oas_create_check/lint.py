@@ -158,8 +158,8 @@ def _run(rule: Rule, op: Operation, kind: Kind, settings: Settings) -> Iterator[
         yield _finding(rule, severity, problem, op.path, op.method)
 
 
-def load_spec(source: SourceFile, settings: Settings) -> Spec:
-    return Spec(Workspace(source, settings.ref_root))
+def load_spec(source: SourceFile, settings: Settings, lazy: bool = False) -> Spec:
+    return Spec(Workspace(source, settings.ref_root, lazy))
 
 
 def spec_files(top: Path) -> Iterator[Path]:
@@ -270,20 +270,37 @@ _Outcome = SpecResult | SpecError | _Fragment | None
 
 
 def _outcome(item: tuple[Path, bool], settings: Settings, rules: list[Rule]) -> _Outcome:
-    """Read and check one file: its result, its error, a fragment, or None (skipped quietly)."""
+    """Read and check one file: its result, its error, a fragment, or None (skipped quietly).
+
+    A large YAML file is read lazily: its schema store is checked by a child process while this
+    one parses the rest and runs the checks (``split.py``). The verdict is awaited only here,
+    before anything is reported; on a refusal everything found is thrown away and the file is
+    read and checked again whole, which reports any error exactly as always."""
     path, named = item
     if not named and not _marked_openapi(path):
         return None
+    outcome, files = _read_and_check(path, settings, rules, lazy=True)
+    if all(file.verified() for file in files):
+        return outcome
+    return _read_and_check(path, settings, rules, lazy=False)[0]
+
+
+def _read_and_check(
+    path: Path, settings: Settings, rules: list[Rule], lazy: bool
+) -> tuple[_Outcome, list[SourceFile]]:
+    """The outcome for one file and every file read for it (whose verdicts it depends on)."""
     try:
-        source = read_file(path, lazy=True)
+        source = read_file(path, lazy=lazy)
     except SpecError as error:
-        return error
+        return error, []
     if not source.is_openapi:
-        return _Fragment(source.display)
+        return _Fragment(source.display), [source]
+    spec = load_spec(source, settings, lazy=lazy)
     try:
-        return check_spec(load_spec(source, settings), settings, rules)
+        return check_spec(spec, settings, rules), spec.workspace.files
     except RecursionError:
-        return SpecError(source.display, "nesting too deep to be an API description")
+        too_deep = SpecError(source.display, "nesting too deep to be an API description")
+        return too_deep, spec.workspace.files
 
 
 def _outcome_in_worker(item: tuple[Path, bool], settings: Settings) -> _Outcome:

@@ -165,6 +165,25 @@ class Locator:
             self._anchor_starts.insert(index + 1, start)
         return line, offset - start + 1
 
+    def keys(self, pointer: Sequence[Segment]) -> list[str] | None:
+        """The keys of the mapping at ``pointer`` as the layout writes them, or None when the fast
+        path cannot vouch for them (the caller then asks the data). ``tests/test_positions.py``
+        checks them against the exact index over the corpus."""
+        path = tuple(map(str, pointer))
+        if path and self._fast(path) is None:
+            return None
+        children = self._mapping_children(path)
+        if children is None:
+            return None
+        # Positions need only the keys found; a list of keys must also miss none. Every line at
+        # the keys' indentation must be one of them (not a ``? complex`` key, say).
+        entry = self._entry(path) if path else None
+        start, end = (entry[1], entry[2]) if entry else (0, len(self.text))
+        lines = re.compile(r"^ {%d}[^ \t\r\n#}\]]" % self._indents[path], re.MULTILINE)
+        return (
+            list(children) if len(lines.findall(self.text, start, end)) == len(children) else None
+        )
+
     # -- fast path ------------------------------------------------------------------------------
     def _fast(self, path: tuple[str, ...]) -> int | None:
         """Offset of the key at ``path`` read from the layout, or None when the layout is not one

@@ -8,12 +8,15 @@ the text at line starts the layout proves are its own, and:
 * a forked child checks it (the same pre-scans and ``yaml_rs`` call as a whole parse) and sends
   back only whether it is fine and the names of its schemas;
 * the parent parses the rest, where the store's key stays with the value ``None`` (a placeholder
-  that keeps its place in the key order), and waits for the child's verdict before returning.
+  that keeps its place in the key order), and goes on: the lint checks the spec while the child
+  works, and waits for its verdict only before it reports (``Store.verdict``, ``lint._outcome``).
 
-Any doubt (a layout the cut cannot be proved safe for, a parse error on either side, a child that
-fails, dies or sends garbage) gives ``None``: the caller parses the whole text as before, so every
-message and line is exactly the one a whole parse gives. The store's data is parsed in the parent
-only when something asks for it (``SourceFile.data``, ``Store.fill``).
+Any doubt before the fork or in the parent (a layout the cut cannot be proved safe for, a parse
+error in the rest) gives ``None``: the caller parses the whole text as before. A refusal by the
+child (a parse error in the store, or a child that fails, dies or sends garbage) makes the lint
+throw away what it found and read the file whole. Either way every message and line is exactly
+the one a whole parse gives. The store's data is parsed in the parent only when something asks
+for it (``SourceFile.data``, ``Store.fill``).
 
 Why a cut at such lines is exact: yaml-rs refuses flow and quoted scalars continued on a line no
 deeper than their block parent (``tests/test_split_parse.py`` checks this), so a line of the
@@ -32,7 +35,7 @@ import os
 import re
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, NoReturn
 
 from .document import load_yaml, prescan_clean
@@ -48,32 +51,60 @@ _SHALLOW_LINES: dict[int, re.Pattern[str]] = {}
 @dataclass
 class Store:
     """A schema store held back from ``SourceFile.partial``: there its ``key`` under ``parent``
-    has the value ``None``; ``text[start:end]`` is its entry (key line and block); ``names`` are
-    the keys of its mapping (the schemas' names), in order, as the child read them."""
+    has the value ``None``; ``text[start:end]`` is its entry (key line and block). The child
+    checking it may still be at work: ``verdict()`` waits for it."""
 
     parent: tuple[str, ...]
     key: str
     start: int
     end: int
-    names: list[Any]
+    _pid: int = field(repr=False)
+    _read_fd: int = field(repr=False)
+    _names: list[Any] | None = field(default=None, repr=False)
+    _passed: bool | None = field(default=None, repr=False)
 
     @property
     def pointer(self) -> tuple[str, ...]:
         return (*self.parent, self.key)
 
+    def verdict(self) -> bool:
+        """Whether the child found the store's entry sound (waiting for it the first time). On
+        ``False`` the caller must not trust what it read: ``lint`` then reads the file whole,
+        which reports any error exactly as always."""
+        if self._passed is None:
+            try:
+                self._names = _read_verdict(self._read_fd)
+            finally:
+                os.close(self._read_fd)
+                _, status = os.waitpid(self._pid, 0)
+            self._passed = self._names is not None and os.waitstatus_to_exitcode(status) == 0
+        return self._passed
+
+    @property
+    def names(self) -> list[Any]:
+        """The keys of the store's mapping (the schemas' names) as the child read them, in order;
+        none if it refused."""
+        return list(self._names or []) if self.verdict() else []
+
     def overlaps(self, pointer: Pointer) -> bool:
         """Whether the value at ``pointer`` is, holds or lies inside the store (so reading it from
         the partial data could miss what the store holds)."""
-        return all(str(part) == mine for part, mine in zip(pointer, self.pointer, strict=False))
+        mine = self.pointer
+        if pointer and str(pointer[0]) != mine[0]:
+            return False  # the common answer (``paths``...), asked for every node: keep it cheap
+        return all(str(part) == own for part, own in zip(pointer, mine, strict=False))
 
     def fill(self, text: str, root: Any) -> None:
         """Parse the store's entry and put its value in place of the placeholder, in the same
-        dict (so ``Node`` values already handed out see it). The child parsed the same text with
-        the same call, so this cannot fail short of running out of memory."""
+        dict (so ``Node`` values already handed out see it). After the child's approval this
+        cannot fail (same text, same call). After a refusal the entry is not parsed at all (it
+        may be what crashes the parser): an empty mapping stands in, and the result of the run
+        is thrown away (``verdict``)."""
         container = root
         for part in self.parent:
             container = container[part]
-        container[self.key] = load_yaml(text[self.start : self.end])[self.key]
+        entry = text[self.start : self.end]
+        container[self.key] = load_yaml(entry)[self.key] if self.verdict() else {}
 
 
 class _Cut(NamedTuple):
@@ -108,22 +139,22 @@ def parse_split(text: str) -> tuple[Any, Store] | None:
     if pid == 0:
         _child(text, cut, read_fd, write_fd)
     os.close(write_fd)
-    reaped = False
+    store = Store(cut.parent, cut.key, cut.start, cut.end, pid, read_fd)
     try:
         data = _parse_rest(text, cut)
-        if data is None:
-            return None
-        names = _read_verdict(read_fd)
-        _, status = os.waitpid(pid, 0)
-        reaped = True
-        if names is None or os.waitstatus_to_exitcode(status) != 0:
-            return None
-        return data, Store(cut.parent, cut.key, cut.start, cut.end, names)
-    finally:
-        os.close(read_fd)
-        if not reaped:
-            os.kill(pid, signal.SIGKILL)  # its verdict no longer matters
-            os.waitpid(pid, 0)
+    except BaseException:
+        _abandon(store)
+        raise
+    if data is None:
+        _abandon(store)
+        return None
+    return data, store
+
+
+def _abandon(store: Store) -> None:
+    """Stop a child whose verdict no longer matters, and reap it."""
+    os.kill(store._pid, signal.SIGKILL)
+    store.verdict()
 
 
 def find_cut(text: str) -> _Cut | None:

@@ -26,6 +26,13 @@ def _check_agreement(text: str, is_json: bool) -> tuple[int, int]:
         assert fast == offset, (
             f"{path}: fast {locator.line_col(fast)} != exact {locator.line_col(offset)}"
         )
+    children: dict[tuple[str, ...], list[str]] = {}
+    for path in exact:
+        if path:
+            children.setdefault(path[:-1], []).append(path[-1])
+    for parent, keys in children.items():
+        listed = locator.keys(parent)
+        assert listed is None or listed == keys, parent  # the keys a lazy store's names come from
     return answered, len(exact)
 
 

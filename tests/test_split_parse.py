@@ -123,7 +123,7 @@ def assert_split_and_same(path: Path) -> SourceFile:
     source, whole = both(path)
     assert source.store is not None, "expected a split"
     assert ordered(source.data) == ordered(whole)
-    assert source.store is None
+    assert source.store is None and source.verified()
     return source
 
 
@@ -134,9 +134,38 @@ def assert_whole_and_same(path: Path) -> SourceFile:
     return source
 
 
+def assert_refused(path: Path) -> None:
+    """Split, but the child said no: the lint reads the file whole and finds the same as a lint
+    that never split."""
+    source = read_file(path, lazy=True)
+    assert source.store is not None, "expected a split"
+    assert not source.verified()
+    assert lint_report(path) == lint_report(path, split_at=1 << 40)
+
+
+def lint_report(path: Path, split_at: int = 0) -> str:
+    """Everything a lint of ``path`` reports, with files split from ``split_at`` characters."""
+    saved = split.SPLIT_MIN_CHARS
+    split.SPLIT_MIN_CHARS = split_at
+    try:
+        result = lint_paths([path], Settings())
+    finally:
+        split.SPLIT_MIN_CHARS = saved
+    return json.dumps(
+        [[f.rule, f.line, f.column, f.pointer, repr(f.fix)] for f in result.findings]
+        + [[o.path, o.method, o.kind.value, o.line] for o in result.operations]
+        + [[e.message, e.line] for e in result.errors]
+    )
+
+
 def error_of(path: Path, lazy: bool) -> tuple[str, int | None]:
+    """The error a whole read gives, or (``lazy``) the one a lint, which reads lazily, reports."""
+    if lazy:
+        errors = lint_paths([path], Settings()).errors
+        assert len(errors) == 1, errors
+        return errors[0].message, errors[0].line
     with pytest.raises(SpecError) as caught:
-        read_file(path, lazy=lazy)
+        read_file(path)
     return caught.value.message, caught.value.line
 
 
@@ -261,20 +290,11 @@ def test_store_only_child_of_components(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("split_small")
-def test_lint_results_are_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lint_results_are_unchanged(tmp_path: Path) -> None:
     """The whole run: findings, fixes (the Problem schema reused) and operations."""
     path = write(tmp_path, SPEC)
-
-    def run() -> str:
-        result = lint_paths([path], Settings())
-        return json.dumps(
-            [[f.rule, f.line, f.column, f.pointer, repr(f.fix)] for f in result.findings]
-            + [[o.path, o.method, o.kind.value, o.line] for o in result.operations]
-        )
-
-    split_run = run()
-    monkeypatch.setattr(split, "SPLIT_MIN_CHARS", 1 << 40)
-    assert split_run == run()
+    split_run = lint_report(path)
+    assert split_run == lint_report(path, split_at=1 << 40)
     assert "Problem" in split_run
 
 
@@ -335,20 +355,24 @@ ANCHOR_IN_REST = SPEC.replace("    Id: {", "    Id: &id {").replace(
 
 
 @pytest.mark.usefixtures("split_small")
-@pytest.mark.parametrize("text", [ANCHOR_IN_STORE, ANCHOR_IN_REST], ids=["store", "rest"])
-def test_alias_across_the_cut_parses_whole(tmp_path: Path, text: str) -> None:
-    assert_whole_and_same(write(tmp_path, text))
+def test_anchor_in_the_store_is_not_cut(tmp_path: Path) -> None:
+    assert_whole_and_same(write(tmp_path, ANCHOR_IN_STORE))
 
 
 @pytest.mark.usefixtures("split_small")
-@pytest.mark.parametrize("text", [ANCHOR_IN_STORE, ANCHOR_IN_REST], ids=["store", "rest"])
-def test_alias_across_the_cut_fails_a_side(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+def test_alias_in_the_store_to_the_rest_is_refused(tmp_path: Path) -> None:
+    """The store alone cannot resolve the alias: the child refuses, the lint reads whole."""
+    assert_refused(write(tmp_path, ANCHOR_IN_REST))
+
+
+@pytest.mark.usefixtures("split_small")
+def test_alias_in_the_rest_to_the_store_parses_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without the anchor check, the side holding the alias fails to parse: whole parse."""
+    """Without the anchor check, the rest cannot resolve the alias: whole parse at once."""
     monkeypatch.setattr(split, "_may_define_anchor", lambda *args: False)
-    assert split.find_cut(text) is not None
-    assert_whole_and_same(write(tmp_path, text))
+    assert split.find_cut(ANCHOR_IN_STORE) is not None
+    assert_whole_and_same(write(tmp_path, ANCHOR_IN_STORE))
 
 
 def test_anchor_redefined_in_the_store_is_not_cut() -> None:
@@ -420,7 +444,7 @@ def test_yaml_rs_refuses_flow_continued_no_deeper_than_its_parent() -> None:
 
 @pytest.mark.usefixtures("split_small")
 @pytest.mark.parametrize("how", ["dies", "garbage", "exit-1"])
-def test_child_failure_means_a_whole_parse(
+def test_child_failure_means_a_whole_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     def failing(entry: str, key: str) -> Any:
@@ -431,7 +455,7 @@ def test_child_failure_means_a_whole_parse(
         return {"not": "a list"}
 
     monkeypatch.setattr(split, "_check_entry", failing)
-    assert_whole_and_same(write(tmp_path, SPEC))
+    assert_refused(write(tmp_path, SPEC))
 
 
 @pytest.mark.usefixtures("split_small")
@@ -463,10 +487,35 @@ def test_no_child_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         return pid
 
     monkeypatch.setattr(os, "fork", recording_fork)
-    read_file(write(tmp_path, SPEC), lazy=True)
-    with pytest.raises(SpecError):
-        read_file(write(tmp_path, BROKEN_OUTSIDE, "broken.yaml"), lazy=True)
-    assert len(forked) == 2
+    lint_paths([write(tmp_path, SPEC)], Settings())  # verdict: yes
+    lint_paths([write(tmp_path, BROKEN_INSIDE, "inside.yaml")], Settings())  # verdict: no
+    lint_paths([write(tmp_path, BROKEN_OUTSIDE, "outside.yaml")], Settings())  # rest fails first
+    assert len(forked) == 3
     for pid in forked:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.usefixtures("split_small")
+def test_checks_run_while_the_child_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of the split: the verdict is awaited after the checks, not before them (the
+    Problem schema's name, which a fix needs, comes from the layout without waiting)."""
+    from oas_create_check import lint
+
+    events: list[str] = []
+    check_spec, verdict = lint.check_spec, split.Store.verdict
+
+    def checking(*args: Any) -> Any:
+        result = check_spec(*args)
+        events.append("checked")
+        return result
+
+    def waiting(self: split.Store) -> bool:
+        events.append("verdict")
+        return verdict(self)
+
+    monkeypatch.setattr(lint, "check_spec", checking)
+    monkeypatch.setattr(split.Store, "verdict", waiting)
+    result = lint_paths([write(tmp_path, SPEC)], Settings())
+    assert events[:2] == ["checked", "verdict"]
+    assert any("Problem" in repr(f.fix) for f in result.findings)
