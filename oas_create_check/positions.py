@@ -176,13 +176,19 @@ class Locator:
         if children is None:
             return None
         # Positions need only the keys found; a list of keys must also miss none. Every line at
-        # the keys' indentation must be one of them (not a ``? complex`` key, say).
+        # the keys' indentation must be one of them (not a ``? complex`` key, say). Lines are
+        # counted with ``str.count`` (a store can be 30 MB): those indented at least as deep,
+        # less those deeper. A comment or blank line at that depth counts too and makes the
+        # answer None, which only costs the caller a wait.
         entry = self._entry(path) if path else None
         start, end = (entry[1], entry[2]) if entry else (0, len(self.text))
-        lines = re.compile(r"^ {%d}[^ \t\r\n#}\]]" % self._indents[path], re.MULTILINE)
-        return (
-            list(children) if len(lines.findall(self.text, start, end)) == len(children) else None
+        indent = self._indents[path]
+        text = self.text
+        lines = text.count("\n" + " " * indent, start, end) - text.count(
+            "\n" + " " * (indent + 1), start, end
         )
+        lines += not path and indent == 0 and bool(key_pattern(0, first_line=True).match(text))
+        return list(children) if lines == len(children) else None
 
     # -- fast path ------------------------------------------------------------------------------
     def _fast(self, path: tuple[str, ...]) -> int | None:

@@ -160,3 +160,15 @@ def test_line_col_in_random_order_is_bounded() -> None:
     budget = positions._SCAN_BUDGET_FACTOR * len(text) + positions._SCAN_BUDGET_MIN
     assert locator._scanned <= budget + len(text)
     assert answers[:50] == [_naive_line_col(text, offset) for offset in offsets[:50]]
+
+
+@needs_corpus
+def test_store_names_come_from_the_layout() -> None:
+    """The split parse asks the layout for the schemas' names (not to wait for its child): on a
+    real spec the layout must answer, and answer right."""
+    import yaml_rs
+
+    text = (CORPUS / "openai-openapi.yaml").read_text(encoding="utf-8")
+    names = Locator(text, is_json=False).keys(("components", "schemas"))
+    expected = list(yaml_rs.loads(text, parse_datetime=False)["components"]["schemas"])
+    assert names is not None and names == expected
