@@ -31,6 +31,8 @@ from .model import Kind, Severity, ToolError
 
 #: The rule that ``validate`` / ``--validate`` switches on.
 VALIDATE_RULE = "valid-spec"
+#: The tool's name: its table in pyproject.toml, ``[tool.oas-create-check]``.
+TOOL_NAME = "oas-create-check"
 CONFIG_FILES = (".oas-create-check.toml", ".oas-create-check.yaml", ".oas-create-check.yml")
 
 
@@ -70,7 +72,13 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
                 return candidate, _read(candidate)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = _read(pyproject).get("tool", {}).get("oas-create-check")
+            text = _text(pyproject)
+            if TOOL_NAME not in text:
+                # Most pyproject.toml files configure other tools only. Without our name there
+                # is no [tool.oas-create-check] table, and TOML is not parsed (tomllib's import
+                # alone is a tenth of a small spec's run).
+                continue
+            table = _parse(pyproject, text).get("tool", {}).get(TOOL_NAME)
             if table is not None:
                 if not isinstance(table, dict):
                     raise ConfigError(f"{pyproject}: [tool.oas-create-check] must be a table")
@@ -79,10 +87,17 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    return _parse(path, _text(path))
+
+
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         if path.suffix == ".toml":
             if sys.version_info >= (3, 11):
@@ -108,7 +123,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
             raise ConfigError(f"{config_path}: no such config file")
         table = _read(config_path)
         if config_path.name == "pyproject.toml":
-            table = table.get("tool", {}).get("oas-create-check", {})
+            table = table.get("tool", {}).get(TOOL_NAME, {})
         found: tuple[Path, dict[str, Any]] | None = (config_path, table)
     else:
         found = find_config(start)

@@ -35,6 +35,9 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_BLOCK_NESTING = 1000
 #: An alias expanding into more nodes than this is an alias bomb, not an API description.
 MAX_ALIAS_EVENTS = 2_000_000
+#: Smaller YAML texts are parsed whole, without even importing ``split.py``: a fork and a
+#: second parse cost more than they save.
+SPLIT_MIN_CHARS = 1_000_000
 #: A chain of ``$ref`` to ``$ref`` longer than this is treated as a cycle.
 MAX_REF_HOPS = 64
 
@@ -430,7 +433,7 @@ def read_file(path: Path, display: str | None = None, *, lazy: bool = False) -> 
     raw = read_bytes(path, shown)
     text = decode(raw, shown)
     del raw  # a large spec's bytes need not stay alive while its text is parsed
-    if lazy and not looks_like_json(path, text):
+    if lazy and len(text) >= SPLIT_MIN_CHARS and not looks_like_json(path, text):
         from .split import parse_split
 
         split = parse_split(text)

@@ -83,6 +83,24 @@ def test_fail_on_select_and_ignore(run_cli: RunCli) -> None:
     assert run_cli("--format", "yaml", PETSTORE)[0] == 2
 
 
+def test_pyproject_of_other_tools_only_is_not_parsed(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pyproject.toml that never names the tool holds no table of ours: it is skipped unparsed
+    (even when it is not valid TOML: that is another tool's business), and the search goes on
+    upward to the one that does."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.oas-create-check]\nfail-on = "error"\nignore = ["create-status-201"]\n',
+        encoding="utf-8",
+    )
+    sub = tmp_path / "api"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[tool.ruff\nline-length = 100\n", encoding="utf-8")
+    monkeypatch.chdir(sub)
+    code, out, err = run_cli(PETSTORE)
+    assert (code, err) == (0, ""), out  # the parent's table applies: only a warning is left
+
+
 def test_config_file_found_upward_and_cli_wins(
     tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

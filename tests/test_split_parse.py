@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import CORPUS, needs_corpus
 
-from oas_create_check import split
+from oas_create_check import document, split
 from oas_create_check.config import Settings
 from oas_create_check.document import (
     SourceFile,
@@ -103,7 +103,7 @@ def ordered(value: Any) -> Any:
 @pytest.fixture
 def split_small(monkeypatch: pytest.MonkeyPatch) -> None:
     """Split texts of any size."""
-    monkeypatch.setattr(split, "SPLIT_MIN_CHARS", 0)
+    monkeypatch.setattr(document, "SPLIT_MIN_CHARS", 0)
 
 
 def write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
@@ -145,12 +145,12 @@ def assert_refused(path: Path) -> None:
 
 def lint_report(path: Path, split_at: int = 0) -> str:
     """Everything a lint of ``path`` reports, with files split from ``split_at`` characters."""
-    saved = split.SPLIT_MIN_CHARS
-    split.SPLIT_MIN_CHARS = split_at
+    saved = document.SPLIT_MIN_CHARS
+    document.SPLIT_MIN_CHARS = split_at
     try:
         result = lint_paths([path], Settings())
     finally:
-        split.SPLIT_MIN_CHARS = saved
+        document.SPLIT_MIN_CHARS = saved
     return json.dumps(
         [[f.rule, f.line, f.column, f.pointer, repr(f.fix)] for f in result.findings]
         + [[o.path, o.method, o.kind.value, o.line] for o in result.operations]
