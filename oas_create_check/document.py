@@ -428,7 +428,8 @@ def read_bytes(path: Path, shown: str) -> bytes:
 
 def read_file(path: Path, display: str | None = None, *, lazy: bool = False) -> SourceFile:
     """Read, decode and parse one file. ``lazy``: a large YAML spec may hold back its schema store
-    until something asks for it (``split.py``, ``SourceFile``); errors are reported all the same."""
+    until something asks for it (``split.py``, ``SourceFile``); an error in it is then known only
+    to ``SourceFile.verified()``, which the caller must ask before reporting (``lint._outcome``)."""
     shown = display or display_path(path)
     raw = read_bytes(path, shown)
     text = decode(raw, shown)

@@ -38,7 +38,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, NoReturn
 
-from . import document
 from .document import load_yaml, prescan_clean
 from .model import Pointer
 from .positions import CONTENT_LINE, INLINE_REST, key_pattern
@@ -119,13 +118,10 @@ class _Cut(NamedTuple):
 
 def parse_split(text: str) -> tuple[Any, Store] | None:
     """The data of ``text`` with its schema store held back, and the store; ``None`` when the
-    text is small, the platform cannot fork, the cut is not provably safe or anything fails (the
-    caller then parses the whole text, which reports any error exactly as before)."""
-    if (
-        len(text) < document.SPLIT_MIN_CHARS
-        or not hasattr(os, "fork")
-        or threading.active_count() > 1
-    ):
+    platform cannot fork, the cut is not provably safe or anything fails (the caller then parses
+    the whole text, which reports any error exactly as before). Only texts of at least
+    ``document.SPLIT_MIN_CHARS`` come here: ``read_file`` decides, before importing this."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return None  # a fork while other threads hold locks can deadlock the child
     cut = find_cut(text)
     if cut is None:
