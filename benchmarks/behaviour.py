@@ -43,9 +43,7 @@ def corpus_roots() -> list[str]:
         for p in CORPUS.rglob("*")
         if p.suffix in (".yaml", ".yml", ".json")
     )
-    return [
-        p for p in found if not p.startswith("digitalocean/") or p.endswith("public.v2.yaml")
-    ]
+    return [p for p in found if not p.startswith("digitalocean/") or p.endswith("public.v2.yaml")]
 
 
 def command() -> list[str]:

@@ -42,9 +42,9 @@ DEFAULT_SPECS = (
 
 def record(spec: str) -> list[list[str]]:
     """The pointers a whole lint run of ``spec`` asks the locator for, in order."""
-    from oas_create_check import positions
     from oas_create_check.config import load_settings
-    from oas_create_check.lint import lint_paths
+    from oas_create_check.load import locate as positions
+    from oas_create_check.run.lint import lint_paths
 
     calls: list[list[str]] = []
     original = positions.Locator.locate
@@ -74,7 +74,7 @@ def pointers_for(specs: Sequence[str]) -> dict[str, list[list[str]]]:
 
 def load_revision(rev: str) -> ModuleType:
     source = subprocess.run(
-        ["git", "show", f"{rev}:oas_create_check/positions.py"],
+        ["git", "show", f"{rev}:oas_create_check/load/locate.py"],
         cwd=REPO,
         check=True,
         capture_output=True,
@@ -129,7 +129,7 @@ def main() -> None:
     parser.add_argument("--worst", action="store_true")
     args = parser.parse_args()
 
-    from oas_create_check import positions as current
+    from oas_create_check.load import locate as current
 
     base = load_revision(args.base)
     pointers = pointers_for(args.specs)

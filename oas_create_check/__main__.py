@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from oas_create_check.cli import main
 
 sys.exit(main())

@@ -23,14 +23,13 @@ Config keys (``[tool.oas-create-check]`` in pyproject.toml, or the top level of
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .model import Kind, Severity, ToolError
+from oas_create_check.model import Kind, Severity, ToolError
+from oas_create_check.settings import VALIDATE_RULE, Settings
 
-#: The rule that ``validate`` / ``--validate`` switches on.
-VALIDATE_RULE = "valid-spec"
 #: The tool's name: its table in pyproject.toml, ``[tool.oas-create-check]``.
 TOOL_NAME = "oas-create-check"
 CONFIG_FILES = (".oas-create-check.toml", ".oas-create-check.yaml", ".oas-create-check.yml")
@@ -38,29 +37,6 @@ CONFIG_FILES = (".oas-create-check.toml", ".oas-create-check.yaml", ".oas-create
 
 class ConfigError(ToolError):
     """A bad setting: exit code 2 with this message."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] = frozenset()
-    fail_on: Severity = Severity.WARNING
-    severity: dict[str, Severity] = field(default_factory=dict)
-    duplicate_statuses: tuple[str, ...] = ("409", "422")
-    idempotency_headers: tuple[str, ...] = ("Idempotency-Key",)
-    monitor_headers: tuple[str, ...] = ("Location",)
-    duplicate_fix: str = "409"
-    classify: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
-    ref_root: Path | None = None
-    #: Rules that are off by default and switched on (``validate = true`` / ``--validate`` is
-    #: the user's word for the ``valid-spec`` rule).
-    enable: frozenset[str] = frozenset()
-    #: Root documents of multi-file specs (resolved); empty: any OpenAPI document is a root.
-    roots: tuple[Path, ...] = ()
-    source: str = "defaults"
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -143,7 +119,7 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
 
 def from_table(table: dict[str, Any], path: Path) -> Settings:
     """Validate one config table into Settings."""
-    from .rules import all_rules
+    from oas_create_check.rules import all_rules
 
     where = str(path)
     known_rules = set(all_rules())
@@ -218,7 +194,7 @@ def _selectors(value: Any, where: str) -> dict[Kind, tuple[str, ...]]:
                 f"{where}: classify.{kind_name}: unknown kind (choose from {kinds})"
             ) from None
         exprs = _strings(selectors, f"classify.{kind_name}", where)
-        from .selectors import compile_selector
+        from oas_create_check.spec.selectors import compile_selector
 
         for expr in exprs:
             try:

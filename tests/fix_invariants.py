@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from oas_create_check.config import Settings
-from oas_create_check.document import decode, looks_like_json, parse
-from oas_create_check.fix import FixOptions, FixReport, fix_paths
-from oas_create_check.lint import RunResult, lint_paths
+from oas_create_check.fix.edits import apply_edits
+from oas_create_check.fix.fixer import FixOptions, FixReport, fix_paths
+from oas_create_check.fix.plan import layout_for
+from oas_create_check.load.parse import looks_like_json, parse
+from oas_create_check.load.read import decode
 from oas_create_check.model import Applicability, Finding, RenameKey
-from oas_create_check.render import apply_edits, layout_for
+from oas_create_check.run.lint import RunResult, lint_paths
+from oas_create_check.settings import Settings
 
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 

@@ -22,9 +22,9 @@ from typing import Any
 import yaml
 
 from oas_create_check.cli import build_report
-from oas_create_check.config import Settings
-from oas_create_check.lint import RunResult, lint_paths
-from oas_create_check.reporters import FORMATS, get_renderer
+from oas_create_check.report import FORMATS, get_renderer
+from oas_create_check.run.lint import RunResult, lint_paths
+from oas_create_check.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oas_create_check.model import Finding, Kind, RuleDoc, Severity
-from oas_create_check.reporters import Report
+from oas_create_check.report import Report
 
 PETS = "api/pets.yaml"
 ODD = "specs/my api, v2: draft 100% #1.yaml"

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from conftest import CORPUS, REPO, needs_corpus
 
-from oas_create_check.classify import classify, verb_kind, words
-from oas_create_check.config import Settings
-from oas_create_check.document import read_file
-from oas_create_check.lint import load_spec
+from oas_create_check.engine import load_spec
+from oas_create_check.load.source import read_file
 from oas_create_check.model import Kind
-from oas_create_check.operations import Operation
+from oas_create_check.settings import Settings
+from oas_create_check.spec.classify import classify, verb_kind, words
+from oas_create_check.spec.operations import Operation
 
 LABELS = REPO / "tests" / "data" / "labelled_operations.yaml"
 CHECKED = {"create", "upsert"}

@@ -272,7 +272,8 @@ def test_quick_path_matches_typer(
     args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``cli.main`` reads ``PATHS [--format NAME]`` itself; typer must come to the same run."""
-    from oas_create_check import cli, typer_app
+    from oas_create_check import cli
+    from oas_create_check.cli import typer_app
 
     monkeypatch.setenv("COLUMNS", "100")
     quick = cli.main(args)
@@ -307,7 +308,7 @@ def test_quick_path_options_are_typers() -> None:
     import typer.main
 
     from oas_create_check.cli import FORMAT_OPTION
-    from oas_create_check.typer_app import lint_app
+    from oas_create_check.cli.typer_app import lint_app
 
     command = typer.main.get_command(lint_app)
     declared = {tuple(p.opts) for p in command.params if p.name == "fmt"}

@@ -13,9 +13,10 @@ import yaml
 from conftest import FIXTURES, RunCli
 from fix_invariants import fix_and_check, snapshot
 
-from oas_create_check.config import Settings, from_table
-from oas_create_check.fix import FixOptions, fix_paths
-from oas_create_check.lint import lint_paths
+from oas_create_check.config import from_table
+from oas_create_check.fix.fixer import FixOptions, fix_paths
+from oas_create_check.run.lint import lint_paths
+from oas_create_check.settings import Settings
 
 CASES = sorted(p.parent for p in (FIXTURES / "fix").glob("*/case.yaml"))
 
@@ -149,7 +150,7 @@ def test_diff_round_trips_through_patch(tmp_path: Path) -> None:
     final newline or not."""
     import random
 
-    from oas_create_check.fix import FileChange
+    from oas_create_check.fix.fixer import FileChange
 
     rng = random.Random(7)
     for trial in range(60):

@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS, corpus_specs, needs_corpus
 from fix_invariants import fix_and_check
 
-from oas_create_check.config import Settings
+from oas_create_check.settings import Settings
 
 
 def _copy(spec: Path, tmp_path: Path) -> Path:

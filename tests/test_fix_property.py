@@ -23,7 +23,7 @@ from fix_invariants import fix_and_check
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from oas_create_check.config import Settings
+from oas_create_check.settings import Settings
 
 EXAMPLES = int(os.environ.get("FIX_PROPERTY_EXAMPLES", "60"))
 
@@ -259,7 +259,8 @@ def test_fix_properties(
 
 def test_generator_writes_what_it_means() -> None:
     """The renderer itself is right: each style reads back as the document."""
-    from oas_create_check.document import decode, parse
+    from oas_create_check.load.parse import parse
+    from oas_create_check.load.read import decode
 
     document = {
         "openapi": "3.0.3",

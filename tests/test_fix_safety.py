@@ -17,10 +17,11 @@ import pytest
 from conftest import RunCli
 from fix_invariants import snapshot
 
-import oas_create_check.fix as fix_module
-from oas_create_check.config import Settings
-from oas_create_check.fix import FixOptions, fix_paths
-from oas_create_check.validation import Issue, Validation
+from oas_create_check.fix import fixer as fix_module
+from oas_create_check.fix import write as write_module
+from oas_create_check.fix.fixer import FixOptions, fix_paths
+from oas_create_check.settings import Settings
+from oas_create_check.spec.validation import Issue, Validation
 
 TEMP_SUFFIX = ".oas-create-check.tmp"
 
@@ -180,7 +181,7 @@ def test_full_disk_is_an_error_and_leaves_everything(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(descriptor, data)
 
-    monkeypatch.setattr(fix_module.os, "write", full)
+    monkeypatch.setattr(write_module.os, "write", full)
     code, _, err = run_cli("--fix", root)
     assert code == 2
     assert "No space left on device" in err
@@ -246,7 +247,7 @@ def test_locked_file_times_out_cleanly(
     fcntl = pytest.importorskip("fcntl")
     root = _fresh(tmp_path)
     before = snapshot(root.parent)
-    monkeypatch.setattr(fix_module, "LOCK_TIMEOUT", 0.3)
+    monkeypatch.setattr(write_module, "LOCK_TIMEOUT", 0.3)
     with root.open("rb") as holder:
         fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
         code, _, err = run_cli("--fix", root)

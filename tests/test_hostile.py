@@ -162,7 +162,7 @@ def test_locating_is_linear_in_a_line_of_a_million_blanks() -> None:
     pattern looks, so this is checked on the locator itself."""
     import time
 
-    from oas_create_check.positions import Locator
+    from oas_create_check.load.locate import Locator
 
     text = "paths:\n  x" + " " * 1_000_000 + "y\n  /pets:\n    post: {}\n  'q' \t: 1\n"
     began = time.monotonic()
@@ -469,10 +469,10 @@ def test_a_worker_killed_by_one_file_loses_only_that_file(
     import multiprocessing
     import signal
 
-    from oas_create_check import lint
-    from oas_create_check.config import Settings
-    from oas_create_check.document import display_path
+    from oas_create_check.load.read import display_path
     from oas_create_check.rules import Rule
+    from oas_create_check.run import lint
+    from oas_create_check.settings import Settings
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the crash is planted by patching the parent, which only fork passes on")

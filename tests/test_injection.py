@@ -27,7 +27,7 @@ import pytest
 from cli_subprocess import Outcome
 from cli_subprocess import run_cli as run_isolated
 
-from oas_create_check.reporters import FORMATS
+from oas_create_check.report import FORMATS
 
 #: The runner's registered commands (``ActionCommandManager``): any of these, parsed from our
 #: output by either syntax, is an injection -- except our own annotations in the github format.

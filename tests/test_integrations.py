@@ -17,11 +17,12 @@ from conftest import FIXTURES, RunCli
 from gitrepo import commit_all, git, init_repo
 from test_reporters_ci import SCHEMA_PATH, parse_workflow_commands
 
-from oas_create_check.baseline import Key, apply, load
-from oas_create_check.config import Settings
-from oas_create_check.lint import RunResult, SpecResult, lint_paths
+from oas_create_check.adopt.baseline import Key, apply, load
+from oas_create_check.engine import SpecResult
 from oas_create_check.model import Finding, Severity
-from oas_create_check.roots import RootFinder
+from oas_create_check.run.lint import RunResult, lint_paths
+from oas_create_check.run.roots import RootFinder
+from oas_create_check.settings import Settings
 
 INTEGRATIONS = FIXTURES / "integrations"
 SEVERAL = INTEGRATIONS / "several.yaml"

@@ -27,7 +27,7 @@ import pytest
 from cli_subprocess import run_cli as run_isolated
 from conftest import RunCli
 
-from oas_create_check.reporters import FORMATS
+from oas_create_check.report import FORMATS
 
 MARKER = "SECRET-MARKER-c0ffee"
 

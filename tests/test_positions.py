@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, corpus_specs, needs_corpus
 
-from oas_create_check.positions import Locator, _json_index, _yaml_index
+from oas_create_check.load.locate import Locator, _json_index, _yaml_index
 
 
 def _check_agreement(text: str, is_json: bool) -> tuple[int, int]:
@@ -117,7 +117,7 @@ def test_line_col_matches_a_naive_count(
     """``line_col`` counts from the nearest offset it answered before, in either direction, and
     switches to a table of line starts past its budget: every path must agree with counting "\\n"
     from the start, at every offset including 0 and len(text), asked in any order and twice."""
-    from oas_create_check import positions
+    from oas_create_check.load import locate as positions
 
     if budget == "tiny":  # the table takes over after a few lookups
         monkeypatch.setattr(positions, "_SCAN_BUDGET_FACTOR", 0)
@@ -150,7 +150,7 @@ def test_line_col_in_random_order_is_bounded() -> None:
     """Lookups far from each other and out of order read more of the text than in-order ones;
     the budget keeps that below building the full table of line starts, plus a constant. Work
     is counted (characters read), not timed: this machine is shared and noisy."""
-    from oas_create_check import positions
+    from oas_create_check.load import locate as positions
 
     text = ("    key: value of a line\n" * 400_000)[:-1]  # 10 MB
     rng = random.Random(3)

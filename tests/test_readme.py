@@ -13,10 +13,11 @@ import pytest
 import yaml
 from conftest import REPO, corpus_specs, needs_corpus
 
-from oas_create_check import docs
-from oas_create_check.document import Workspace, read_file
+from oas_create_check.load.refs import Workspace
+from oas_create_check.load.source import read_file
 from oas_create_check.model import Kind, RuleDoc, Severity
-from oas_create_check.operations import HTTP_METHODS, Operation, Spec
+from oas_create_check.report import rule_docs as docs
+from oas_create_check.spec.operations import HTTP_METHODS, Operation, Spec
 
 README = REPO / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -40,7 +41,7 @@ def test_write_readme_replaces_only_the_table(tmp_path: Path) -> None:
     copy = tmp_path / "README.md"
     copy.write_text(stale, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "oas_create_check.docs", "--write-readme", str(copy)],
+        [sys.executable, "-m", "oas_create_check.report.rule_docs", "--write-readme", str(copy)],
         capture_output=True,
         text=True,
         check=False,

@@ -30,10 +30,10 @@ from reporter_cases import (
     shifted,
 )
 
+from oas_create_check.escape import defused
 from oas_create_check.model import Finding, Severity
-from oas_create_check.reporters import (
+from oas_create_check.report import (
     Report,
-    defused,
     get_renderer,
     github_format,
     gitlab_format,

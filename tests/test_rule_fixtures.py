@@ -9,8 +9,9 @@ import pytest
 import yaml
 from conftest import FIXTURES
 
-from oas_create_check.config import Settings, from_table
-from oas_create_check.lint import lint_paths
+from oas_create_check.config import from_table
+from oas_create_check.run.lint import lint_paths
+from oas_create_check.settings import Settings
 
 CASES = sorted(p.parent for p in (FIXTURES / "rules").glob("*/expected.yaml"))
 

@@ -16,19 +16,16 @@ from typing import Any
 import pytest
 from conftest import CORPUS, needs_corpus
 
-from oas_create_check import document, split
-from oas_create_check.config import Settings
-from oas_create_check.document import (
-    SourceFile,
-    SpecError,
-    Workspace,
-    load_yaml,
-    parse_text,
-    read_file,
-)
-from oas_create_check.lint import lint_paths
-from oas_create_check.operations import Spec
-from oas_create_check.remedies import conflict_response
+from oas_create_check.load import source as document
+from oas_create_check.load import split
+from oas_create_check.load.parse import load_yaml, parse_text
+from oas_create_check.load.read import SpecError
+from oas_create_check.load.refs import Workspace
+from oas_create_check.load.source import SourceFile, read_file
+from oas_create_check.rules._remedies import conflict_response
+from oas_create_check.run.lint import lint_paths
+from oas_create_check.settings import Settings
+from oas_create_check.spec.operations import Spec
 
 SPEC = """\
 openapi: 3.0.3
@@ -500,7 +497,7 @@ def test_no_child_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_checks_run_while_the_child_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the split: the verdict is awaited after the checks, not before them (the
     Problem schema's name, which a fix needs, comes from the layout without waiting)."""
-    from oas_create_check import lint
+    from oas_create_check.run import lint
 
     events: list[str] = []
     check_spec, verdict = lint.check_spec, split.Store.verdict

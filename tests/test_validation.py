@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from conftest import CORPUS, RunCli, needs_corpus
 
-import oas_create_check.validation as validation
-from oas_create_check.document import read_file
-from oas_create_check.validation import CRASHED, INVALID, UNSUPPORTED, VALID, validate
+from oas_create_check.load.source import read_file
+from oas_create_check.spec import validation
+from oas_create_check.spec.validation import CRASHED, INVALID, UNSUPPORTED, VALID, validate
 
 VALID_SPEC = """\
 openapi: 3.0.3

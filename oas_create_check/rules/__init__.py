@@ -15,12 +15,12 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..model import DOC_SECTIONS, Fix, Kind, RuleDoc, Severity
+from oas_create_check.model import DOC_SECTIONS, Fix, Kind, RuleDoc, Severity
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..document import Node
-    from ..operations import Operation, Response, Spec
+    from oas_create_check.load.refs import Node
+    from oas_create_check.settings import Settings
+    from oas_create_check.spec.operations import Operation, Response, Spec
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .. import remedies
-from ..model import AddEntry, Applicability, Change, Fix, Kind, Severity
-from . import Problem
+from oas_create_check.model import AddEntry, Applicability, Change, Fix, Kind, Severity
+from oas_create_check.rules import Problem
+from oas_create_check.rules import _remedies as remedies
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..operations import Operation
+    from oas_create_check.settings import Settings
+    from oas_create_check.spec.operations import Operation
 
 ID = "create-duplicate-policy"
 SEVERITY = Severity.WARNING

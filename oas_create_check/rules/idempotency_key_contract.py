@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Kind, Severity
-from . import Problem
+from oas_create_check.model import Kind, Severity
+from oas_create_check.rules import Problem
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..operations import Operation
+    from oas_create_check.settings import Settings
+    from oas_create_check.spec.operations import Operation
 
 ID = "idempotency-key-contract"
 SEVERITY = Severity.INFO

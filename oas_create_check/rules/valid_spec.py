@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Severity
-from . import Problem
+from oas_create_check.model import Severity
+from oas_create_check.rules import Problem
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..document import Node, Workspace
-    from ..model import Pointer
-    from ..operations import Spec
+    from oas_create_check.load.refs import Node, Workspace
+    from oas_create_check.model import Pointer
+    from oas_create_check.settings import Settings
+    from oas_create_check.spec.operations import Spec
 
 ID = "valid-spec"
 SEVERITY = Severity.ERROR
@@ -76,7 +76,7 @@ def _node_at(workspace: Workspace, pointer: Pointer) -> Node:
 
 
 def check_spec(spec: Spec, settings: Settings) -> Iterator[Problem]:
-    from ..validation import CRASHED, UNSUPPORTED, validate
+    from oas_create_check.spec.validation import CRASHED, UNSUPPORTED, validate
 
     workspace = spec.workspace
     verdict = validate(workspace.root, workspace.root_dir)

@@ -1,0 +1,163 @@
+"""Adopting the linter on a legacy spec: record today's findings once, then report only new ones.
+
+A spec written before anyone checked its creations has dozens of findings (in our corpus, 1 of
+the 104 declared ``201`` responses carries ``Location``). Failing every build until all are fixed
+is how a linter gets switched off; a baseline lets a team stop the bleeding first and fix the
+backlog at its own pace.
+
+A finding is recorded by *what* it is about, never by *where* it is printed: file, JSON pointer,
+rule, API path and method. Lines move whenever anyone edits above the operation, so a key with a
+line number would resurrect the whole backlog after the first unrelated change; a pointer moves only
+when the offending node itself moves. Messages are left out too: they quote the operation's other
+responses, which change for reasons that do not make an old finding new. The same key may be
+recorded more than once (a rule can report two problems at one node): each recorded copy hides one
+finding.
+
+Files are stored relative to the baseline file, with ``/``, so the file means the same from any
+working directory and on any system. Entries are sorted and written with a fixed layout so that
+re-recording an unchanged spec gives a byte-identical file (a clean diff in review).
+
+The engine knows nothing of this: ``apply`` narrows a finished ``RunResult``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from oas_create_check.model import Finding, ToolError
+from oas_create_check.run.lint import RunResult
+
+#: Bumped if the file layout ever changes, so an old file is refused rather than misread.
+FORMAT_VERSION = 1
+_FIELDS = ("file", "pointer", "rule", "path", "method")
+
+
+class BaselineError(ToolError):
+    """A baseline file that cannot be read or written: exit code 2 with this message."""
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    """What identifies a finding across edits (see the module docstring for why no line)."""
+
+    file: str
+    pointer: str
+    rule: str
+    path: str
+    method: str
+
+
+def key_of(finding: Finding, base: Path) -> Key:
+    """The key of ``finding`` with its file relative to ``base`` (the baseline's folder)."""
+    relative = os.path.relpath(os.path.abspath(finding.file), os.path.abspath(base))
+    return Key(
+        relative.replace(os.sep, "/"), finding.pointer, finding.rule, finding.path, finding.method
+    )
+
+
+def render(keys: list[Key]) -> str:
+    """The file's text: one entry per line inside a fixed envelope, sorted, so that recording an
+    unchanged spec twice gives the same bytes and a review diff shows one line per change."""
+    entries = ",\n".join(
+        "    " + json.dumps({name: getattr(key, name) for name in _FIELDS}, ensure_ascii=False)
+        for key in sorted(keys)
+    )
+    body = f"\n{entries}\n  " if entries else ""
+    return (
+        "{\n"
+        f'  "tool": "oas-create-check",\n  "version": {FORMAT_VERSION},\n'
+        f'  "findings": [{body}]\n'
+        "}\n"
+    )
+
+
+def record(path: Path, findings: list[Finding]) -> int:
+    """Write every finding's key to ``path``; returns how many were recorded."""
+    keys = [key_of(f, path.parent) for f in findings]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(keys), encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+    return len(keys)
+
+
+def load(path: Path) -> Counter[Key]:
+    """The recorded keys, with how many findings each one hides."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: not a baseline file (invalid JSON: {exc})") from None
+    if not isinstance(data, dict) or data.get("tool") != "oas-create-check":
+        raise BaselineError(f"{path}: not an oas-create-check baseline file")
+    if data.get("version") != FORMAT_VERSION:
+        raise BaselineError(
+            f"{path}: baseline format version {data.get('version')!r} is not {FORMAT_VERSION}; "
+            "record it again with --update-baseline"
+        )
+    entries = data.get("findings")
+    if not isinstance(entries, list):
+        raise BaselineError(f"{path}: 'findings' must be a list")
+    keys: Counter[Key] = Counter()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in _FIELDS):
+            raise BaselineError(
+                f"{path}: entry {index + 1} needs the string fields {', '.join(_FIELDS)}"
+            )
+        keys[Key(*(entry[f] for f in _FIELDS))] += 1
+    return keys
+
+
+def apply(run: RunResult, path: Path, update: bool = False) -> RunResult:
+    """``run`` with the findings recorded in ``path`` left out, and a notice saying how many.
+
+    When ``path`` does not exist yet, or ``update`` is asked for, today's findings are recorded
+    first, so all of them are left out: adopting the linter starts green.
+    """
+    if update or not path.exists():
+        count = record(path, run.findings)
+        narrowed = _narrowed(run, lambda _finding: False)
+        narrowed.notices.append(
+            f"baseline {path}: recorded {count} finding(s); only new findings will be reported"
+        )
+        return narrowed
+    remaining = load(path)
+    hidden = 0
+
+    def is_new(finding: Finding) -> bool:
+        nonlocal hidden
+        key = key_of(finding, path.parent)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            hidden += 1
+            return False
+        return True
+
+    narrowed = _narrowed(run, is_new)
+    notice = f"baseline {path}: {hidden} known finding(s) not reported"
+    stale = sum(remaining.values())
+    if stale:
+        notice += (
+            f"; {stale} recorded finding(s) no longer occur (fixed? --update-baseline drops them)"
+        )
+    narrowed.notices.append(notice)
+    return narrowed
+
+
+def _narrowed(run: RunResult, keep: Callable[[Finding], bool]) -> RunResult:
+    """A copy of ``run`` keeping the findings ``keep`` accepts, visited in the report's order so
+    that which copy of a duplicated key stays hidden does not depend on how specs are grouped."""
+    kept = {id(f) for f in run.findings if keep(f)}
+    specs = [replace(s, findings=[f for f in s.findings if id(f) in kept]) for s in run.specs]
+    return RunResult(specs=specs, errors=list(run.errors), notices=list(run.notices))
+
+
+__all__ = ["BaselineError", "Key", "apply", "key_of", "load", "record", "render"]

@@ -1,0 +1,212 @@
+"""One run of the tool from options already read off the command line: check the options, lint
+(or fix), narrow for adoption, report, and give the exit code.
+
+Argument parsing is not done here. ``cli.py`` builds a ``Request``: from typer's parse in general,
+or directly for the plain invocations that pre-commit and CI make on every commit
+(``cli.quick_request``), which then never import typer and click (about 40 ms, most of a small
+spec's run). Both end here, so a run means the same whichever way it was asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from oas_create_check import __version__
+from oas_create_check.model import Severity, ToolError
+
+if TYPE_CHECKING:
+    from oas_create_check.report import Report
+    from oas_create_check.run.lint import RunResult
+    from oas_create_check.settings import Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Request:
+    """The command line's options, as typed values (``None``: not given)."""
+
+    paths: tuple[Path, ...]
+    fmt: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    config: Path | None = None
+    validate: bool = False
+    output: Path | None = None
+    baseline: Path | None = None
+    update_baseline: bool = False
+    changed_since: str | None = None
+    jobs: int | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+
+
+class UsageError(Exception):
+    """An option value the run cannot use. Raised before anything is read or written, so the
+    caller may show it in its own usage style (typer's "Invalid value") or re-parse."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked request: the settings it resolves to and what to print where."""
+
+    request: Request
+    settings: Settings
+    fmt: str
+    terminal: str
+    revision: tuple[Path, str, str] | None
+
+
+def prepare(request: Request) -> Plan:
+    """Resolve settings and check every option. Raises ``UsageError`` for a bad value and
+    ``ToolError`` for a bad config file or git revision; reads nothing else and writes nothing."""
+    from oas_create_check.config import load_settings
+    from oas_create_check.report import FORMATS
+    from oas_create_check.settings import VALIDATE_RULE
+
+    settings = load_settings(Path.cwd(), request.config)
+    try:
+        settings = settings.with_overrides(
+            select=_names(request.select),
+            ignore=settings.ignore | (_names(request.ignore) or frozenset()),
+            fail_on=Severity.parse(request.fail_on) if request.fail_on else None,
+            enable=settings.enable | {VALIDATE_RULE} if request.validate else None,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    # On GitHub Actions the log is read by the runner: annotations are what the user wants there.
+    terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    fmt = request.fmt or terminal
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if request.update_baseline and request.baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    revision = None
+    if request.changed_since:
+        from oas_create_check.adopt.changes import resolve_revision
+
+        top, commit = resolve_revision(request.changed_since, Path.cwd())
+        revision = (top, commit, request.changed_since)
+    return Plan(request, settings, fmt, terminal, revision)
+
+
+def execute(plan: Plan) -> int:
+    """Run a checked request: lint or fix, narrow, print the report, and return the exit code.
+    A ``ToolError`` on the way (an unwritable report, a bad baseline) is printed and gives 2."""
+    try:
+        return _execute(plan)
+    except ToolError as exc:
+        return fail(exc)
+
+
+def fail(exc: ToolError) -> int:
+    """Print a tool error the one way all of them are printed; the exit code for it."""
+    print(f"oas-create-check: {exc}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _execute(plan: Plan) -> int:
+    from oas_create_check.report import get_renderer
+
+    request = plan.request
+    # The fixer and --changed-since work on the parsed documents, which stay in one process.
+    single = request.fix or request.diff or plan.revision
+    workers = 1 if single else (request.jobs or os.cpu_count() or 1)
+    run, pending = _lint_or_fix(plan.settings, request, workers)
+    run = _adoption(run, request, plan.revision)
+    for notice in run.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    for error in run.errors:
+        print(f"error: {error}", file=sys.stderr)
+    report = build_report(run)
+    if request.output is not None:
+        _write(request.output, get_renderer(plan.fmt)(report))
+    if not request.diff:  # with --diff, the diff is what stdout carries
+        shown = plan.fmt if request.output is None else plan.terminal
+        sys.stdout.write(get_renderer(shown)(report))
+    if run.errors:
+        return EXIT_ERROR
+    failing = pending or any(f.severity >= plan.settings.fail_on for f in run.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def build_report(run: RunResult) -> Report:
+    """What every format renders, from one run (the fuzz harness renders through this too)."""
+    from oas_create_check.report import Report
+    from oas_create_check.rules import all_rules
+
+    return Report(
+        findings=run.findings,
+        operations=run.operations,
+        files=[s.file for s in run.specs],
+        notices=run.notices,
+        rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
+        tool_version=__version__,
+    )
+
+
+def _names(values: tuple[str, ...]) -> frozenset[str] | None:
+    """``--select a,b --select c`` -> {a, b, c}, validated against the known rules."""
+    if not values:
+        return None
+    from oas_create_check.rules import all_rules
+
+    names = frozenset(n.strip() for v in values for n in v.split(",") if n.strip())
+    unknown = names - set(all_rules())
+    if unknown:
+        raise UsageError(f"unknown rule(s): {', '.join(sorted(unknown))}")
+    return names
+
+
+def _lint_or_fix(settings: Settings, request: Request, jobs: int) -> tuple[RunResult, bool]:
+    """Lint, or fix first (``fix.py``) and return what remains; with ``--diff`` the diff goes to
+    stdout and ``True`` says there was one."""
+    from oas_create_check.run.lint import lint_paths
+
+    paths = list(request.paths)
+    if not (request.fix or request.diff):
+        if request.unsafe_fixes:
+            print("note: --unsafe-fixes does nothing without --fix or --diff", file=sys.stderr)
+        return lint_paths(paths, settings, jobs), False
+    from oas_create_check.escape import printable, verbatim
+    from oas_create_check.fix.fixer import FixOptions, fix_paths
+
+    options = FixOptions(unsafe=request.unsafe_fixes, write=not request.diff)
+    outcome = fix_paths(paths, settings, options)
+    for change in outcome.changes:
+        if request.diff:
+            sys.stdout.write(verbatim(change.diff()))
+        verb = "would fix" if request.diff else "fixed"
+        print(f"{verb} {change.fixed} problem(s) in {printable(change.display)}", file=sys.stderr)
+    return outcome.run, request.diff and bool(outcome.changes)
+
+
+def _adoption(
+    run: RunResult, request: Request, revision: tuple[Path, str, str] | None
+) -> RunResult:
+    """Narrow a finished run for adopting the linter on a legacy spec. The baseline comes first
+    so that recording it sees every finding, not only those of changed operations."""
+    if request.baseline is not None:
+        from oas_create_check.adopt.baseline import apply
+
+        run = apply(run, request.baseline, update=request.update_baseline)
+    if revision is not None:
+        from oas_create_check.adopt.changes import only_changed
+
+        run = only_changed(run, *revision)
+    return run
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a report file (``--output``), creating its folder: CI jobs name ``reports/x``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ToolError(f"{path}: cannot write the report: {exc.strerror or exc}") from None

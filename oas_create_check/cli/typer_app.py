@@ -1,0 +1,185 @@
+"""The command line as typer reads it: every option, its help text and its usage errors.
+
+``cli.main`` sends here every invocation it does not read itself (any option besides
+``--format``, ``--help``, a usage error, the ``rules`` and ``rule NAME`` commands). Options become
+a ``command.Request``; what a run does is ``command.py``'s business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oas_create_check.cli.command import (
+    EXIT_ERROR,
+    EXIT_OK,
+    Request,
+    UsageError,
+    execute,
+    fail,
+    prepare,
+)
+from oas_create_check.model import ToolError
+
+lint_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+@lint_app.command(
+    epilog="More: 'oas-create-check rules' lists the rules; 'oas-create-check rule NAME' explains "
+    "one; --version prints the version."
+)
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help="Spec files or directories to check.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="Output format: text, json, sarif, github, junit or gitlab."
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these rules (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Skip these rules (comma-separated).")
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Config file (default: found from the working directory up)."),
+    ] = None,
+    validate: Annotated[
+        bool,
+        typer.Option("--validate", help="Also validate each spec with openapi-spec-validator."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report in --format to this file; the terminal still gets text (annotations on GitHub Actions).",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Report only findings not recorded in this file (recorded first if it is missing)."
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Record today's findings to --baseline.")
+    ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Report only operations added or changed since this git revision.",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes for checking many specs (default: one per core).",
+        ),
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes",
+            help="With --fix or --diff, also apply unsafe fixes (a create's lone 200 becomes 201).",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Print the fixes as a unified diff, write nothing; exit 1 if any."
+        ),
+    ] = False,
+) -> None:
+    """Check that every operation that creates a resource says so properly."""
+    request = Request(
+        paths=tuple(paths),
+        fmt=fmt,
+        select=tuple(select or ()),
+        ignore=tuple(ignore or ()),
+        fail_on=fail_on,
+        config=config,
+        validate=validate,
+        output=output,
+        baseline=baseline,
+        update_baseline=update_baseline,
+        changed_since=changed_since,
+        jobs=jobs,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+    )
+    try:
+        plan = prepare(request)
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except ToolError as exc:
+        raise typer.Exit(fail(exc)) from None
+    raise typer.Exit(execute(plan))
+
+
+def list_rules() -> None:
+    """List every rule with its default severity and summary."""
+    from oas_create_check.rules import all_rules
+
+    for rule in all_rules().values():
+        typer.echo(f"{rule.id:<28} {rule.doc.severity.label:<8} {rule.doc.summary}")
+
+
+def show_rule(
+    name: Annotated[str, typer.Argument(help="Rule name, e.g. create-status-201.")],
+) -> None:
+    """Print one rule's documentation."""
+    from oas_create_check.rules import all_rules
+
+    rule = all_rules().get(name)
+    if rule is None:
+        typer.echo(
+            f"oas-create-check: unknown rule {name!r}; see 'oas-create-check rules'", err=True
+        )
+        raise typer.Exit(EXIT_ERROR)
+    doc = rule.doc
+    kinds = ", ".join(k.value for k in doc.applies_to) or "the whole document"
+    typer.echo(
+        f"# {doc.id}\n\n{doc.summary}\n\nDefault severity: {doc.severity.label}. Applies to: {kinds}.\n"
+    )
+    for title, body in doc.sections:
+        typer.echo(f"## {title}\n{body}\n")
+
+
+def _single(command: Callable[..., None]) -> typer.Typer:
+    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+    app.command()(command)
+    return app
+
+
+def run(args: list[str]) -> int:
+    """Parse ``args`` with typer and run; the exit code, instead of exiting."""
+    app, prog = lint_app, "oas-create-check"
+    if args[:1] == ["rules"]:
+        app, prog, args = _single(list_rules), "oas-create-check rules", args[1:]
+    elif args[:1] == ["rule"]:
+        app, prog, args = _single(show_rule), "oas-create-check rule", args[1:]
+    try:
+        app(args=args, prog_name=prog, standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_ERROR)
+    return EXIT_OK

@@ -1,0 +1,409 @@
+"""The fix loop, after ruff's: lint, apply the non-overlapping fixes, verify, lint again, until
+nothing fixable is left or ``MAX_PASSES`` is reached; then write every changed file of the spec
+or none.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from oas_create_check.engine import SpecResult, active_rules, check_spec
+from oas_create_check.fix.diff import file_diff
+from oas_create_check.fix.edits import apply_edits
+from oas_create_check.fix.plan import PassPlan
+from oas_create_check.fix.verify import Rename, first_loss
+from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
+from oas_create_check.load.parse import parse, parse_text
+from oas_create_check.load.read import SpecError, decode, real_path
+from oas_create_check.load.refs import Workspace
+from oas_create_check.load.source import SourceFile, read_file
+from oas_create_check.model import (
+    Applicability,
+    Finding,
+)
+from oas_create_check.rules import Rule
+from oas_create_check.run.lint import RunResult, lint_paths
+from oas_create_check.settings import Settings
+from oas_create_check.spec.operations import Spec
+from oas_create_check.spec.validation import validate
+
+#: Passes of the fix loop per spec. Fixes enable one another at most a couple of levels deep
+#: (a lone 200 renamed 201 then gets its Location header), so this is a safety stop.
+MAX_PASSES = 8
+#: How many times a spec is fixed again from disk when another process changed it meanwhile.
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """``unsafe``: apply unsafe fixes too. ``write``: replace files (``--fix``) or only compute
+    the result (``--diff``)."""
+
+    unsafe: bool = False
+    write: bool = True
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file the fixer changed (or, with ``--diff``, would change). ``before`` and ``after``
+    are the decoded texts, a byte order mark included (as U+FEFF) if the file has one."""
+
+    path: Path
+    display: str
+    before: str
+    after: str
+    fixed: int
+
+    def diff(self) -> str:
+        """A unified diff, ``a/``/``b/`` prefixed like git's, marking a missing final newline."""
+        return file_diff(self.before, self.after, self.display)
+
+
+@dataclass
+class FixReport:
+    """What remains after fixing (``run``, linted again) and what was changed."""
+
+    run: RunResult
+    changes: list[FileChange] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """The spec cannot be fixed at all (read-only file, write failure, failed verification)."""
+
+
+@dataclass
+class _FileState:
+    """A file touched in this run: as first read (the diff's left side and the baseline of the
+    "only gained" check) and with every fix committed so far."""
+
+    display: str
+    disk: Disk
+    original: SourceFile
+    current: SourceFile
+    fixed: int = 0
+    renames: set[Rename] = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------------------------
+# the fixer
+
+
+class _Fixer:
+    def __init__(self, settings: Settings, options: FixOptions) -> None:
+        self.settings = settings
+        self.options = options
+        self.rules = active_rules(settings)
+        # Passes re-run the operation rules (the ones with fixes); the whole-document rules run
+        # once on the result: with --validate, one is the validator itself.
+        self.operation_rules = [rule for rule in self.rules if rule.check is not None]
+        self.document_rules = [rule for rule in self.rules if rule.check is None]
+        self.states: dict[Path, _FileState] = {}
+        self.errors: list[SpecError] = []
+        self.notices: list[str] = []
+
+    def wanted(self, finding: Finding) -> bool:
+        fix = finding.fix
+        if fix is None:
+            return False
+        return fix.applicability is Applicability.SAFE or (
+            self.options.unsafe and fix.applicability is Applicability.UNSAFE
+        )
+
+    def committed(self) -> dict[Path, SourceFile]:
+        return {path: state.current for path, state in self.states.items()}
+
+    def relint(
+        self,
+        root: SourceFile,
+        overlay: Mapping[Path, SourceFile],
+        rules: list[Rule] | None = None,
+    ) -> SpecResult:
+        """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
+        key = real_path(root.path)
+        workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
+        workspace.preload(overlay)  # files already edited in memory win over the disk
+        return check_spec(Spec(workspace), self.settings, self.rules if rules is None else rules)
+
+    # -- one spec ---------------------------------------------------------------------------
+    def fix_spec(self, result: SpecResult) -> SpecResult:
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                return self._attempt(result)
+            except Stale as stale:
+                path = Path(str(stale))
+                self.states.pop(path, None)
+                assert result.spec is not None
+                try:
+                    root = read_file(result.spec.workspace.root.path)
+                except SpecError as error:
+                    self.errors.append(error)
+                    return result
+                result = self.relint(root, self.committed())
+            except _Refused as refused:
+                self.errors.append(SpecError(result.file, f"fixes not applied: {refused}"))
+                return result
+        self.errors.append(
+            SpecError(result.file, "fixes not applied: the files kept changing on disk meanwhile")
+        )
+        return result
+
+    def _attempt(self, initial: SpecResult) -> SpecResult:
+        assert initial.spec is not None
+        workspace = initial.spec.workspace
+        root = workspace.root
+        base = self.committed()
+        result = initial
+        if any(real_path(f.path) in base for f in workspace.files):
+            result = self.relint(root, base)  # an earlier spec changed a file this one uses
+        local: dict[Path, SourceFile] = {}
+        loaded = {real_path(f.path): f for f in workspace.files}
+        fresh: dict[Path, tuple[Disk, SourceFile]] = {}
+        fixed: Counter[Path] = Counter()
+        renames: dict[Path, set[Rename]] = {}
+        refused: dict[tuple[str, str], str] = {}
+        passes = 0
+
+        def source_of(path: Path) -> SourceFile:
+            found = local.get(path) or base.get(path) or loaded.get(path)
+            if found is None:
+                found = loaded[path] = read_file(path)
+            return found
+
+        for _ in range(MAX_PASSES):
+            fixable = sorted((f for f in result.findings if self.wanted(f)), key=Finding.sort_key)
+            if not fixable:
+                break
+            plan = PassPlan(source_of)
+            for finding in fixable:
+                plan.offer(finding)
+            for finding, reason in plan.refused:
+                refused[(finding.rule, finding.pointer)] = (
+                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: {reason}"
+                )
+            if not plan.edits:
+                break
+            for path in plan.edits:
+                if path not in self.states and path not in fresh:
+                    fresh[path] = self._snapshot(path, source_of(path))
+            if not self._apply(plan, source_of, local, fixed, renames, refused):
+                break
+            result = self.relint(root, {**base, **local}, self.operation_rules)
+            passes += 1
+            loaded.update(
+                {real_path(f.path): f for f in result.spec.workspace.files} if result.spec else {}
+            )
+        if passes and result.spec is not None and self.document_rules:
+            # whole-document rules (unresolved refs, the validator) carry no fixes: once, at the end
+            extra = check_spec(result.spec, self.settings, self.document_rules)
+            result.findings.extend(extra.findings)
+        for finding in result.findings:  # still fixable: say so rather than stay silent
+            if self.wanted(finding):
+                refused.setdefault(
+                    (finding.rule, finding.pointer),
+                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: the fix did not "
+                    "take effect (it conflicts with another one or does not satisfy the rule)",
+                )
+        remaining = {(f.rule, f.pointer) for f in result.findings}
+        self.notices.extend(message for key, message in refused.items() if key in remaining)
+        if not local:
+            return result
+        self._verify(root, workspace.root_dir, base, local, fresh, renames)
+        self._commit(local, fresh, fixed, renames)
+        return result
+
+    def _snapshot(self, path: Path, source: SourceFile) -> tuple[Disk, SourceFile]:
+        """Read a file's bytes before its first edit: they must decode to the text the findings
+        were computed from, and, when writing, the file must be writable."""
+        try:
+            raw, disk = read_disk(path)
+        except OSError as exc:
+            raise _Refused(f"{source.display}: cannot read: {exc.strerror or exc}") from None
+        try:
+            text = decode(raw, source.display)
+        except SpecError:
+            raise Stale(str(path)) from None
+        if text != source.text:
+            raise Stale(str(path))
+        if self.options.write:
+            mode = path.stat().st_mode
+            if not os.access(path, os.W_OK) or not mode & (
+                stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+            ):
+                raise _Refused(f"{source.display} is read-only")
+        return disk, source
+
+    def _apply(
+        self,
+        plan: PassPlan,
+        source_of: Callable[[Path], SourceFile],
+        local: dict[Path, SourceFile],
+        fixed: Counter[Path],
+        renames: dict[Path, set[Rename]],
+        refused: dict[tuple[str, str], str],
+    ) -> bool:
+        """Apply a pass's edits and check each changed file; if the batch fails, retry the fixes
+        one at a time and keep those that pass. Returns whether anything changed."""
+        outcome = self._try(plan, source_of)
+        if isinstance(outcome, dict):
+            self._keep(plan, outcome, local, fixed, renames)
+            return True
+        progress = False
+        for finding, _ in plan.taken:
+            single = PassPlan(source_of)
+            single.offer(finding)
+            if not single.edits:
+                continue
+            alone = self._try(single, source_of)
+            if isinstance(alone, dict):
+                self._keep(single, alone, local, fixed, renames)
+                progress = True
+            else:
+                refused[(finding.rule, finding.pointer)] = (
+                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: {alone}"
+                )
+        return progress
+
+    def _try(
+        self, plan: PassPlan, source_of: Callable[[Path], SourceFile]
+    ) -> dict[Path, SourceFile] | str:
+        """The changed files after the plan's edits, or why they are not acceptable."""
+        changed: dict[Path, SourceFile] = {}
+        for path, edits in plan.edits.items():
+            before = source_of(path)
+            text = apply_edits(before.text, edits)
+            try:
+                data = parse(text, before.display, before.is_json)
+            except SpecError as exc:
+                return f"the edited {before.display} would not parse: {exc.message}"
+            loss = first_loss(before.data, data, plan.renames.get(path, ()))
+            if loss is not None:
+                return f"the edit would change existing content of {before.display}: {loss}"
+            changed[path] = replace(before, text=text, partial=data, store=None, _locator=None)
+        return changed
+
+    @staticmethod
+    def _keep(
+        plan: PassPlan,
+        changed: dict[Path, SourceFile],
+        local: dict[Path, SourceFile],
+        fixed: Counter[Path],
+        renames: dict[Path, set[Rename]],
+    ) -> None:
+        local.update(changed)
+        for _, paths in plan.taken:
+            fixed.update(paths)
+        for path, names in plan.renames.items():
+            renames.setdefault(path, set()).update(names)
+
+    def _verify(
+        self,
+        root: SourceFile,
+        root_dir: Path,
+        base: dict[Path, SourceFile],
+        local: dict[Path, SourceFile],
+        fresh: dict[Path, tuple[Disk, SourceFile]],
+        renames: dict[Path, set[Rename]],
+    ) -> None:
+        """The last gate: the exact bytes to be written read back, through the project's loader,
+        as the original data plus additions; and a spec that passed the validator still does."""
+        for path, source in local.items():
+            state = self.states.get(path)
+            disk, original = (state.disk, state.original) if state else fresh[path]
+            allowed = (state.renames if state else set()) | renames.get(path, set())
+            try:
+                text = decode(disk.encode(source.text), source.display)
+                data, _ = parse_text(path, source.display, text)
+            except (SpecError, UnicodeError) as exc:
+                raise _Refused(
+                    f"{source.display}: the fixed text does not read back: {exc}"
+                ) from None
+            loss = first_loss(original.data, data, allowed)
+            if loss is not None:
+                raise _Refused(f"{source.display}: the fix would change existing content: {loss}")
+        key = real_path(root.path)
+        after = {**base, **local}
+        fixed = validate(
+            after.get(key, root), root_dir, {p: s.data for p, s in after.items()}, first_only=True
+        )
+        if fixed.passed:
+            return
+        before = validate(
+            base.get(key, root), root_dir, {p: s.data for p, s in base.items()}, first_only=True
+        )
+        if before.passed:
+            why = fixed.issues[0].message if fixed.issues else fixed.detail
+            raise _Refused(
+                f"the spec passed openapi-spec-validator but would not after fixing ({why})"
+            )
+
+    def _commit(
+        self,
+        local: dict[Path, SourceFile],
+        fresh: dict[Path, tuple[Disk, SourceFile]],
+        fixed: Counter[Path],
+        renames: dict[Path, set[Rename]],
+    ) -> None:
+        disks: dict[Path, Disk] = {}
+        for path in local:
+            state = self.states.get(path)
+            disks[path] = state.disk if state else fresh[path][0]
+        if self.options.write:
+            payload = {path: (disks[path], disks[path].encode(local[path].text)) for path in local}
+            try:
+                disks = write_files(payload)
+            except OSError as exc:
+                raise _Refused(f"cannot write: {exc.strerror or exc}") from None
+        for path, source in local.items():
+            state = self.states.get(path)
+            if state is None:
+                original = fresh[path][1]
+                state = self.states[path] = _FileState(
+                    source.display, disks[path], original, source
+                )
+            state.disk = disks[path]
+            state.current = source
+            state.fixed += fixed[path]
+            state.renames |= renames.get(path, set())
+
+    def changes(self) -> list[FileChange]:
+        changes = []
+        for path, state in sorted(self.states.items()):
+            if state.current.text != state.original.text:
+                bom = "\ufeff" if state.disk.bom else ""  # kept in line 1, as patch sees it
+                before, after = bom + state.original.text, bom + state.current.text
+                changes.append(FileChange(path, state.display, before, after, state.fixed))
+        return changes
+
+
+# --------------------------------------------------------------------------------------------
+# entry point
+
+
+def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) -> FixReport:
+    """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results."""
+    run = lint_paths(paths, settings)
+    fixer = _Fixer(settings, options)
+    specs: list[SpecResult] = []
+    for result in run.specs:
+        if result.spec is None:
+            specs.append(result)
+            continue
+        uses = {real_path(f.path) for f in result.spec.workspace.files}
+        if any(f.fix is not None and fixer.wanted(f) for f in result.findings) or uses & set(
+            fixer.states
+        ):
+            specs.append(fixer.fix_spec(result))
+        else:
+            specs.append(result)
+    fixed = replace(
+        run,
+        specs=specs,
+        errors=[*run.errors, *fixer.errors],
+        notices=[*run.notices, *fixer.notices],
+    )
+    return FixReport(run=fixed, changes=fixer.changes())

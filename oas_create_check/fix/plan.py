@@ -1,0 +1,107 @@
+"""One pass's plan: the changes the findings propose, merged (a shared component is changed once
+however many operations use it), ordered, and with overlapping ones left for the next pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from oas_create_check.fix.edits import CannotEdit, Edit, Layout, overlaps
+from oas_create_check.fix.json_layout import JsonLayout
+from oas_create_check.fix.verify import Rename
+from oas_create_check.fix.yaml_layout import YamlLayout
+from oas_create_check.load.read import real_path
+from oas_create_check.load.source import SourceFile, lookup
+from oas_create_check.model import (
+    AddEntry,
+    Change,
+    Finding,
+    RenameKey,
+)
+
+# --------------------------------------------------------------------------------------------
+# planning one pass
+
+
+def _change_key(change: Change) -> tuple[Any, ...]:
+    """Identity of a change, to merge the copies proposed by every user of a shared node."""
+    path = str(real_path(Path(change.file)))
+    if isinstance(change, RenameKey):
+        return ("rename", path, tuple(map(str, change.pointer)), change.old, change.new)
+    value = json.dumps(change.value, sort_keys=True, default=str)
+    return ("add", path, tuple(map(str, change.pointer)), change.key, value)
+
+
+class PassPlan:
+    """The edits of one pass: each fix is taken whole or not at all; a fix whose edit overlaps
+    one already taken waits for the next pass; identical changes are made once."""
+
+    def __init__(self, source_of: Callable[[Path], SourceFile]) -> None:
+        self.source_of = source_of
+        self.layouts: dict[Path, Layout] = {}
+        self.edits: dict[Path, list[Edit]] = {}
+        self.renames: dict[Path, set[Rename]] = {}
+        self.keys: set[tuple[Any, ...]] = set()
+        self.taken: list[tuple[Finding, frozenset[Path]]] = []
+        self.refused: list[tuple[Finding, str]] = []
+
+    def offer(self, finding: Finding) -> None:
+        assert finding.fix is not None
+        staged: list[tuple[Path, Edit, tuple[Any, ...], Change]] = []
+        paths: set[Path] = set()
+        merged = False
+        for change in finding.fix.changes:
+            path = real_path(Path(change.file))
+            key = _change_key(change)
+            if key in self.keys:
+                merged = True
+                paths.add(path)
+                continue
+            try:
+                edit = self._edit(path, change)
+            except CannotEdit as exc:
+                self.refused.append((finding, str(exc)))
+                return
+            if edit is None:
+                continue
+            pending = self.edits.get(path, []) + [e for p, e, _, _ in staged if p == path]
+            if any(overlaps(edit, other) for other in pending):
+                return  # next pass
+            staged.append((path, edit, key, change))
+            paths.add(path)
+        if not staged and not merged:
+            return
+        for path, edit, key, change in staged:
+            self.edits.setdefault(path, []).append(edit)
+            self.keys.add(key)
+            if isinstance(change, RenameKey):
+                rename = (change.pointer, change.old, change.new)
+                self.renames.setdefault(path, set()).add(rename)
+        self.taken.append((finding, frozenset(paths)))
+
+    def _edit(self, path: Path, change: Change) -> Edit | None:
+        source = self.source_of(path)
+        if isinstance(change, AddEntry) and _already_in_sequence(source.data, change):
+            return None
+        layout = self.layouts.get(path)
+        if layout is None:
+            layout = self.layouts[path] = layout_for(source.text, source.is_json)
+        return layout.edit(change)
+
+
+def _already_in_sequence(data: Any, change: AddEntry) -> bool:
+    """An item appended to a sequence has no key to find it by: look for an equal item, so that
+    a fix that did not satisfy its rule is not appended again on every run."""
+    value = data
+    for part in change.pointer:
+        found, value = lookup(value, part)
+        if not found:
+            return False
+    return isinstance(value, list) and change.value in value
+
+
+def layout_for(text: str, is_json: bool) -> Layout:
+    return JsonLayout(text) if is_json else YamlLayout(text)

@@ -1,0 +1,336 @@
+"""Parse a large YAML spec in two parts at once: its schema store in a forked child, the rest here.
+
+The lint reads ``paths`` and the components that ``$ref`` reaches, almost never the schema store
+(``components/schemas`` in OpenAPI 3, ``definitions`` in Swagger 2), which is most of a big spec's
+text. Yet a broken file must be refused wherever the break is. So the store's entry is cut out of
+the text at line starts the layout proves are its own, and:
+
+* a forked child checks it (the same pre-scans and ``yaml_rs`` call as a whole parse) and sends
+  back only whether it is fine and the names of its schemas;
+* the parent parses the rest, where the store's key stays with the value ``None`` (a placeholder
+  that keeps its place in the key order), and goes on: the lint checks the spec while the child
+  works, and waits for its verdict only before it reports (``Store.verdict``, ``lint._outcome``).
+
+Any doubt before the fork or in the parent (a layout the cut cannot be proved safe for, a parse
+error in the rest) gives ``None``: the caller parses the whole text as before. A refusal by the
+child (a parse error in the store, or a child that fails, dies or sends garbage) makes the lint
+throw away what it found and read the file whole. Either way every message and line is exactly
+the one a whole parse gives. The store's data is parsed in the parent only when something asks
+for it (``SourceFile.data``, ``Store.fill``).
+
+Why a cut at such lines is exact: yaml-rs refuses flow and quoted scalars continued on a line no
+deeper than their block parent (``tests/test_split_parse.py`` checks this), so a line of the
+``components`` span at its children's indentation, or a line at column 0, is a key of that
+mapping or an error; text cut at such lines parses as the pieces did in the whole. Anchors are the
+one link across the cut: a store that may define one is not split off (an alias in the rest could
+name it; the alias-expansion limit counts the whole document), and an alias in the store to an
+anchor of the rest fails the child's parse.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import os
+import re
+import signal
+import threading
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, NoReturn
+
+from oas_create_check.load.locate import CONTENT_LINE, INLINE_REST, key_pattern
+from oas_create_check.load.parse import load_yaml, prescan_clean
+from oas_create_check.model import Pointer
+
+_DOCUMENT_START = re.compile(r"---[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+_SHALLOW_LINES: dict[int, re.Pattern[str]] = {}
+
+
+@dataclass
+class Store:
+    """A schema store held back from ``SourceFile.partial``: there its ``key`` under ``parent``
+    has the value ``None``; ``text[start:end]`` is its entry (key line and block). The child
+    checking it may still be at work: ``verdict()`` waits for it."""
+
+    parent: tuple[str, ...]
+    key: str
+    start: int
+    end: int
+    _pid: int = field(repr=False)
+    _read_fd: int = field(repr=False)
+    _names: list[Any] | None = field(default=None, repr=False)
+    _passed: bool | None = field(default=None, repr=False)
+
+    @property
+    def pointer(self) -> tuple[str, ...]:
+        return (*self.parent, self.key)
+
+    def verdict(self) -> bool:
+        """Whether the child found the store's entry sound (waiting for it the first time). On
+        ``False`` the caller must not trust what it read: ``lint`` then reads the file whole,
+        which reports any error exactly as always."""
+        if self._passed is None:
+            try:
+                self._names = _read_verdict(self._read_fd)
+            finally:
+                os.close(self._read_fd)
+                _, status = os.waitpid(self._pid, 0)
+            self._passed = self._names is not None and os.waitstatus_to_exitcode(status) == 0
+        return self._passed
+
+    @property
+    def names(self) -> list[Any]:
+        """The keys of the store's mapping (the schemas' names) as the child read them, in order;
+        none if it refused."""
+        return list(self._names or []) if self.verdict() else []
+
+    def overlaps(self, pointer: Pointer) -> bool:
+        """Whether the value at ``pointer`` is, holds or lies inside the store (so reading it from
+        the partial data could miss what the store holds)."""
+        mine = self.pointer
+        if pointer and str(pointer[0]) != mine[0]:
+            return False  # the common answer (``paths``...), asked for every node: keep it cheap
+        return all(str(part) == own for part, own in zip(pointer, mine, strict=False))
+
+    def fill(self, text: str, root: Any) -> None:
+        """Parse the store's entry and put its value in place of the placeholder, in the same
+        dict (so ``Node`` values already handed out see it). After the child's approval this
+        cannot fail (same text, same call). After a refusal the entry is not parsed at all (it
+        may be what crashes the parser): an empty mapping stands in, and the result of the run
+        is thrown away (``verdict``)."""
+        container = root
+        for part in self.parent:
+            container = container[part]
+        entry = text[self.start : self.end]
+        container[self.key] = load_yaml(entry)[self.key] if self.verdict() else {}
+
+
+class _Cut(NamedTuple):
+    """Where the store's entry is: ``text[start:end]``; its value starts at ``value_start`` (the
+    line after the key's)."""
+
+    parent: tuple[str, ...]
+    key: str
+    start: int
+    value_start: int
+    end: int
+
+
+def parse_split(text: str) -> tuple[Any, Store] | None:
+    """The data of ``text`` with its schema store held back, and the store; ``None`` when the
+    platform cannot fork, the cut is not provably safe or anything fails (the caller then parses
+    the whole text, which reports any error exactly as before). Only texts of at least
+    ``document.SPLIT_MIN_CHARS`` come here: ``read_file`` decides, before importing this."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None  # a fork while other threads hold locks can deadlock the child
+    cut = find_cut(text)
+    if cut is None:
+        return None
+    import yaml_rs  # noqa: F401  # loaded before the fork, so the child never imports
+
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:
+        _child(text, cut, read_fd, write_fd)
+    os.close(write_fd)
+    store = Store(cut.parent, cut.key, cut.start, cut.end, pid, read_fd)
+    try:
+        data = _parse_rest(text, cut)
+    except BaseException:
+        _abandon(store)
+        raise
+    if data is None:
+        _abandon(store)
+        return None
+    return data, store
+
+
+def _abandon(store: Store) -> None:
+    """Stop a child whose verdict no longer matters, and reap it."""
+    os.kill(store._pid, signal.SIGKILL)
+    store.verdict()
+
+
+def find_cut(text: str) -> _Cut | None:
+    """The schema store's entry, if the layout proves where it starts and ends: the text is one
+    block mapping at column 0, lines break at LF (a lone CR breaks YAML lines the layout would not
+    see), and the store may define no anchor."""
+    if not _block_mapping_root(text) or ("\r" in text and text.count("\r") != text.count("\r\n")):
+        return None
+    components = _key_line(text, "components", 0, 0, len(text))
+    if components is not None:
+        cut = _components_schemas(text, components)
+    else:
+        definitions = _key_line(text, "definitions", 0, 0, len(text))
+        cut = _entry(text, (), "definitions", 0, definitions) if definitions is not None else None
+    if cut is None or _may_define_anchor(text, cut.start, cut.end):
+        return None
+    return cut
+
+
+def _block_mapping_root(text: str) -> bool:
+    """Whether the first node is a key at column 0 (after at most a bare ``---``): the root is a
+    block mapping, so every other line at column 0 is a root key, a comment or an error."""
+    first = CONTENT_LINE.search(text)
+    if first is not None and not first.group(1) and _DOCUMENT_START.match(text, first.start()):
+        first = CONTENT_LINE.search(text, text.find("\n", first.start()) + 1)
+    return (
+        first is not None
+        and not first.group(1)
+        and key_pattern(0, first_line=True).match(text, first.start()) is not None
+    )
+
+
+def _components_schemas(text: str, components: int) -> _Cut | None:
+    """The ``schemas`` entry of the ``components`` mapping whose key line starts at
+    ``components``: at the indentation of the mapping's first key, with no line of the mapping
+    before it less indented (else it would belong elsewhere)."""
+    body = text.find("\n", components) + 1
+    first = CONTENT_LINE.search(text, body) if body > 0 else None
+    if first is None:
+        return None
+    indent = len(first.group(1))
+    if indent == 0 or key_pattern(indent, first_line=True).match(text, first.start()) is None:
+        return None
+    schemas = _key_line(text, "schemas", indent, body, len(text))
+    if schemas is None or _first_shallow_line(text, body, schemas, indent - 1) != schemas:
+        return None
+    return _entry(text, ("components",), "schemas", indent, schemas)
+
+
+def _entry(text: str, parent: tuple[str, ...], key: str, indent: int, start: int) -> _Cut | None:
+    """The entry whose key line starts at ``start``: it runs to the next line at ``indent`` or
+    less holding a node, which must be a key there or at column 0 (anything else: no cut)."""
+    value_start = text.find("\n", start) + 1
+    if value_start == 0:
+        return None
+    end = _first_shallow_line(text, value_start, len(text), indent)
+    if end == value_start:
+        return None  # no value below the key
+    if end < len(text):
+        ends_entry = key_pattern(indent, first_line=True).match(text, end)
+        if ends_entry is None and key_pattern(0, first_line=True).match(text, end) is None:
+            return None
+    return _Cut(parent, key, start, value_start, end)
+
+
+def _key_line(text: str, key: str, indent: int, start: int, end: int) -> int | None:
+    """Start of the first line in [start, end) (``start`` a line start) written ``key:`` at
+    exactly ``indent``, with at most a comment after the colon (so its value is the block below)."""
+    written = " " * indent + key + ":"
+    if text.startswith(written, start):
+        at = start
+    else:
+        at = text.find("\n" + written, start, end) + 1
+        if at == 0:
+            return None
+    colon = at + len(written)
+    line_end = text.find("\n", colon)
+    line_end = len(text) if line_end < 0 else line_end
+    if colon < line_end and text[colon] not in " \t\r":
+        return None  # ``schemas:x`` is a plain scalar, not this key
+    return at if INLINE_REST.fullmatch(text, colon, line_end) else None
+
+
+def _first_shallow_line(text: str, start: int, end: int, indent: int) -> int:
+    """Start of the first line in [start, end) (``start`` a line start after the first) holding a
+    node at ``indent`` or less (blank and comment lines do not count); ``end`` if there is none."""
+    pattern = _SHALLOW_LINES.get(indent)
+    if pattern is None:
+        # Lines not indented deeper, and not blank: 2x faster than ``\n {0,n}(?=[^ \r\n])``.
+        pattern = re.compile(r"\n(?! {%d})(?! *\r?$)" % (indent + 1), re.MULTILINE)
+        _SHALLOW_LINES[indent] = pattern
+    for match in pattern.finditer(text, start - 1, end):
+        line = match.start() + 1
+        line_end = text.find("\n", line)
+        content = text[line : line_end if line_end >= 0 else len(text)].strip()
+        if content and not content.startswith("#"):
+            return line
+    return end
+
+
+def _may_define_anchor(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` may define a YAML anchor: a ``&`` after a blank or a flow
+    indicator and before a name. A false alarm (such text in a description) only costs the
+    split; ``&`` elsewhere (``a&b``, ``&amp;``) is not an anchor."""
+    at = text.find("&", start, end)
+    while at >= 0:
+        if text[at - 1] in " \t\n[{," and at + 1 < end and text[at + 1] not in " \t\r\n":
+            return True
+        at = text.find("&", at + 1, end)
+    return False
+
+
+def _parse_rest(text: str, cut: _Cut) -> Any:
+    """The data of the text without the store's block (its key stays, with the value ``None``),
+    or ``None`` if it does not parse cleanly into a mapping holding that placeholder."""
+    rest = text[: cut.value_start] + text[cut.end :]
+    if not prescan_clean(rest):
+        return None
+    try:
+        data = load_yaml(rest)
+    except Exception:  # any failure: the whole parse reports it properly
+        return None
+    container = data
+    for part in cut.parent:
+        container = container.get(part) if isinstance(container, dict) else None
+    if (
+        not isinstance(container, dict)
+        or cut.key not in container
+        or container[cut.key] is not None
+    ):
+        return None  # not a mapping, several documents, or a second ``schemas`` key in the rest
+    return data
+
+
+def _child(text: str, cut: _Cut, read_fd: int, write_fd: int) -> NoReturn:
+    """In the forked child: check the store's entry, send the verdict, exit without running any of
+    the parent's cleanup (``os._exit``). Exit status 0 means the verdict was sent whole."""
+    code = 1
+    try:
+        gc.disable()  # a collection would touch the parent's objects and copy their pages
+        os.close(read_fd)
+        view = memoryview(marshal.dumps(_check_entry(text[cut.start : cut.end], cut.key)))
+        while view:
+            view = view[os.write(write_fd, view) :]
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _check_entry(entry: str, key: str) -> list[Any] | None:
+    """The verdict on the store's entry: the names of its schemas if it passes the pre-scans and
+    parses as one mapping of ``key`` to a mapping whose keys ``marshal`` carries; ``None``
+    otherwise (the parent then parses the whole text, which says what is wrong, if anything)."""
+    if not prescan_clean(entry):
+        return None
+    try:
+        data = load_yaml(entry)
+    except Exception:
+        return None
+    if not isinstance(data, dict) or list(data) != [key] or not isinstance(data[key], dict):
+        return None
+    names = list(data[key])
+    try:
+        marshal.dumps(names)
+    except ValueError:
+        return None
+    return names
+
+
+def _read_verdict(read_fd: int) -> list[Any] | None:
+    """The child's verdict: the names it sent, or ``None`` for a refusal, a child that died
+    before writing it whole, or garbage."""
+    chunks = []
+    while chunk := os.read(read_fd, 1 << 16):
+        chunks.append(chunk)
+    try:
+        names = marshal.loads(b"".join(chunks))
+    except (EOFError, ValueError, TypeError):
+        return None
+    return names if isinstance(names, list) else None
