@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
+from pathlib import Path
 
 #: A JSON pointer as a tuple of its unescaped segments; ``()`` is the document root. Mapping keys are
 #: strings, sequence indices are ints.
@@ -54,7 +55,7 @@ class Severity(IntEnum):
 
 
 class Kind(str, Enum):
-    """What a POST or PUT does to the resource space (RULES.md section 1)."""
+    """What a POST or PUT does to the resource space (docs/contract.md, "Classification")."""
 
     CREATE = "create"
     UPSERT = "upsert"
@@ -81,9 +82,11 @@ class Applicability(str, Enum):
 @dataclass(frozen=True)
 class AddEntry:
     """Add ``key: value`` to the mapping at ``pointer`` of ``file`` (created, with any missing
-    parents, if absent). ``value`` is plain JSON-like data; the fixer renders it in the file's style."""
+    parents, if absent). ``value`` is plain JSON-like data; the fixer renders it in the file's style.
+    ``file`` is the handle of the file that defines the node: its real path (``SourceFile.key``),
+    the key the fixer and the ``$ref`` workspace know every file by."""
 
-    file: str
+    file: Path
     pointer: Pointer
     key: str
     value: object
@@ -92,9 +95,9 @@ class AddEntry:
 @dataclass(frozen=True)
 class RenameKey:
     """Rename the key ``old`` of the mapping at ``pointer`` to ``new`` (the one unsafe, non-insert
-    change: turning a create's lone ``200`` into ``201``)."""
+    change: turning a create's lone ``200`` into ``201``). ``file`` as in ``AddEntry``."""
 
-    file: str
+    file: Path
     pointer: Pointer
     old: str
     new: str

@@ -46,7 +46,7 @@ def planned_renames(run: RunResult, unsafe: bool) -> dict[Path, set[RenameKey]]:
         if wanted(finding, unsafe) and finding.fix is not None:
             for change in finding.fix.changes:
                 if isinstance(change, RenameKey):
-                    renames.setdefault(Path(change.file).resolve(), set()).add(change)
+                    renames.setdefault(change.file, set()).add(change)
     return renames
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -156,65 +156,116 @@ class _Fixer:
         assert initial.spec is not None
         workspace = initial.spec.workspace
         root = workspace.root
-        base = self.committed()
+        attempt = _Attempt(self, workspace)
         result = initial
-        if any(real_path(f.path) in base for f in workspace.files):
-            result = self.relint(root, base)  # an earlier spec changed a file this one uses
-        local: dict[Path, SourceFile] = {}
-        loaded = {real_path(f.path): f for f in workspace.files}
-        fresh: dict[Path, tuple[Disk, SourceFile]] = {}
-        fixed: Counter[Path] = Counter()
-        renames: dict[Path, set[Rename]] = {}
-        refused: dict[tuple[str, str], str] = {}
+        if any(f.key in attempt.base for f in workspace.files):
+            result = self.relint(root, attempt.base)  # an earlier spec changed a file this one uses
         passes = 0
-
-        def source_of(path: Path) -> SourceFile:
-            found = local.get(path) or base.get(path) or loaded.get(path)
-            if found is None:
-                found = loaded[path] = read_file(path)
-            return found
-
         for _ in range(MAX_PASSES):
             fixable = sorted((f for f in result.findings if self.wanted(f)), key=Finding.sort_key)
             if not fixable:
                 break
-            plan = PassPlan(source_of)
+            plan = PassPlan(attempt.source_of)
             for finding in fixable:
                 plan.offer(finding)
             for finding, reason in plan.refused:
-                refused[(finding.rule, finding.pointer)] = (
-                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: {reason}"
-                )
-            if not plan.edits:
+                attempt.refuse(finding, reason)
+            if not plan.edits or not attempt.apply(plan):
                 break
-            for path in plan.edits:
-                if path not in self.states and path not in fresh:
-                    fresh[path] = self._snapshot(path, source_of(path))
-            if not self._apply(plan, source_of, local, fixed, renames, refused):
-                break
-            result = self.relint(root, {**base, **local}, self.operation_rules)
+            result = self.relint(root, attempt.overlay, self.operation_rules)
             passes += 1
-            loaded.update(
-                {real_path(f.path): f for f in result.spec.workspace.files} if result.spec else {}
-            )
+            if result.spec is not None:
+                attempt.loaded.update({f.key: f for f in result.spec.workspace.files})
         if passes and result.spec is not None and self.document_rules:
             # whole-document rules (unresolved refs, the validator) carry no fixes: once, at the end
             extra = check_spec(result.spec, self.settings, self.document_rules)
             result.findings.extend(extra.findings)
         for finding in result.findings:  # still fixable: say so rather than stay silent
             if self.wanted(finding):
-                refused.setdefault(
-                    (finding.rule, finding.pointer),
-                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: the fix did not "
-                    "take effect (it conflicts with another one or does not satisfy the rule)",
+                attempt.refuse(
+                    finding,
+                    "the fix did not take effect (it conflicts with another one or does not "
+                    "satisfy the rule)",
+                    overwrite=False,
                 )
         remaining = {(f.rule, f.pointer) for f in result.findings}
-        self.notices.extend(message for key, message in refused.items() if key in remaining)
-        if not local:
-            return result
-        self._verify(root, workspace.root_dir, base, local, fresh, renames)
-        self._commit(local, fresh, fixed, renames)
+        self.notices.extend(m for key, m in attempt.refused.items() if key in remaining)
+        if attempt.local:
+            attempt.verify(root, workspace.root_dir)
+            attempt.commit()
         return result
+
+    def changes(self) -> list[FileChange]:
+        changes = []
+        for path, state in sorted(self.states.items()):
+            if state.current.text != state.original.text:
+                bom = "\ufeff" if state.disk.bom else ""  # kept in line 1, as patch sees it
+                before, after = bom + state.original.text, bom + state.current.text
+                changes.append(FileChange(path, state.display, before, after, state.fixed))
+        return changes
+
+
+class _Attempt:
+    """One try at fixing one spec: the files it has edited in memory so far, and what it knows
+    of each (its bytes on disk before the first edit, how many fixes, which renames). Nothing is
+    written until ``commit``; a ``Stale`` or ``_Refused`` raised on the way drops the attempt."""
+
+    def __init__(self, fixer: _Fixer, workspace: Workspace) -> None:
+        self.fixer = fixer
+        #: files committed by earlier specs of this run (a file shared by two specs)
+        self.base = fixer.committed()
+        #: every file of the spec read so far, as read
+        self.loaded: dict[Path, SourceFile] = {f.key: f for f in workspace.files}
+        #: files edited by this attempt, with every edit so far
+        self.local: dict[Path, SourceFile] = {}
+        #: bytes on disk and parsed original of each file before this run's first edit of it
+        self.fresh: dict[Path, tuple[Disk, SourceFile]] = {}
+        self.fixed: Counter[Path] = Counter()
+        self.renames: dict[Path, set[Rename]] = {}
+        #: why a finding could not be fixed, by (rule, pointer)
+        self.refused: dict[tuple[str, str], str] = {}
+
+    @property
+    def overlay(self) -> dict[Path, SourceFile]:
+        """The files as this attempt would leave them (edits over earlier specs' commits)."""
+        return {**self.base, **self.local}
+
+    def source_of(self, path: Path) -> SourceFile:
+        found = self.local.get(path) or self.base.get(path) or self.loaded.get(path)
+        if found is None:
+            found = self.loaded[path] = read_file(path)
+        return found
+
+    def refuse(self, finding: Finding, reason: str, overwrite: bool = True) -> None:
+        key = (finding.rule, finding.pointer)
+        if overwrite or key not in self.refused:
+            self.refused[key] = (
+                f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: {reason}"
+            )
+
+    def apply(self, plan: PassPlan) -> bool:
+        """Apply a pass's edits and check each changed file; if the batch fails, retry the fixes
+        one at a time and keep those that pass. Returns whether anything changed."""
+        for path in plan.edits:
+            if path not in self.fixer.states and path not in self.fresh:
+                self.fresh[path] = self._snapshot(path, self.source_of(path))
+        outcome = self._try(plan)
+        if isinstance(outcome, dict):
+            self._keep(plan, outcome)
+            return True
+        progress = False
+        for finding, _ in plan.taken:
+            single = PassPlan(self.source_of)
+            single.offer(finding)
+            if not single.edits:
+                continue
+            alone = self._try(single)
+            if isinstance(alone, dict):
+                self._keep(single, alone)
+                progress = True
+            else:
+                self.refuse(finding, alone)
+        return progress
 
     def _snapshot(self, path: Path, source: SourceFile) -> tuple[Disk, SourceFile]:
         """Read a file's bytes before its first edit: they must decode to the text the findings
@@ -229,7 +280,7 @@ class _Fixer:
             raise Stale(str(path)) from None
         if text != source.text:
             raise Stale(str(path))
-        if self.options.write:
+        if self.fixer.options.write:
             mode = path.stat().st_mode
             if not os.access(path, os.W_OK) or not mode & (
                 stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
@@ -237,44 +288,11 @@ class _Fixer:
                 raise _Refused(f"{source.display} is read-only")
         return disk, source
 
-    def _apply(
-        self,
-        plan: PassPlan,
-        source_of: Callable[[Path], SourceFile],
-        local: dict[Path, SourceFile],
-        fixed: Counter[Path],
-        renames: dict[Path, set[Rename]],
-        refused: dict[tuple[str, str], str],
-    ) -> bool:
-        """Apply a pass's edits and check each changed file; if the batch fails, retry the fixes
-        one at a time and keep those that pass. Returns whether anything changed."""
-        outcome = self._try(plan, source_of)
-        if isinstance(outcome, dict):
-            self._keep(plan, outcome, local, fixed, renames)
-            return True
-        progress = False
-        for finding, _ in plan.taken:
-            single = PassPlan(source_of)
-            single.offer(finding)
-            if not single.edits:
-                continue
-            alone = self._try(single, source_of)
-            if isinstance(alone, dict):
-                self._keep(single, alone, local, fixed, renames)
-                progress = True
-            else:
-                refused[(finding.rule, finding.pointer)] = (
-                    f"{finding.file}:{finding.line}: cannot fix [{finding.rule}]: {alone}"
-                )
-        return progress
-
-    def _try(
-        self, plan: PassPlan, source_of: Callable[[Path], SourceFile]
-    ) -> dict[Path, SourceFile] | str:
+    def _try(self, plan: PassPlan) -> dict[Path, SourceFile] | str:
         """The changed files after the plan's edits, or why they are not acceptable."""
         changed: dict[Path, SourceFile] = {}
         for path, edits in plan.edits.items():
-            before = source_of(path)
+            before = self.source_of(path)
             text = apply_edits(before.text, edits)
             try:
                 data = parse(text, before.display, before.is_json)
@@ -283,38 +301,31 @@ class _Fixer:
             loss = first_loss(before.data, data, plan.renames.get(path, ()))
             if loss is not None:
                 return f"the edit would change existing content of {before.display}: {loss}"
-            changed[path] = replace(before, text=text, partial=data, store=None, _locator=None)
+            changed[path] = before.edited(text, data)
         return changed
 
-    @staticmethod
-    def _keep(
-        plan: PassPlan,
-        changed: dict[Path, SourceFile],
-        local: dict[Path, SourceFile],
-        fixed: Counter[Path],
-        renames: dict[Path, set[Rename]],
-    ) -> None:
-        local.update(changed)
+    def _keep(self, plan: PassPlan, changed: dict[Path, SourceFile]) -> None:
+        self.local.update(changed)
         for _, paths in plan.taken:
-            fixed.update(paths)
+            self.fixed.update(paths)
         for path, names in plan.renames.items():
-            renames.setdefault(path, set()).update(names)
+            self.renames.setdefault(path, set()).update(names)
 
-    def _verify(
-        self,
-        root: SourceFile,
-        root_dir: Path,
-        base: dict[Path, SourceFile],
-        local: dict[Path, SourceFile],
-        fresh: dict[Path, tuple[Disk, SourceFile]],
-        renames: dict[Path, set[Rename]],
-    ) -> None:
+    def _before(self, path: Path) -> tuple[Disk, SourceFile, set[Rename]]:
+        """A file's bytes on disk and parsed data before this run first edited it, and the
+        renames allowed in it so far."""
+        state = self.fixer.states.get(path)
+        renames = self.renames.get(path, set())
+        if state is not None:
+            return state.disk, state.original, state.renames | renames
+        disk, original = self.fresh[path]
+        return disk, original, renames
+
+    def verify(self, root: SourceFile, root_dir: Path) -> None:
         """The last gate: the exact bytes to be written read back, through the project's loader,
         as the original data plus additions; and a spec that passed the validator still does."""
-        for path, source in local.items():
-            state = self.states.get(path)
-            disk, original = (state.disk, state.original) if state else fresh[path]
-            allowed = (state.renames if state else set()) | renames.get(path, set())
+        for path, source in self.local.items():
+            disk, original, allowed = self._before(path)
             try:
                 text = decode(disk.encode(source.text), source.display)
                 data, _ = parse_text(path, source.display, text)
@@ -325,59 +336,48 @@ class _Fixer:
             loss = first_loss(original.data, data, allowed)
             if loss is not None:
                 raise _Refused(f"{source.display}: the fix would change existing content: {loss}")
-        key = real_path(root.path)
-        after = {**base, **local}
+        after, before = self.overlay, self.base
         fixed = validate(
-            after.get(key, root), root_dir, {p: s.data for p, s in after.items()}, first_only=True
+            after.get(root.key, root),
+            root_dir,
+            {p: s.data for p, s in after.items()},
+            first_only=True,
         )
         if fixed.passed:
             return
-        before = validate(
-            base.get(key, root), root_dir, {p: s.data for p, s in base.items()}, first_only=True
+        was = validate(
+            before.get(root.key, root),
+            root_dir,
+            {p: s.data for p, s in before.items()},
+            first_only=True,
         )
-        if before.passed:
+        if was.passed:
             why = fixed.issues[0].message if fixed.issues else fixed.detail
             raise _Refused(
                 f"the spec passed openapi-spec-validator but would not after fixing ({why})"
             )
 
-    def _commit(
-        self,
-        local: dict[Path, SourceFile],
-        fresh: dict[Path, tuple[Disk, SourceFile]],
-        fixed: Counter[Path],
-        renames: dict[Path, set[Rename]],
-    ) -> None:
-        disks: dict[Path, Disk] = {}
-        for path in local:
-            state = self.states.get(path)
-            disks[path] = state.disk if state else fresh[path][0]
-        if self.options.write:
-            payload = {path: (disks[path], disks[path].encode(local[path].text)) for path in local}
+    def commit(self) -> None:
+        """Write every edited file (``--fix``) or keep them in memory (``--diff``)."""
+        disks = {path: self._before(path)[0] for path in self.local}
+        if self.fixer.options.write:
+            payload = {
+                path: (disks[path], disks[path].encode(s.text)) for path, s in self.local.items()
+            }
             try:
                 disks = write_files(payload)
             except OSError as exc:
                 raise _Refused(f"cannot write: {exc.strerror or exc}") from None
-        for path, source in local.items():
-            state = self.states.get(path)
+        states = self.fixer.states
+        for path, source in self.local.items():
+            state = states.get(path)
             if state is None:
-                original = fresh[path][1]
-                state = self.states[path] = _FileState(
-                    source.display, disks[path], original, source
-                )
+                original = self.fresh[path][1]
+                state = states[path] = _FileState(source.display, disks[path], original, source)
             state.disk = disks[path]
             state.current = source
-            state.fixed += fixed[path]
-            state.renames |= renames.get(path, set())
-
-    def changes(self) -> list[FileChange]:
-        changes = []
-        for path, state in sorted(self.states.items()):
-            if state.current.text != state.original.text:
-                bom = "\ufeff" if state.disk.bom else ""  # kept in line 1, as patch sees it
-                before, after = bom + state.original.text, bom + state.current.text
-                changes.append(FileChange(path, state.display, before, after, state.fixed))
-        return changes
+            state.fixed += self.fixed[path]
+            state.renames |= self.renames.get(path, set())
 
 
 # --------------------------------------------------------------------------------------------

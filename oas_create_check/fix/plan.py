@@ -13,7 +13,6 @@ from oas_create_check.fix.edits import CannotEdit, Edit, Layout, overlaps
 from oas_create_check.fix.json_layout import JsonLayout
 from oas_create_check.fix.verify import Rename
 from oas_create_check.fix.yaml_layout import YamlLayout
-from oas_create_check.load.read import real_path
 from oas_create_check.load.source import SourceFile, lookup
 from oas_create_check.model import (
     AddEntry,
@@ -28,7 +27,7 @@ from oas_create_check.model import (
 
 def _change_key(change: Change) -> tuple[Any, ...]:
     """Identity of a change, to merge the copies proposed by every user of a shared node."""
-    path = str(real_path(Path(change.file)))
+    path = str(change.file)
     if isinstance(change, RenameKey):
         return ("rename", path, tuple(map(str, change.pointer)), change.old, change.new)
     value = json.dumps(change.value, sort_keys=True, default=str)
@@ -54,7 +53,7 @@ class PassPlan:
         paths: set[Path] = set()
         merged = False
         for change in finding.fix.changes:
-            path = real_path(Path(change.file))
+            path = change.file
             key = _change_key(change)
             if key in self.keys:
                 merged = True

@@ -6,12 +6,13 @@ demand (``locate.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oas_create_check.load.locate import Locator
 from oas_create_check.load.parse import looks_like_json, parse_text
-from oas_create_check.load.read import decode, display_path, read_bytes
+from oas_create_check.load.read import decode, display_path, read_bytes, real_path
 from oas_create_check.model import Pointer
 
 if TYPE_CHECKING:
@@ -43,6 +44,17 @@ class SourceFile:
     store: Store | None = None
     _locator: Locator | None = field(default=None, repr=False)
     _refused: bool = field(default=False, repr=False)
+
+    @cached_property
+    def key(self) -> Path:
+        """The file's handle: its real path, which the ``$ref`` workspace and the fixer key files
+        by (two spellings of one file, through a symlink or ``..``, are one file)."""
+        return real_path(self.path)
+
+    def edited(self, text: str, data: Any) -> SourceFile:
+        """The same file with a new text and its parsed data (the fixer's result before it is
+        written): positions are computed afresh for the new text."""
+        return SourceFile(self.path, self.display, text, data, self.is_json)
 
     @property
     def data(self) -> Any:

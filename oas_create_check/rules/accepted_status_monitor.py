@@ -72,7 +72,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         Applicability.SAFE,
         (
             AddEntry(
-                str(target.file.path),
+                target.file.key,
                 (*target.pointer, "headers"),
                 settings.monitor_headers[0],
                 value,

@@ -84,13 +84,13 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         value = remedies.idempotency_parameter(op.spec, file, settings.idempotency_headers[0])
         params = op.node.child("parameters")
         if params is not None and isinstance(params.value, list):
-            change = AddEntry(str(file.path), params.pointer, str(len(params.value)), value)
+            change = AddEntry(file.key, params.pointer, str(len(params.value)), value)
         else:
-            change = AddEntry(str(file.path), op.node.pointer, "parameters", [value])
+            change = AddEntry(file.key, op.node.pointer, "parameters", [value])
         description = f"add an optional {settings.idempotency_headers[0]} header parameter"
     else:
         value = remedies.conflict_response(op.spec, target.file)
-        change = AddEntry(str(target.file.path), (*op.node.pointer, "responses"), "409", value)
+        change = AddEntry(target.file.key, (*op.node.pointer, "responses"), "409", value)
         description = "add a 409 Conflict response"
     yield Problem(
         target,

@@ -73,7 +73,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     fix = Fix(
         "add a Location header to the 201 response",
         Applicability.SAFE,
-        (AddEntry(str(target.file.path), (*target.pointer, "headers"), "Location", value),),
+        (AddEntry(target.file.key, (*target.pointer, "headers"), "Location", value),),
     )
     yield Problem(
         target,

@@ -84,14 +84,14 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
             fix = Fix(
                 "rename the lone 200 response to 201",
                 Applicability.UNSAFE,
-                (RenameKey(str(container.file.path), container.pointer, ok.code, "201"),),
+                (RenameKey(container.file.key, container.pointer, ok.code, "201"),),
             )
         elif kind is Kind.UPSERT:
             value = remedies.created_like(op.spec, ok.entry, ok.node)
             fix = Fix(
                 "add a 201 response sharing the 200's content",
                 Applicability.UNSAFE,
-                (AddEntry(str(container.file.path), container.pointer, "201", value),),
+                (AddEntry(container.file.key, container.pointer, "201", value),),
             )
     yield Problem(
         target,
