@@ -53,8 +53,15 @@ METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 CREATION = ("create", "upsert")
 
 # Rendering limits: tried in order until the card fits MAX_CARD_BYTES.
-# (properties per schema, description chars, related-path lines, nested names per property)
-LEVELS = [(20, 700, 25, 8), (14, 550, 20, 6), (10, 450, 15, 5), (7, 350, 10, 4), (5, 250, 8, 3)]
+# (properties per schema, description chars, related-path lines, nested names per property,
+#  chars of an error response's description)
+LEVELS = [
+    (20, 700, 25, 8, 200),
+    (14, 550, 20, 6, 200),
+    (10, 450, 15, 5, 120),
+    (7, 350, 10, 4, 80),
+    (5, 250, 8, 3, 60),
+]
 MAX_CARD_BYTES = 3000
 MAX_PARAMS = 15
 
@@ -66,13 +73,17 @@ class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoa
     """Safe loader that keeps dates as text and accepts the YAML 1.1 ``=`` value tag."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
+)
 
 
 def load_spec(path: Path) -> dict:
     with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(fh, Loader=_Loader)  # a SafeLoader subclass
 
 
 def list_specs(corpus: Path) -> list[str]:
@@ -101,7 +112,9 @@ def tool_verdicts(corpus: Path, specs: list[str], tool: str) -> dict[tuple[str, 
     """
     with tempfile.TemporaryDirectory() as cwd:
         files = [str(corpus / s) for s in specs]
-        proc = subprocess.run([*tool.split(), "-f", "json", *files], capture_output=True, text=True, cwd=cwd)
+        proc = subprocess.run(
+            [*tool.split(), "-f", "json", *files], capture_output=True, text=True, cwd=cwd
+        )
         if proc.returncode not in (0, 1):
             sys.exit(f"{tool} failed ({proc.returncode}): {proc.stderr[:2000]}")
         report = json.loads(proc.stdout)
@@ -124,7 +137,9 @@ def tool_version(tool: str) -> str:
 # -------------------------------------------------------------------------------------- sampling
 
 
-def sample(ops_by_spec: dict[str, list[tuple[str, str, str]]], seed: int, target: int, per_spec: int):
+def sample(
+    ops_by_spec: dict[str, list[tuple[str, str, str]]], seed: int, target: int, per_spec: int
+):
     """Pick ``target`` operations, round-robin over specs, balancing the two strata.
 
     ``ops_by_spec``: spec -> [(path, method, kind)], sorted. Returns [(spec, path, method, kind)].
@@ -172,7 +187,10 @@ def split_of(seed: int, dev_share: float, all_specs: list[str]) -> dict[str, str
 
 # ------------------------------------------------------------------------------------- rendering
 
-_IDENTITY = re.compile(r"^(id|uuid|guid|key|href|self|links?|url|uri|location|status|state)$|(_id|Id|ID|_uuid|Uuid)$", re.I)
+_IDENTITY = re.compile(
+    r"^(id|uuid|guid|key|href|self|links?|url|uri|location|status|state)$|(_id|Id|ID|_uuid|Uuid)$",
+    re.I,
+)
 _TAG = re.compile(r"<[^>]{1,200}>")
 _WS = re.compile(r"\s+")
 
@@ -292,7 +310,7 @@ class SchemaText:
         if not isinstance(schema, dict):
             return [indent + "schema: ?"]
         head = indent + "schema: " + self.inline(schema, 0)
-        name, s = self.doc.resolve(schema)
+        _name, s = self.doc.resolve(schema)
         if self.kind(s) == "array":  # a list of items: show the items' properties
             _, s = self.doc.resolve(s.get("items") or {})
         props, required = self.merged(s)
@@ -302,7 +320,7 @@ class SchemaText:
         keys = list(props)
         shown = keys[: self.max_props]
         # Identity-like properties (id, uuid, status, url…) are evidence either way: never hide them.
-        shown += [k for k in keys[self.max_props:] if _IDENTITY.search(str(k))][:5]
+        shown += [k for k in keys[self.max_props :] if _IDENTITY.search(str(k))][:5]
         for key in shown:
             prop = props[key] if isinstance(props[key], dict) else {}
             _, resolved = self.doc.resolve(prop)
@@ -323,7 +341,11 @@ def related_paths(paths: dict, this: str, cap: int) -> list[str]:
     """Paths sharing the first segment, or parent/child of ``this``, most related first."""
 
     def segs(p: str) -> list[str]:
-        return [("{}" if s.startswith("{") or s.startswith(":") else s) for s in p.strip("/").split("/") if s]
+        return [
+            ("{}" if s.startswith("{") or s.startswith(":") else s)
+            for s in p.strip("/").split("/")
+            if s
+        ]
 
     mine = segs(this)
     first = mine[0] if mine else ""
@@ -336,11 +358,14 @@ def related_paths(paths: dict, this: str, cap: int) -> list[str]:
         if not lineal and (not other or other[0] != first):
             continue
         common = 0
-        for a, b in zip(mine, other):
+        for a, b in zip(mine, other, strict=False):
             if a != b:
                 break
             common += 1
-        verbs = " ".join(m.upper() for m in METHODS if isinstance(item.get(m), dict)) or "(no operations)"
+        verbs = (
+            " ".join(m.upper() for m in METHODS if isinstance(item.get(m), dict))
+            or "(no operations)"
+        )
         rank = (0 if str(path) == this else 1 if lineal else 2, -common, len(other), str(path))
         note = "   <- this path" if str(path) == this else ""
         scored.append((rank, f"- {path}: {verbs}{note}"))
@@ -352,7 +377,7 @@ def related_paths(paths: dict, this: str, cap: int) -> list[str]:
 
 
 def render_card(card_id: str, spec_rel: str, doc: Doc, path: str, method: str, level) -> str:
-    max_props, desc_chars, related_cap, max_nested = level
+    max_props, desc_chars, related_cap, max_nested, error_chars = level
     spec = doc.spec
     st = SchemaText(doc, max_props, max_nested)
     item = spec["paths"][path]
@@ -405,7 +430,9 @@ def render_card(card_id: str, spec_rel: str, doc: Doc, path: str, method: str, l
             out += st.block(body_param.get("schema") or {}, "  ")
         elif any(p.get("in") == "formData" for p in params.values()):
             types = op.get("consumes") or spec.get("consumes") or ["(content type not stated)"]
-            out.append(f"- form fields (see formData parameters); content: {', '.join(map(str, types))}")
+            out.append(
+                f"- form fields (see formData parameters); content: {', '.join(map(str, types))}"
+            )
         else:
             out.append("(none)")
     else:
@@ -432,11 +459,13 @@ def render_card(card_id: str, spec_rel: str, doc: Doc, path: str, method: str, l
     responses = op.get("responses") or {}
     if not isinstance(responses, dict) or not responses:
         out.append("(none)")
-    for code, raw in (responses.items() if isinstance(responses, dict) else []):
+    for code, raw in responses.items() if isinstance(responses, dict) else []:
         name, resp = doc.resolve(raw)
         code = str(code)
-        desc = clean(resp.get("description"), 200)
-        success = code.startswith("2") or code == "default" and not any(str(c).startswith("2") for c in responses)
+        success = code.startswith("2") or (
+            code == "default" and not any(str(c).startswith("2") for c in responses)
+        )
+        desc = clean(resp.get("description"), 200 if success else error_chars)
         label = f" [{name}]" if name else ""
         line = f"- {code}{label}: {desc or '(no description)'}"
         headers = resp.get("headers") if isinstance(resp.get("headers"), dict) else {}
@@ -534,14 +563,27 @@ def write_all(args) -> None:
         sizes.append(len(text.encode()))
         (out / "cards" / split / f"{card_id}.md").write_text(text, encoding="utf-8")
         op_id = docs[spec].spec["paths"][path][method].get("operationId")
-        manifest.append({"id": card_id, "split": split, "spec": spec, "path": path, "method": method,
-                         "operationId": None if op_id is None else str(op_id)})
-    header = ("# Blind labelling set: one entry per card (see PROVENANCE.md). No verdicts here.\n"
-              "# spec is relative to the apisguru corpus folder; path is the paths key as written.\n")
+        manifest.append(
+            {
+                "id": card_id,
+                "split": split,
+                "spec": spec,
+                "path": path,
+                "method": method,
+                "operationId": None if op_id is None else str(op_id),
+            }
+        )
+    header = (
+        "# Blind labelling set: one entry per card (see PROVENANCE.md). No verdicts here.\n"
+        "# spec is relative to the apisguru corpus folder; path is the paths key as written.\n"
+    )
     (out / "manifest.yaml").write_text(
-        header + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=200), encoding="utf-8")
+        header + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=200),
+        encoding="utf-8",
+    )
     (out / ".sampling_verdicts.json").write_text(
-        json.dumps({c[0]: c[5] for c in cards}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        json.dumps({c[0]: c[5] for c in cards}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
     # Batches: ~batch_size cards each, one seeded shuffle over both splits.
     brng = random.Random(f"{args.seed}:batches")
@@ -551,16 +593,22 @@ def write_all(args) -> None:
     for b in range(n_batches):
         chunk = batch_order[b::n_batches]
         lines = [card_relpath(out, c[1], c[0]) for c in chunk]
-        (out / "batches" / f"batch-{b + 1:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / "batches" / f"batch-{b + 1:02d}.txt").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
 
     write_provenance(args, out, specs, ops_by_spec, cards, n_batches, sizes, mismatches)
-    print(f"{len(cards)} cards from {len({c[2] for c in cards})} specs; {n_batches} batches; "
-          f"largest card {max(sizes)} bytes ({sum(s > MAX_CARD_BYTES for s in sizes)} over {MAX_CARD_BYTES})")
+    print(
+        f"{len(cards)} cards from {len({c[2] for c in cards})} specs; {n_batches} batches; "
+        f"largest card {max(sizes)} bytes ({sum(s > MAX_CARD_BYTES for s in sizes)} over {MAX_CARD_BYTES})"
+    )
 
 
 def write_provenance(args, out, specs, ops_by_spec, cards, n_batches, sizes, mismatches) -> None:
     total_ops = sum(len(v) for v in ops_by_spec.values())
-    pop = Counter("creation" if k in CREATION else "other" for v in ops_by_spec.values() for _p, _m, k in v)
+    pop = Counter(
+        "creation" if k in CREATION else "other" for v in ops_by_spec.values() for _p, _m, k in v
+    )
     spec_split = {c[2]: c[1] for c in cards}
     rows = []
     for split in ("dev", "heldout"):
@@ -568,14 +616,20 @@ def write_provenance(args, out, specs, ops_by_spec, cards, n_batches, sizes, mis
         n_specs = sum(1 for v in spec_split.values() if v == split)
         cre = sum(1 for c in cs if c[5] in CREATION)
         methods = Counter(c[4] for c in cs)
-        rows.append(f"| {split} | {n_specs} | {len(cs)} | {cre} | {len(cs) - cre} | "
-                    f"{methods['post']} | {methods['put']} |")
+        rows.append(
+            f"| {split} | {n_specs} | {len(cs)} | {cre} | {len(cs) - cre} | "
+            f"{methods['post']} | {methods['put']} |"
+        )
     cre_all = sum(1 for c in cards if c[5] in CREATION)
     m_all = Counter(c[4] for c in cards)
-    rows.append(f"| **total** | {len(spec_split)} | {len(cards)} | {cre_all} | {len(cards) - cre_all} | "
-                f"{m_all['post']} | {m_all['put']} |")
+    rows.append(
+        f"| **total** | {len(spec_split)} | {len(cards)} | {cre_all} | {len(cards) - cre_all} | "
+        f"{m_all['post']} | {m_all['put']} |"
+    )
     per_spec = Counter(Counter(c[2] for c in cards).values())
-    per_spec_text = ", ".join(f"{n} op{'s' if n > 1 else ''}: {per_spec[n]} specs" for n in sorted(per_spec))
+    per_spec_text = ", ".join(
+        f"{n} op{'s' if n > 1 else ''}: {per_spec[n]} specs" for n in sorted(per_spec)
+    )
     text = f"""# Provenance of the blind labelling set
 
 Written by `benchmarks/blind_cards.py` on {DATE} (seed {args.seed}). Rerun it to regenerate;
@@ -592,11 +646,11 @@ POST or PUT under `paths`; together they have {total_ops} such operations.
 ## Sampling
 
 * Every POST and PUT under `paths` of every spec is listed. The list comes from the linter's JSON
-  output ({args.tool_version}, run once over all specs from an empty directory so that no project
-  config applies) and is checked against the script's own walk of `paths`
+  output, {args.tool_version}, run once over all specs from an empty directory so
+  that no project config applies, and is checked against the script's own walk of `paths`
   ({"no differences" if not mismatches else f"{len(mismatches)} specs differ, see the script's warnings"}).
 * Strata, from the linter's kind at sampling time: *creation* (create, upsert) and *other*
-  (action, update). Population: {pop['creation']} creation, {pop['other']} other.
+  (action, update). Population: {pop["creation"]} creation, {pop["other"]} other.
 * Picks go round by round over the specs, in a seeded order per round, one operation per spec per
   round, at most {args.per_spec} per spec; each pick comes from the stratum that is behind overall
   (on a tie, the one the spec has given fewer of), or from the other when the spec has none left.
@@ -655,18 +709,27 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--tool", default="oas-create-check", help="command of the linter (split on spaces)")
+    ap.add_argument(
+        "--tool", default="oas-create-check", help="command of the linter (split on spaces)"
+    )
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--target", type=int, default=480, help="operations to sample")
     ap.add_argument("--per-spec", type=int, default=4)
     ap.add_argument("--dev-share", type=float, default=0.4)
     ap.add_argument("--batch-size", type=int, default=50)
-    ap.add_argument("--check", action="store_true", help="re-render the manifest's cards and compare")
+    ap.add_argument(
+        "--tool-commit", default="", help="commit of the linter's source, for PROVENANCE.md"
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="re-render the manifest's cards and compare"
+    )
     args = ap.parse_args(argv)
     args.out = args.out.resolve()
     if args.check:
         return check(args)
-    args.tool_version = tool_version(args.tool)
+    args.tool_version = tool_version(args.tool) + (
+        f" at commit {args.tool_commit}" if args.tool_commit else ""
+    )
     write_all(args)
     return 0
 
