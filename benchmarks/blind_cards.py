@@ -337,6 +337,14 @@ class SchemaText:
         return lines
 
 
+def media_list(types: list[str], cap: int) -> str:
+    """Content types, at most ``cap`` of them named."""
+    if not types:
+        return "(content type not stated)"
+    more = f" +{len(types) - cap} more" if len(types) > cap else ""
+    return ", ".join(types[:cap]) + more
+
+
 def related_paths(paths: dict, this: str, cap: int) -> list[str]:
     """Paths sharing the first segment, or parent/child of ``this``, most related first."""
 
@@ -424,14 +432,14 @@ def render_card(card_id: str, spec_rel: str, doc: Doc, path: str, method: str, l
         if body_param is not None:
             types = op.get("consumes") or spec.get("consumes") or ["(content type not stated)"]
             req = "required" if body_param.get("required") else "optional"
-            out.append(f"- {req}; content: {', '.join(map(str, types))}")
+            out.append(f"- {req}; content: {media_list(list(map(str, types)), 4)}")
             if body_param.get("description"):
                 out.append("  description: " + clean(body_param["description"], 200))
             out += st.block(body_param.get("schema") or {}, "  ")
         elif any(p.get("in") == "formData" for p in params.values()):
             types = op.get("consumes") or spec.get("consumes") or ["(content type not stated)"]
             out.append(
-                f"- form fields (see formData parameters); content: {', '.join(map(str, types))}"
+                f"- form fields (see formData parameters); content: {media_list(list(map(str, types)), 4)}"
             )
         else:
             out.append("(none)")
@@ -441,7 +449,7 @@ def render_card(card_id: str, spec_rel: str, doc: Doc, path: str, method: str, l
         if content:
             req = "required" if body.get("required") else "optional"
             label = f" ({name})" if name else ""
-            out.append(f"- {req}{label}; content: {', '.join(map(str, content))}")
+            out.append(f"- {req}{label}; content: {media_list(list(map(str, content)), 4)}")
             if body.get("description"):
                 out.append("  description: " + clean(body["description"], 200))
             seen = []
@@ -479,7 +487,7 @@ def render_card(card_id: str, spec_rel: str, doc: Doc, path: str, method: str, l
             for media, obj in content.items():
                 schema = obj.get("schema") if isinstance(obj, dict) else None
                 schemas.append((str(media), schema if isinstance(schema, dict) else None))
-        types = ", ".join(m for m, _ in schemas if m) or "(content type not stated)"
+        types = media_list([m for m, _ in schemas if m], 4 if success else 1)
         first = next((s for _, s in schemas if s), None)
         if not success:  # errors: one line
             if headers:
