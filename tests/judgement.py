@@ -1,0 +1,164 @@
+"""Measure the judgement (``spec/classify.py``) against the hand-labelled sets.
+
+Two sets, both of real operations:
+
+* ``tests/data/labelled_operations.yaml``: 538 operations of the named corpus specs, labelled by
+  the people who tuned the classifier (so it is a tuning set, not a test set);
+* ``tests/data/blind/``: 480 operations from 178 specs of the apisguru directory copy, labelled
+  blind (from a card of the operation's text, before anyone saw the tool's verdict), split by
+  spec into ``dev`` (tuned on) and ``heldout`` (only measured).
+
+Creation (``create`` or ``upsert``) against the rest is what the rules stand on, so precision
+and recall are of that. ``python tests/judgement.py [old|dev|heldout] [-v]`` prints the figures
+and, with ``-v``, every disagreement.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from oas_create_check.engine import load_spec
+from oas_create_check.load.source import read_file
+from oas_create_check.model import Classification, Kind
+from oas_create_check.settings import Settings
+from oas_create_check.spec.classify import classify
+from oas_create_check.spec.operations import Operation
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data"
+CORPUS = REPO.parent / "shared" / "corpus"
+CREATION = frozenset({Kind.CREATE, Kind.UPSERT})
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled operation and the tool's verdict on it."""
+
+    key: str
+    spec: str
+    path: str
+    method: str
+    label: Kind
+    verdict: Classification
+    note: str = ""
+    unsure: bool = False
+
+    @property
+    def expected(self) -> bool:
+        return self.label in CREATION
+
+    @property
+    def got(self) -> bool:
+        return self.verdict.kind in CREATION
+
+
+@cache
+def _operations(spec: Path) -> dict[tuple[str, str], Operation]:
+    loaded = load_spec(read_file(spec), Settings())
+    return {(op.path, op.method): op for op in loaded.operations}
+
+
+def _case(key: str, spec: Path, entry: dict[str, object], label: str, note: str) -> Case:
+    op = _operations(spec)[(str(entry["path"]), str(entry["method"]))]
+    return Case(
+        key=key,
+        spec=str(spec.relative_to(CORPUS)),
+        path=op.path,
+        method=op.method,
+        label=Kind(label),
+        verdict=classify(op),
+        note=note,
+        unsure=bool(entry.get("unsure", False)),
+    )
+
+
+def old_cases(include_ambiguous: bool = False) -> Iterator[Case]:
+    entries = yaml.safe_load((DATA / "labelled_operations.yaml").read_text(encoding="utf-8"))
+    for entry in entries:
+        if entry.get("ambiguous") and not include_ambiguous:
+            continue
+        key = f"{entry['spec']} {entry['method'].upper()} {entry['path']}"
+        yield _case(key, CORPUS / entry["spec"], entry, entry["kind"], entry.get("why", ""))
+
+
+def blind_cases(split: str, include_unsure: bool = True) -> Iterator[Case]:
+    manifest = yaml.safe_load((DATA / "blind" / "manifest.yaml").read_text(encoding="utf-8"))
+    labels = {
+        e["id"]: e
+        for e in yaml.safe_load((DATA / "blind" / "labels.yaml").read_text(encoding="utf-8"))
+    }
+    for entry in manifest:
+        if entry["split"] != split or entry["id"] not in labels:
+            continue
+        label = labels[entry["id"]]
+        if label.get("unsure") and not include_unsure:
+            continue
+        merged = {**entry, "unsure": label.get("unsure", False)}
+        yield _case(
+            entry["id"],
+            CORPUS / "apisguru" / entry["spec"],
+            merged,
+            label["kind"],
+            label.get("note", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Scores:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def __str__(self) -> str:
+        n = self.tp + self.fp + self.fn + self.tn
+        return (
+            f"precision {self.precision:.3f} ({self.tp}/{self.tp + self.fp}), "
+            f"recall {self.recall:.3f} ({self.tp}/{self.tp + self.fn}), n={n}"
+        )
+
+
+def score(cases: list[Case]) -> Scores:
+    tp = sum(c.expected and c.got for c in cases)
+    fp = sum(c.got and not c.expected for c in cases)
+    fn = sum(c.expected and not c.got for c in cases)
+    return Scores(tp, fp, fn, len(cases) - tp - fp - fn)
+
+
+def cases_of(name: str) -> list[Case]:
+    return list(old_cases()) if name == "old" else list(blind_cases(name))
+
+
+def main(argv: list[str]) -> int:
+    names = [a for a in argv if not a.startswith("-")] or ["old", "dev"]
+    for name in names:
+        cases = cases_of(name)
+        print(f"{name}: {score(cases)}")
+        if "-v" in argv:
+            for case in cases:
+                if case.expected != case.got:
+                    tag = "FP" if case.got else "FN"
+                    print(
+                        f"  {tag} {case.key} {case.method.upper()} {case.path} [{case.spec}]"
+                        f"\n     label {case.label.value}{' (unsure)' if case.unsure else ''}: "
+                        f"{case.note}\n     tool  {case.verdict.kind.value}: {case.verdict.reason}"
+                    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
