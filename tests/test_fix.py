@@ -1,5 +1,5 @@
-"""Fixer cases as data (fixtures/fix/*): exact expected text plus every promise of RULES.md
-section 3, checked by one harness; then the command line around it."""
+"""Fixer cases as data (fixtures/fix/*): exact expected text plus every promise of
+docs/contract.md#fixing, checked by one harness; then the command line around it."""
 
 from __future__ import annotations
 
