@@ -21,6 +21,7 @@ PAGES = [
     REPO / "README.md",
     *sorted((REPO / "docs").glob("*.md")),
     REPO / "benchmarks" / "README.md",
+    REPO / "tests" / "data" / "LABELLING.md",
 ]
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 CITATION = re.compile(r"(?<![\w/.-])(docs/[\w/-]+\.md)#([\w-]+)")
