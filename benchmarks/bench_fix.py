@@ -39,9 +39,6 @@ VALIDATE = (
 
 
 def _default_corpus() -> Path:
-    for candidate in (REPO.parent / "shared" / "corpus", Path("/work/shared/corpus")):
-        if candidate.is_dir():
-            return candidate
     return REPO.parent / "shared" / "corpus"
 
 

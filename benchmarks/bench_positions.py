@@ -33,8 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CACHE = REPO / "benchmarks" / "results" / "positions-pointers.json"
 DEFAULT_SPECS = (
-    "/work/shared/corpus/openai-openapi.yaml",
-    "/work/shared/corpus/box-openapi.json",
+    str(REPO.parent / "shared/corpus/openai-openapi.yaml"),
+    str(REPO.parent / "shared/corpus/box-openapi.json"),
     str(REPO / "benchmarks/.peers/generated/gen-20mb.yaml"),
     str(REPO / "benchmarks/.peers/generated/gen-50mb.yaml"),
 )

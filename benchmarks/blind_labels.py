@@ -51,7 +51,9 @@ def main(folder: Path) -> int:
         "# adjudicator where they disagreed about creation. Written before any tool verdict was seen.\n"
     )
     OUT.write_text(header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=100))
-    agree_creation = sum((e["labeller_a"] in CREATION) == (e["labeller_b"] in CREATION) for e in merged)
+    agree_creation = sum(
+        (e["labeller_a"] in CREATION) == (e["labeller_b"] in CREATION) for e in merged
+    )
     agree_kind = sum(e["labeller_a"] == e["labeller_b"] for e in merged)
     print(f"{len(merged)} cards; agreement on creation {agree_creation}, on kind {agree_kind}")
     return 0

@@ -55,7 +55,7 @@ class Severity(IntEnum):
 
 
 class Kind(str, Enum):
-    """What a POST or PUT does to the resource space (docs/contract.md, "Classification")."""
+    """What a POST or PUT does to the resource space (docs/contract.md#classification)."""
 
     CREATE = "create"
     UPSERT = "upsert"

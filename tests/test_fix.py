@@ -1,5 +1,5 @@
-"""Fixer cases as data (fixtures/fix/*): exact expected text plus every promise of the contract
-(docs/contract.md, "Fixing"), checked by one harness; then the command line around it."""
+"""Fixer cases as data (fixtures/fix/*): exact expected text plus every promise of
+docs/contract.md#fixing, checked by one harness; then the command line around it."""
 
 from __future__ import annotations
 

@@ -1,17 +1,22 @@
 """The README says what the code does: its rule table is generated from the rules' docs and must
-be current, its integration snippets are valid for their consumers and use real options, and the
-corpus figure it quotes is measured, not remembered."""
+be current, its Command line section lists exactly the options the CLI declares, its configuration
+example is complete and accepted, its integration snippets (and those of docs/) are valid for
+their consumers and use real options, and the corpus figure docs/corpus.md quotes is measured, not
+remembered."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+import typer
 import yaml
-from conftest import REPO, corpus_specs, needs_corpus
+from conftest import REPO, RunCli, corpus_specs, needs_corpus
 
 from oas_create_check.load.refs import Workspace
 from oas_create_check.load.source import read_file
@@ -19,18 +24,131 @@ from oas_create_check.model import Kind, RuleDoc, Severity
 from oas_create_check.report import rule_docs as docs
 from oas_create_check.spec.operations import HTTP_METHODS, Operation, Spec
 
+
+def cli_app() -> typer.Typer:
+    """The typer app that owns the command line's options (the one line to change if it moves)."""
+    from oas_create_check.cli.typer_app import lint_app
+
+    return lint_app
+
+
+#: Options the entry point answers before typer sees the command line (``cli.main``).
+ENTRY_POINT_OPTIONS = {"--version", "-V"}
+
 README = REPO / "README.md"
+DOCS = sorted((REPO / "docs").glob("*.md"))
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 
 
 def readme_blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(README.read_text("utf-8")) if lang == language]
+    return blocks(language, [README])
+
+
+def blocks(language: str, pages: list[Path]) -> list[str]:
+    return [
+        body
+        for page in pages
+        for lang, body in FENCE.findall(page.read_text("utf-8"))
+        if lang == language
+    ]
+
+
+def readme_section(title: str) -> str:
+    """The README's ``## title`` section, up to the next ``## `` heading."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def declared_cli() -> tuple[set[str], set[str]]:
+    """Every option the app declares (``--help`` included), and its subcommands' names."""
+    command = typer.main.get_command(cli_app())
+    commands: list[click.Command] = [command]
+    names: set[str] = set()
+    if isinstance(command, click.Group):
+        names = set(command.commands)
+        commands += list(command.commands.values())
+    options: set[str] = set()
+    for each in commands:
+        for param in each.get_params(click.Context(each)):
+            if isinstance(param, click.Option):
+                options.update(param.opts, param.secondary_opts)
+    return options, names
+
+
+def test_the_command_line_section_lists_exactly_the_declared_options() -> None:
+    section = readme_section("Command line")
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    listed = {option for row in rows for option in OPTION.findall(row.split("|")[1])}
+    declared, _ = declared_cli()
+    assert listed - ENTRY_POINT_OPTIONS == declared - ENTRY_POINT_OPTIONS, (
+        f"README lists {sorted(listed - declared - ENTRY_POINT_OPTIONS)} that the CLI does not "
+        f"declare, and misses {sorted(declared - listed)}"
+    )
+    assert listed >= ENTRY_POINT_OPTIONS
+
+
+def test_the_entry_point_options_print_the_version(run_cli: RunCli) -> None:
+    from oas_create_check import __version__
+
+    for option in ENTRY_POINT_OPTIONS:
+        assert run_cli(option) == (0, f"oas-create-check {__version__}\n", "")
+
+
+def test_the_command_line_section_lists_every_command(run_cli: RunCli) -> None:
+    synopsis = FENCE.search(readme_section("Command line"))
+    assert synopsis is not None and synopsis.group(1) == ""
+    commands = {
+        line.split()[1]
+        for line in synopsis.group(2).splitlines()
+        if line.startswith("oas-create-check ") and not line.split()[1].startswith("[")
+    }
+    assert commands == {"rules", "rule"}
+    _, declared = declared_cli()
+    if declared:  # the app became a group of subcommands: the README names each of them
+        assert commands <= declared
+        assert declared - commands <= {"lint", "check"}, f"unlisted: {declared - commands}"
+    assert run_cli("rules")[0] == 0
+    assert run_cli("rule", "create-status-201")[0] == 0
+
+
+def test_the_configuration_example_is_complete_and_accepted(tmp_path: Path) -> None:
+    """Every key the README's example shows is accepted, and every setting has a key there."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    from oas_create_check.config import Settings, from_table
+
+    example = blocks("toml", [README])
+    tables = [tomllib.loads(b) for b in example if "[tool.oas-create-check]" in b]
+    config = next(
+        t["tool"]["oas-create-check"] for t in tables if "select" in t["tool"]["oas-create-check"]
+    )
+    from_table(config, tmp_path / "pyproject.toml")
+    setting_of_key = {"validate": "enable"}
+    shown = {setting_of_key.get(key, key.replace("-", "_")) for key in config}
+    settings = {f.name for f in dataclasses.fields(Settings)} - {"source"}
+    assert shown == settings, f"README config example misses {sorted(settings - shown)}"
+
+
+def test_the_quick_start_test_command_is_what_ci_runs() -> None:
+    quick_start = readme_blocks("sh")[0].splitlines()
+    assert quick_start == [
+        "pip install . && oas-create-check fixtures/specs/petstore.yaml",
+        "pip install -e '.[test]' && python -m pytest",
+    ]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").replace(" --quiet", "")
+    assert quick_start[1] in ci
 
 
 def test_the_readme_rule_table_is_current() -> None:
     text = README.read_text(encoding="utf-8")
     assert docs.with_table(text) == text, (
-        "README.md's rule table is stale: run `python -m oas_create_check.docs --write-readme`"
+        "README.md's rule table is stale: run `python -m oas_create_check.report.rule_docs --write-readme`"
     )
 
 
@@ -74,9 +192,9 @@ def test_an_unreadable_fix_safety_section_is_an_error() -> None:
 
 
 def test_yaml_snippets_parse() -> None:
-    blocks = readme_blocks("yaml")
-    assert len(blocks) >= 4
-    for block in blocks:
+    snippets = blocks("yaml", [README, *DOCS])
+    assert len(readme_blocks("yaml")) >= 3 and len(snippets) >= 4
+    for block in snippets:
         yaml.safe_load(block)
 
 
@@ -112,17 +230,19 @@ def test_every_option_the_readme_shows_is_accepted_by_the_cli() -> None:
     ).stdout
     accepted = set(re.findall(r"(--[a-z][a-z-]*)", help_text))
     shown: set[str] = set()
-    for block in readme_blocks("yaml") + readme_blocks("sh") + readme_blocks(""):
+    pages = [README, *DOCS]
+    for block in blocks("yaml", pages) + blocks("sh", pages) + blocks("", pages):
         for line in block.splitlines():
             if ("oas-create-check" in line or "args:" in line) and "--" in line:
                 shown.update(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line.split("#")[0]))
     assert shown, "no command lines found in the README"
-    assert shown <= accepted, f"README shows options the CLI rejects: {shown - accepted}"
+    accepted |= ENTRY_POINT_OPTIONS
+    assert shown <= accepted, f"README or docs/ show options the CLI rejects: {shown - accepted}"
 
 
 @needs_corpus
 def test_the_quoted_location_figure_is_measured() -> None:
-    """``in our corpus, only N of the M declared `201` responses carries a `Location` header``."""
+    """docs/corpus.md: ``only N of the M declared `201` responses carry a `Location` header``."""
     declared = with_location = 0
     for path in corpus_specs():
         source = read_file(path)
@@ -140,8 +260,8 @@ def test_the_quoted_location_figure_is_measured() -> None:
                 if created is not None:
                     declared += 1
                     with_location += "location" in op.headers(created)
-    text = " ".join(README.read_text(encoding="utf-8").split())
+    text = " ".join((REPO / "docs" / "corpus.md").read_text(encoding="utf-8").split())
     assert (
-        f"only {with_location} of the {declared} declared `201` responses carries a "
+        f"only {with_location} of the {declared} declared `201` responses carry a "
         "`Location` header" in text
     )

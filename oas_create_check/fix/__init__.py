@@ -1,7 +1,7 @@
 """Findings -> fixes -> text edits -> verified, atomic writes (``--fix``, ``--unsafe-fixes``,
 ``--diff``).
 
-The promises (docs/contract.md, "Fixing") and where each is kept:
+The promises (docs/contract.md#fixing) and where each is kept:
 
 * **Insert-only.** ``yaml_layout.py``/``json_layout.py`` turns each change into an insertion at a position a parser
   reported (the one exception, an unsafe ``RenameKey``, replaces just the key's characters). No

@@ -2,7 +2,7 @@
 
 Each rule documents itself (``ID``, ``SEVERITY``, ``APPLIES_TO``, ``SUMMARY`` and the ``DOC``
 sections); the table in README.md is a view of that, never a second copy to keep in step by hand.
-``python -m oas_create_check.docs --write-readme`` rewrites it between the markers, and a test fails
+``python -m oas_create_check.report.rule_docs --write-readme`` rewrites it between the markers, and a test fails
 when the committed table is stale (the way pre-commit-hooks checks its README).
 
 The "fix" column is read from the opening words of each rule's *Fix safety* section, which every
@@ -66,7 +66,7 @@ def with_table(readme: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m oas_create_check.docs",
+        prog="python -m oas_create_check.report.rule_docs",
         description="Print the README rule table, or rewrite it in place.",
     )
     parser.add_argument(

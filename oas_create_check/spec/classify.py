@@ -1,7 +1,7 @@
 """Kind + reason for every POST and PUT: the judgement the whole tool depends on.
 
 A linter that calls ``/search`` or ``/orders/{id}/cancel`` a create gets uninstalled, so the
-signals are weighed in a fixed order (docs/contract.md, "Classification") and each verdict says which signal won:
+signals are weighed in a fixed order (docs/contract.md#classification) and each verdict says which signal won:
 
 1. the user: ``x-oas-create-check: {kind: ...}`` or a config selector;
 2. the spec: a declared ``201`` (unless the path names a non-creating action, like ``/verify``);
