@@ -45,7 +45,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = Path("/work/shared/corpus/apisguru")
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "apisguru"
 DEFAULT_OUT = REPO / "tests" / "data" / "blind"
 SEED = 20261206
 DATE = "2026-12-06"
@@ -645,9 +645,9 @@ Written by `benchmarks/blind_cards.py` on {DATE} (seed {args.seed}). Rerun it to
 
 ## Where the operations come from
 
-`/work/shared/corpus/apisguru/`: copies, unchanged, of {len(specs)} public API descriptions, one
+`shared/corpus/apisguru/` (beside the repository): copies, unchanged, of {len(specs)} public API descriptions, one
 each from {len(specs)} providers, taken from the APIs-guru `openapi-directory` repository (`APIs/`,
-commit 3f25f9de3b6a, 2022-06-15; see `/work/shared/corpus/SOURCES.md`). Nobody on the project
+commit 3f25f9de3b6a, 2022-06-15; see `shared/corpus/SOURCES.md`). Nobody on the project
 had labelled or tuned the classifier on them. {len(ops_by_spec)} of the specs have at least one
 POST or PUT under `paths`; together they have {total_ops} such operations.
 

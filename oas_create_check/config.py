@@ -16,6 +16,7 @@ Config keys (``[tool.oas-create-check]`` in pyproject.toml, or the top level of
     ref-root = "."                            # where $refs may lead (default: the spec's folder)
     validate = false                          # run openapi-spec-validator (rule valid-spec)
     roots = ["openapi.yaml"]                  # root documents checked for a named $ref'd fragment
+    weak-create-severity = "info"             # cap for creations judged with low confidence, or "rule"
     [tool.oas-create-check.classify]          # JSONPath selectors -> kind
     action = ["$.paths['/v2/droplets/{droplet_id}/actions'].post"]
 """
@@ -165,6 +166,10 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
                 raise ConfigError(f"{where}: 'validate' must be true or false")
             if value:
                 changes["enable"] = frozenset({VALIDATE_RULE})
+        elif key == "weak-create-severity":
+            changes["weak_create_severity"] = (
+                None if value == "rule" else _severity(value, key, where)
+            )
         elif key == "roots":
             changes["roots"] = tuple(
                 (path.parent / root).resolve() for root in _strings(value, key, where)

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 
 from oas_create_check.load.refs import Workspace
 from oas_create_check.load.source import SourceFile
-from oas_create_check.model import Finding, Kind, OperationRecord, Severity
+from oas_create_check.model import Confidence, Finding, Kind, OperationRecord, Severity
 from oas_create_check.rules import Problem, Rule, all_rules
 from oas_create_check.settings import Settings
 from oas_create_check.spec.classify import classify
 from oas_create_check.spec.operations import EXTENSION, Operation, Spec
+
+#: The kinds held to the creation rules.
+CREATIONS = (Kind.CREATE, Kind.UPSERT)
 
 
 @dataclass
@@ -90,12 +93,17 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
                 line=line,
                 column=column,
                 pointer=op.node.pointer_text,
+                confidence=verdict.confidence,
+                signals=verdict.signals,
             )
         )
+        # a creation the evidence barely carries gives findings at a lower severity
+        weak = verdict.kind in CREATIONS and verdict.confidence is Confidence.LOW
+        cap = settings.weak_create_severity if weak else None
         for rule in op_rules:
             if verdict.kind not in rule.doc.applies_to:
                 continue
-            result.findings.extend(_run(rule, op, verdict.kind, settings))
+            result.findings.extend(_run(rule, op, verdict.kind, settings, cap))
     for rule in rules:
         if rule.check_spec is not None:
             severity = settings.severity.get(rule.id, rule.doc.severity)
@@ -104,11 +112,15 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
     return result
 
 
-def _run(rule: Rule, op: Operation, kind: Kind, settings: Settings) -> Iterator[Finding]:
+def _run(
+    rule: Rule, op: Operation, kind: Kind, settings: Settings, cap: Severity | None = None
+) -> Iterator[Finding]:
     assert rule.check is not None
     if _suppressed(rule.id, op.value):
         return
     severity = settings.severity.get(rule.id, rule.doc.severity)
+    if cap is not None:
+        severity = min(severity, cap)
     for problem in rule.check(op, kind, settings):
         response = problem.response
         if response is not None and _suppressed(rule.id, response.entry.value, response.node.value):

@@ -64,10 +64,33 @@ class Kind(str, Enum):
     IGNORED = "ignored"
 
 
+class Confidence(str, Enum):
+    """How sure the judgement is: the margin by which the evidence decided. A ``low`` creation
+    gives findings at ``info`` unless configured otherwise (``weak-create-severity``)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence the judgement weighed: positive weights speak for a creation,
+    negative ones against it. ``name`` is stable (documented in docs/contract.md#classification)."""
+
+    name: str
+    weight: float
+    detail: str
+
+
 @dataclass(frozen=True)
 class Classification:
+    """The verdict on one POST/PUT: its kind, a one-line reason, how sure, and every signal."""
+
     kind: Kind
     reason: str
+    confidence: Confidence = Confidence.HIGH
+    signals: tuple[Signal, ...] = ()
 
 
 class Applicability(str, Enum):
@@ -149,6 +172,8 @@ class OperationRecord:
     line: int
     column: int
     pointer: str
+    confidence: Confidence = Confidence.HIGH
+    signals: tuple[Signal, ...] = ()
 
 
 #: The fixed documentation sections of every rule, in order (ruff's headings; a test enforces them).

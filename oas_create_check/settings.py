@@ -31,6 +31,9 @@ class Settings:
     enable: frozenset[str] = frozenset()
     #: Root documents of multi-file specs (resolved); empty: any OpenAPI document is a root.
     roots: tuple[Path, ...] = ()
+    #: The highest severity of a finding about a creation judged with low confidence (None:
+    #: the rule's own severity, as for any other creation).
+    weak_create_severity: Severity | None = Severity.INFO
     source: str = "defaults"
 
     def with_overrides(self, **changes: Any) -> Settings:

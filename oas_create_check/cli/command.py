@@ -151,6 +151,42 @@ def build_report(run: RunResult) -> Report:
     )
 
 
+def explain_spec(
+    spec: Path, path: str | None, method: str | None, fmt: str, config: Path | None
+) -> int:
+    """``oas-create-check explain``: classify every POST/PUT of one spec (no rule runs) and print
+    the verdicts with their signals. Exit 2 if the spec cannot be read, else 0."""
+    from oas_create_check.config import load_settings
+    from oas_create_check.run.lint import lint_paths
+
+    settings = load_settings(Path.cwd(), config).with_overrides(select=frozenset())
+    run = lint_paths([spec], settings)
+    for notice in run.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    for error in run.errors:
+        print(f"error: {error}", file=sys.stderr)
+    if run.errors:
+        return EXIT_ERROR
+    wanted = [
+        op
+        for op in run.operations
+        if (path is None or op.path == path) and (method is None or op.method == method.lower())
+    ]
+    if fmt == "json":
+        import json
+
+        from oas_create_check.escape import defused
+        from oas_create_check.report.json_format import operation_dict
+
+        text = json.dumps({"operations": [operation_dict(o) for o in wanted]}, indent=2)
+        sys.stdout.write(defused("json", text + "\n"))
+    else:
+        from oas_create_check.report.explain import render_text
+
+        sys.stdout.write(render_text(wanted))
+    return EXIT_OK
+
+
 def _names(values: tuple[str, ...]) -> frozenset[str] | None:
     """``--select a,b --select c`` -> {a, b, c}, validated against the known rules."""
     if not values:

@@ -164,6 +164,34 @@ def show_rule(
         typer.echo(f"## {title}\n{body}\n")
 
 
+def explain(
+    spec: Annotated[Path, typer.Argument(help="The spec whose POST/PUT operations to explain.")],
+    path: Annotated[
+        str | None, typer.Option("--path", help="Only this path (as written under 'paths').")
+    ] = None,
+    method: Annotated[
+        str | None, typer.Option("--method", help="Only this method (post or put).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = (
+        "text"
+    ),
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Config file (default: found from the working directory up)."),
+    ] = None,
+) -> None:
+    """Show each POST/PUT with its kind, confidence and every signal behind the verdict."""
+    from oas_create_check.cli.command import explain_spec
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"unknown format {fmt!r} (choose text or json)")
+    try:
+        code = explain_spec(spec, path, method, fmt, config)
+    except ToolError as exc:
+        raise typer.Exit(fail(exc)) from None
+    raise typer.Exit(code)
+
+
 def _single(command: Callable[..., None]) -> typer.Typer:
     app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
     app.command()(command)
@@ -177,6 +205,8 @@ def run(args: list[str]) -> int:
         app, prog, args = _single(list_rules), "oas-create-check rules", args[1:]
     elif args[:1] == ["rule"]:
         app, prog, args = _single(show_rule), "oas-create-check rule", args[1:]
+    elif args[:1] == ["explain"]:
+        app, prog, args = _single(explain), "oas-create-check explain", args[1:]
     try:
         app(args=args, prog_name=prog, standalone_mode=True)
     except SystemExit as exc:

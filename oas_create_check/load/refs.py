@@ -91,6 +91,7 @@ class Workspace:
         self.lazy = lazy  # read referenced files with read_file(lazy=True): see SourceFile
         self._files: dict[Path, SourceFile] = {real_path(root.path): root}
         self._broken: dict[Path, str] = {}
+        self._targets: dict[tuple[Path, str], Path] = {}
         self.problems: dict[tuple[str, Pointer], RefProblem] = {}
 
     def preload(self, files: Mapping[Path, SourceFile]) -> None:
@@ -159,7 +160,11 @@ class Workspace:
         name = unquote(location)
         if "\x00" in name:  # no file has that name, and the OS calls raise ValueError on it
             raise RefError("file name contains a NUL character")
-        target = real_path(base.path.parent / name)
+        # ``realpath`` asks the file system for every component: once per folder and name
+        key = (base.path.parent, name)
+        target = self._targets.get(key)
+        if target is None:
+            target = self._targets[key] = real_path(base.path.parent / name)
         if not target.is_relative_to(self.root_dir):
             raise RefError("reference leaves the spec's root directory: refused")
         if target in self._files:

@@ -42,6 +42,8 @@ def operation_dict(op: OperationRecord) -> dict[str, Any]:
         "line": op.line,
         "column": op.column,
         "pointer": op.pointer,
+        "confidence": op.confidence.value,
+        "signals": [{"name": s.name, "weight": s.weight, "detail": s.detail} for s in op.signals],
     }
 
 

