@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from blind_cards import Doc, fit_card, own_operations  # noqa: E402
+from blind_cards import Doc, fit_card, own_operations
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "data" / "blind2"

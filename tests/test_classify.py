@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import judgement
 import pytest
 import yaml
-import judgement
 from conftest import CORPUS, REPO, needs_corpus
 
 from oas_create_check.engine import load_spec
