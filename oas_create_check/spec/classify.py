@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import islice
 
 from oas_create_check.model import Classification, Confidence, Kind, Signal
-from oas_create_check.spec.operations import Operation
+from oas_create_check.spec.operations import Operation, Spec
 from oas_create_check.spec.resource import Resource, is_param, segments
 
 CREATE_VERBS = frozenset(
@@ -51,7 +51,8 @@ ACTION_VERBS = frozenset(
     shutdown rebuild reinstall snapshot finalize abort terminate dismiss acknowledge ack
     mark report share unshare invite respond reply answer vote rate follow unfollow join
     leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
-    aggregate install uninstall unsubscribe delete remove unsuspend
+    aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
+    annotate lemmatize parse detect extract summarize filter match score
     """.split()
 )
 UPDATE_VERBS = frozenset(
@@ -65,7 +66,8 @@ STRONG_ACTION_VERBS = frozenset(
     """
     search query list get find fetch retrieve read lookup look validate verify check test
     login logout signin signout authenticate auth authorize cancel calculate compute estimate
-    preview simulate count evaluate export convert transform invalidate evict aggregate
+    preview simulate count evaluate export convert transform invalidate evict aggregate filter
+    recalculate
     """.split()
 )
 #: Last path segments that name an action no declared status can turn into a creation.
@@ -82,8 +84,8 @@ COMPUTED_NOUNS = frozenset(
     """
     completions completion embeddings embedding moderations speech transcriptions transcription
     translations generations variations edits predictions prediction inferences inference
-    classifications tokens token secrets client_secrets presigned_urls urls signatures
-    suggestions recommendations answers results quotes quote estimates rates
+    classifications tokens token secrets client_secrets presigned_urls signatures suggestions
+    recommendations
     """.split()
 )
 #: Last path segments that are themselves a creation (``POST /things/create``).
@@ -108,7 +110,8 @@ METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "opti
 _ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
 _UPSERT = re.compile(
     r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
-    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|create[\s_-]*or[\s_-]*modify",
+    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|create[\s_-]*or[\s_-]*modify|"
+    r"update[\s_-]*or[\s_-]*(add|create|insert)|insert[\s_-]*or[\s_-]*update",
     re.IGNORECASE,
 )
 _SET_UP = re.compile(r"^\s*set[\s_-]?up\b", re.IGNORECASE)
@@ -116,12 +119,16 @@ _SET_UP = re.compile(r"^\s*set[\s_-]?up\b", re.IGNORECASE)
 _A_NEW = re.compile(r"^\W*(?:\w+\W+){0,2}(?:a|an)\s+new\b", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _EXTENSION = re.compile(r"\.(json|xml|php|aspx?)$", re.IGNORECASE)
+_TEMPLATE_SUFFIX = re.compile(r"\.\{[^}]*\}$")
+#: "addWordsToWordList", "Add a user to an account": adding to a list something already owns.
+_ADD_TO = re.compile(r"^\W*add\w*?(?:\W+\w+){0,3}?\W*(?:to|To)(?=[A-Z\W]|$)")
 _KIND_NAMES = {kind.value: kind for kind in Kind}
 
 #: Every signal and its weight: positive speaks for a creation, negative against it.
 WEIGHTS: dict[str, float] = {
     # the spec's status codes and headers
     "declares-201": 2.5,
+    "declares-201-everywhere": 1.0,
     "declares-201-on-put": 2.5,
     "declares-201-on-put-list": 0.5,
     "declares-202": 1.0,
@@ -130,6 +137,7 @@ WEIGHTS: dict[str, float] = {
     "word-create": 2.0,
     "word-upsert": 3.0,
     "word-new": 1.5,
+    "word-add-to": -1.5,
     "word-update": -2.0,
     "word-action": -1.5,
     "word-strong-action": -3.0,
@@ -234,8 +242,15 @@ def _said(op: Operation) -> tuple[Kind, str, str] | None:
 
 @lru_cache(maxsize=4096)
 def _segment_words(segment: str) -> tuple[str, ...]:
-    """``category.add.json`` -> category, add; ``AddActor`` -> add, actor."""
-    return tuple(words(_EXTENSION.sub("", segment)))
+    """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
+    -> create, maintenancejob (a run-together verb)."""
+    bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
+    found = words(bare)
+    if len(found) == 1 and bare.islower():
+        for verb in _SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS:
+            if found[0].startswith(verb) and len(found[0]) > len(verb) + 3:
+                return (verb, found[0][len(verb) :])
+    return tuple(found)
 
 
 def _segment_is_verb(segment: str) -> bool:
@@ -257,6 +272,29 @@ def _segment_is_verb(segment: str) -> bool:
     if "." in segment:  # RPC method names: ``case_rest_services.get_map``, ``category.add``
         return any(p in ACTION_VERBS for p in parts[-2:])
     return parts[-1] in PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS and not parts[-1].endswith("s")
+
+
+def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
+    return op.operation_id if said[2].startswith("operationId") else op.summary
+
+
+@lru_cache(maxsize=8)
+def _boilerplate_201(spec: Spec) -> bool:
+    """Whether (nearly) every POST of the spec declares 201, verbs and lookups included: a
+    generator's default, not a statement about each operation."""
+    posts = [op for op in spec.operations if op.method == "post"]
+    with_201 = sum("201" in op.status_codes() for op in posts)
+    return len(posts) >= 5 and with_201 >= 0.9 * len(posts)
+
+
+@lru_cache(maxsize=8)
+def _rpc_style(spec: Spec) -> bool:
+    """Whether the API names operations rather than resources in its paths, as AWS's
+    ``/#X-Amz-Target=Service.CreateThing`` and ``/?Action=CreateThing`` ones do."""
+    paths = list(spec.path_items)
+    if not paths:
+        return False
+    return sum("X-Amz-Target=" in p or "Action=" in p for p in paths) * 2 >= len(paths)
 
 
 def _plural(word: str) -> bool:
@@ -320,7 +358,10 @@ def signals(op: Operation) -> list[Signal]:
     resource = Resource(op)
 
     if "201" in codes:
-        if is_post:
+        if is_post and _boilerplate_201(op.spec):
+            # generators (springfox) declare 201 on every POST: it says little about this one
+            found.append(_signal("declares-201-everywhere", "declares 201, as every POST here"))
+        elif is_post:
             found.append(_signal("declares-201", "declares 201 Created"))
         elif is_param(last) or not _plural(last.lower()):
             found.append(_signal("declares-201-on-put", "PUT declares 201 Created"))
@@ -349,6 +390,8 @@ def signals(op: Operation) -> list[Signal]:
             strong = verb in STRONG_ACTION_VERBS
             found.append(_signal("word-strong-action" if strong else "word-action", detail))
 
+    if said is not None and said[1] == "add" and _ADD_TO.search(_said_text(op, said)):
+        found.append(_signal("word-add-to", f"{said[2]} adds to something that exists"))
     if said is not None and said[0] is Kind.CREATE and _A_NEW.search(op.summary):
         found.append(_signal("word-new", f"summary '{op.summary[:60]}' says 'a new'"))
     if last:
@@ -363,7 +406,9 @@ def signals(op: Operation) -> list[Signal]:
     if resource.item_path is not None and not is_param(last) and not by_verb:
         found.append(_signal("item-path", f"item path {resource.item_path} exists"))
     addressable = resource.answers_get or any(s.name == "item-path" for s in found)
-    if not addressable and not is_param(last):
+    # In an RPC-style API (AWS's ``/#X-Amz-Target=...``, a spec with hardly any item paths)
+    # nothing is addressable by path: the missing item path is no evidence there.
+    if not addressable and not is_param(last) and not _rpc_style(op.spec):
         found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
     score = sum(s.weight for s in found)
     if SETTLED_AGAINST < score < SETTLED_FOR:
