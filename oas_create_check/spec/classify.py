@@ -214,10 +214,13 @@ def _id_verb_part(op_id: str) -> str | None:
     """The part of an operationId that says what happens, or None if it only spells the route.
 
     ``Pets_Create``/``ThingSyncJob_Create`` (Azure's ``Resource_Verb``) -> ``Create``;
+    ``dataproc.projects.clusters.create`` (Google's) -> ``create``;
     ``post_files_id_copy`` (Box: method and path) -> None; anything else as it is."""
     tokens = words(op_id)
     if len(tokens) > 1 and tokens[0] in METHOD_WORDS and "_" in op_id:
         return None
+    if "." in op_id.strip("."):  # Google's ``compute.instances.insert``: the method comes last
+        return op_id.strip(".").rsplit(".", 1)[1] or None
     if "_" in op_id:
         head, _, tail = op_id.rpartition("_")
         if head and tail and tail[0].isupper() and not head.islower():
