@@ -8,6 +8,7 @@ import judgement
 import pytest
 import yaml
 from conftest import CORPUS, REPO, needs_corpus
+from judgement import DIRECTORY
 
 from oas_create_check.engine import load_spec
 from oas_create_check.load.source import read_file
@@ -17,6 +18,10 @@ from oas_create_check.spec.classify import WEIGHTS, classify, verb_kind, words
 from oas_create_check.spec.operations import Operation
 
 LABELS = REPO / "tests" / "data" / "labelled_operations.yaml"
+needs_directory = pytest.mark.skipif(
+    not DIRECTORY.is_dir(),
+    reason="the API directory bundle is not fetched: run benchmarks/fetch_directory.sh",
+)
 CHECKED = {"create", "upsert"}
 
 
@@ -35,9 +40,14 @@ def test_every_labelled_operation_exists_and_every_operation_is_labelled() -> No
 
 
 #: (set, precision, recall): the figures measured when the classifier last changed, with a
-#: little slack so that a small, deliberate change does not need a new number. The heldout
-#: figures were measured once, after the classifier stopped changing (tests/data/blind/).
-FLOORS = [("old", 0.95, 0.92), ("dev", 0.94, 0.85)]
+#: little slack so that a small, deliberate change does not need a new number. Each blind set
+#: was measured once untouched before it was tuned on; those figures are in docs/judgement.md.
+FLOORS = [
+    ("old", 0.97, 0.93),
+    ("dev", 0.95, 0.84),
+    ("heldout", 0.86, 0.80),
+    pytest.param("blind2", 0.96, 0.87, marks=needs_directory),
+]
 
 
 @needs_corpus
@@ -177,6 +187,19 @@ paths:
         "200":
           description: ok
           content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+  /groups/{id}/instanceGroupManagers/{manager}/createInstances:
+    post: {responses: {"200": {description: ok}}}
+  /servers/{server}/auditingPolicies/{policyName}:
+    put:
+      operationId: ServerAuditingPolicies_CreateOrUpdate
+      parameters:
+        - {name: policyName, in: path, required: true, schema: {type: string, enum: [default]}}
+      responses: {"200": {description: ok}, "201": {description: ok}}
+  /servers/{server}/firewallRules/{ruleName}:
+    put:
+      operationId: FirewallRules_CreateOrUpdate
+      responses: {"200": {description: ok}, "201": {description: ok}}
+    delete: {responses: {"200": {description: ok}}}
 components:
   schemas:
     File: {type: object, properties: {id: {type: string}}}
@@ -205,10 +228,37 @@ components:
         ("/sync_jobs", "post", "create"),  # ThingSyncJob_Create: the verb after "_"
         ("/apis/v1/namespaces/{ns}/deployments/{name}/status", "put", "update"),
         ("/files/{file_id}/copy", "post", "create"),  # returns a type an item path returns
+        ("/groups/{id}/instanceGroupManagers/{manager}/createInstances", "post", "create"),
+        ("/servers/{server}/auditingPolicies/{policyName}", "put", "update"),  # a singleton
+        ("/servers/{server}/firewallRules/{ruleName}", "put", "upsert"),
     ],
 )
 def test_signals(tmp_path: Path, path: str, method: str, kind: str) -> None:
     assert _classify_text(tmp_path, SMALL, path, method) == kind
+
+
+AWS_QUERY = """swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /#Action=CopyDBParameterGroup:
+    post: {operationId: POST_CopyDBParameterGroup, responses: {"200": {description: ok}}}
+  /#Action=DescribeDBInstances:
+    post: {operationId: POST_DescribeDBInstances, responses: {"200": {description: ok}}}
+  /#Action=RebootDBInstance:
+    post: {operationId: POST_RebootDBInstance, responses: {"200": {description: ok}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/#Action=CopyDBParameterGroup", "create"),  # no item paths in an RPC API: no penalty
+        ("/#Action=DescribeDBInstances", "action"),
+        ("/#Action=RebootDBInstance", "action"),
+    ],
+)
+def test_an_rpc_api_is_judged_by_its_operation_names(tmp_path: Path, path: str, kind: str) -> None:
+    assert _classify_text(tmp_path, AWS_QUERY, path) == kind
 
 
 def test_every_verdict_explains_itself(tmp_path: Path) -> None:

@@ -30,8 +30,8 @@ def test_explain_lists_every_signal_with_its_weight(run_cli: RunCli) -> None:
     code, out, err = run_cli("explain", PETSTORE)
     assert code == 0, err
     assert "POST /pets" in out and "PUT /pets/{petId}" in out
-    assert "create (high confidence, score +4.5)" in out
-    assert "+2.0  word-create" in out and "+1.5  item-path" in out
+    assert "create (high confidence, score +5.0)" in out
+    assert "+2.5  word-create-explicit" in out and "+1.5  item-path" in out
     assert out.rstrip().endswith("2 POST/PUT operation(s)")
 
 
@@ -41,7 +41,7 @@ def test_explain_narrows_to_one_operation_and_speaks_json(run_cli: RunCli) -> No
     operations = json.loads(out)["operations"]
     assert [(o["method"], o["path"]) for o in operations] == [("post", "/pets")]
     signals = operations[0]["signals"]
-    assert {s["name"] for s in signals} == {"word-create", "path-collection", "item-path"}
+    assert {s["name"] for s in signals} == {"word-create-explicit", "path-collection", "item-path"}
     assert all(s["weight"] == WEIGHTS[s["name"]] for s in signals)
 
 

@@ -26,11 +26,11 @@ from itertools import islice
 
 from oas_create_check.model import Classification, Confidence, Kind, Signal
 from oas_create_check.spec.operations import Operation, Spec
-from oas_create_check.spec.resource import Resource, is_param, segments
+from oas_create_check.spec.resource import NOT_PLURAL, Resource, is_param, segments
 
 CREATE_VERBS = frozenset(
     """
-    create add new insert register open issue make generate provision upload import
+    create add new insert register open issue make provision upload import
     enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build
     initiate launch deploy start_new
     """.split()
@@ -52,7 +52,7 @@ ACTION_VERBS = frozenset(
     mark report share unshare invite respond reply answer vote rate follow unfollow join
     leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
     aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
-    annotate lemmatize parse detect extract summarize filter match score
+    annotate lemmatize parse detect extract summarize filter match score generate describe
     """.split()
 )
 UPDATE_VERBS = frozenset(
@@ -67,7 +67,7 @@ STRONG_ACTION_VERBS = frozenset(
     search query list get find fetch retrieve read lookup look validate verify check test
     login logout signin signout authenticate auth authorize cancel calculate compute estimate
     preview simulate count evaluate export convert transform invalidate evict aggregate filter
-    recalculate
+    recalculate describe
     """.split()
 )
 #: Last path segments that name an action no declared status can turn into a creation.
@@ -92,6 +92,8 @@ COMPUTED_NOUNS = frozenset(
 CREATE_SEGMENTS = frozenset("create new add insert register upload uploads".split())
 #: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
 _SEGMENT_CREATE_VERBS = frozenset("create add new insert register upload".split())
+#: Verbs that say "create" and nothing else: the client may even name the new resource's URI.
+EXPLICIT_CREATE_VERBS = frozenset("create insert register provision".split())
 #: Creation verbs that make a PUT an upsert; others ("add a shared link") update the target.
 PUT_CREATE_VERBS = frozenset("create new register provision insert".split())
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
@@ -135,6 +137,7 @@ WEIGHTS: dict[str, float] = {
     "location-header": 1.0,
     # the operation's own words (operationId, else summary)
     "word-create": 2.0,
+    "word-create-explicit": 2.5,
     "word-upsert": 3.0,
     "word-new": 1.5,
     "word-add-to": -1.5,
@@ -151,6 +154,7 @@ WEIGHTS: dict[str, float] = {
     "path-computed-noun": -3.0,
     # where the created resource would live, from the spec's structure
     "item-path": 1.5,
+    "parent-item-path": 0.5,
     "lists-objects": 1.0,
     "get-not-a-list": -1.5,
     "nothing-addressable": -3.5,
@@ -159,6 +163,8 @@ WEIGHTS: dict[str, float] = {
     "returns-an-identifier": 0.5,
     # a PUT replaces what is at its URI unless something says it can create it
     "put": -1.5,
+    "put-singleton": -5.0,
+    "put-not-deletable": -1.0,
 }
 HIGH, MEDIUM = 3.0, 1.5
 #: Beyond these sums of the cheap signals no schema signal could change the verdict's side.
@@ -218,7 +224,9 @@ def _id_verb_part(op_id: str) -> str | None:
     ``post_files_id_copy`` (Box: method and path) -> None; anything else as it is."""
     tokens = words(op_id)
     if len(tokens) > 1 and tokens[0] in METHOD_WORDS and "_" in op_id:
-        return None
+        rest = op_id.split("_", 1)[1]
+        # AWS's ``POST_CopyDBParameterGroup`` names the operation after the method
+        return rest if rest[:1].isupper() and "_" not in rest else None
     if "." in op_id.strip("."):  # Google's ``compute.instances.insert``: the method comes last
         return op_id.strip(".").rsplit(".", 1)[1] or None
     if "_" in op_id:
@@ -269,9 +277,11 @@ def _segment_is_verb(segment: str) -> bool:
         verbs = PATH_ACTION_SEGMENTS | (CREATE_VERBS - CREATE_SEGMENTS)
         return parts[0] in verbs and not segment.isupper()
     if parts[0] in _ALL_VERBS - {"new"}:
-        # ``transferLimits``, ``sign_requests``: a noun phrase that starts with a word that is a
-        # noun as well as a verb; ``terminate_sessions`` is a command
-        return not (parts[0] in NOUN_LIKE_VERBS and _plural(parts[-1]))
+        # ``transferLimits``, ``sign_requests``, ``PayItems``: a noun phrase that starts with a
+        # word that is a noun as well as a verb, or a capitalised collection name;
+        # ``terminate_sessions`` is a command
+        noun_phrase = parts[0] in NOUN_LIKE_VERBS or segment[:1].isupper()
+        return not (noun_phrase and _plural(parts[-1]))
     if "." in segment:  # RPC method names: ``case_rest_services.get_map``, ``category.add``
         return any(p in ACTION_VERBS for p in parts[-2:])
     return parts[-1] in PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS and not parts[-1].endswith("s")
@@ -301,7 +311,7 @@ def _rpc_style(spec: Spec) -> bool:
 
 
 def _plural(word: str) -> bool:
-    return word.endswith("s") and not word.endswith("ss")
+    return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
 
 
 def _creates_by_name(segment: str) -> bool:
@@ -310,6 +320,8 @@ def _creates_by_name(segment: str) -> bool:
     if segment.lower() in CREATE_SEGMENTS:
         return True
     parts = _segment_words(segment)
+    if len(parts) >= 2 and parts[0] in EXPLICIT_CREATE_VERBS:
+        return True  # ``createInstances``: whatever the number, they are new
     if len(parts) >= 2 and parts[0] in _SEGMENT_CREATE_VERBS:
         return not _plural(parts[-1])
     return "." in segment and len(parts) >= 2 and parts[-1] in CREATE_SEGMENTS
@@ -331,7 +343,8 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
     ):
         return [_signal("path-never-creates", f"'/{last}' names an action")]
     parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
-    if _creates_by_name(last) and not is_param(parent):
+    explicit = (_segment_words(last) or ("",))[0] in EXPLICIT_CREATE_VERBS
+    if _creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
     if _segment_is_verb(last):
         return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
@@ -386,7 +399,8 @@ def signals(op: Operation) -> list[Signal]:
             or verb in PUT_CREATE_VERBS
             or (not is_param(last) and _A_NEW.search(op.summary))
         ):
-            found.append(_signal("word-create", detail))
+            explicit = verb in EXPLICIT_CREATE_VERBS
+            found.append(_signal("word-create-explicit" if explicit else "word-create", detail))
         elif kind is Kind.UPDATE:
             found.append(_signal("word-update", detail))
         elif kind is Kind.ACTION:
@@ -402,13 +416,23 @@ def signals(op: Operation) -> list[Signal]:
 
     if not is_post:
         found.append(_signal("put", "a PUT replaces what is at its URI"))
+        if resource.singleton_name is not None and not resource.deletable:
+            # one fixed name and no way to remove it: it exists already, a PUT configures it
+            found.append(_signal("put-singleton", f"{last} can only be {resource.singleton_name}"))
+        elif is_param(last) and not resource.deletable and "201" not in codes:
+            found.append(_signal("put-not-deletable", f"no DELETE on {op.path}"))
         return found
 
     names = {s.name for s in found}
     by_verb = bool(names & {"path-action-segment", "path-never-creates", "path-custom-method"})
     if resource.item_path is not None and not is_param(last) and not by_verb:
         found.append(_signal("item-path", f"item path {resource.item_path} exists"))
-    addressable = resource.answers_get or any(s.name == "item-path" for s in found)
+    elif resource.parent_item_path is not None and not by_verb:
+        item = resource.parent_item_path
+        found.append(_signal("parent-item-path", f"item path {item} of the parent exists"))
+    addressable = resource.answers_get or any(
+        s.name in ("item-path", "parent-item-path") for s in found
+    )
     # In an RPC-style API (AWS's ``/#X-Amz-Target=...``, a spec with hardly any item paths)
     # nothing is addressable by path: the missing item path is no evidence there.
     if not addressable and not is_param(last) and not _rpc_style(op.spec):
@@ -433,7 +457,7 @@ def _schema_signals(
     listing = resource.listing
     if listing is True and not by_verb:
         found.append(_signal("lists-objects", f"GET {op.path} lists objects"))
-    elif listing is False:
+    elif listing is False and not item_uri and not _rpc_style(op.spec):
         # a singleton readable at the same URI (a spend limit), or an RPC that also answers GET
         found.append(_signal("get-not-a-list", f"GET {op.path} answers something else than a list"))
     if resource.returns_the_item:

@@ -150,13 +150,41 @@ class Resource:
     # -- where the resource would live -------------------------------------------------------
     @cached_property
     def item_path(self) -> str | None:
-        """An item path right below the collection (``/pets`` -> ``/pets/{id}``), or below the
-        parent collection (``/v1/shoppers/subaccount`` -> ``/v1/shoppers/{id}``)."""
-        found = _item_paths(self.spec)
-        item = found.get(tuple(self.segments))
-        if item is None and len(self.segments) > 1 and not is_param(self.segments[-2]):
-            item = found.get(tuple(self.segments[:-1]))
-        return item
+        """An item path right below the collection (``/pets`` -> ``/pets/{id}``)."""
+        return _item_paths(self.spec).get(tuple(self.segments))
+
+    @cached_property
+    def parent_item_path(self) -> str | None:
+        """An item path below the parent collection (``/v1/shoppers/subaccount`` ->
+        ``/v1/shoppers/{id}``): weaker, the parent's items may be another kind of thing."""
+        if len(self.segments) > 1 and not is_param(self.segments[-2]):
+            return _item_paths(self.spec).get(tuple(self.segments[:-1]))
+        return None
+
+    @cached_property
+    def singleton_name(self) -> str | None:
+        """The value the last path parameter is limited to when its schema allows only a few
+        fixed names (Azure's ``{settingName}`` with ``enum: [current]``): such a resource always
+        exists, one per parent, and a PUT to it configures rather than creates."""
+        last = self.segments[-1] if self.segments else ""
+        if not is_param(last):
+            return None
+        name = last.strip("{}+")
+        for node in self.op.parameters:
+            value = node.value
+            if value.get("in") != "path" or value.get("name") != name:
+                continue
+            schema = value.get("schema") if isinstance(value.get("schema"), dict) else value
+            enum = schema.get("enum") if isinstance(schema, dict) else None
+            if isinstance(enum, list) and 0 < len(enum) <= 3:
+                return ", ".join(map(str, enum))
+        return None
+
+    @property
+    def deletable(self) -> bool:
+        """The operation's own path has a ``DELETE`` (read from the path item's keys)."""
+        item = self.spec.path_items.get(self.op.path)
+        return item is not None and isinstance(item.value.get("delete"), dict)
 
     @cached_property
     def item_get(self) -> Operation | None:
@@ -353,7 +381,14 @@ def _names_a_list(ref: SchemaRef) -> bool:
         if parts[-1] not in ("response", "result", "body", "dto", "model")
         else (parts[-2] if len(parts) > 1 else "")
     )
-    return last.endswith("s") and not last.endswith(("ss", "us", "is", "tus"))
+    return last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in NOT_PLURAL
+
+
+#: Words that end in "s" but name one thing: a ``GET`` returning ``AccountSettings`` is no list.
+NOT_PLURAL = frozenset(
+    "settings details stats statistics analytics preferences news series status address "
+    "access business process progress summary metadata credentials".split()
+)
 
 
 def _is_object_array(value: dict[str, object]) -> bool:
