@@ -15,7 +15,7 @@ from pathlib import Path
 from oas_create_check.engine import SpecResult, active_rules, check_spec
 from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
-from oas_create_check.fix.plan import PassPlan
+from oas_create_check.fix.plan import PassPlan, sharing_guard
 from oas_create_check.fix.verify import Rename, first_loss
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import parse, parse_text
@@ -165,7 +165,8 @@ class _Fixer:
             fixable = sorted((f for f in result.findings if self.wanted(f)), key=Finding.sort_key)
             if not fixable:
                 break
-            plan = PassPlan(attempt.source_of)
+            guard = sharing_guard(result.spec, fixable) if result.spec is not None else None
+            plan = PassPlan(attempt.source_of, guard)
             for finding in fixable:
                 plan.offer(finding)
             for finding, reason in plan.refused:
@@ -255,7 +256,7 @@ class _Attempt:
             return True
         progress = False
         for finding, _ in plan.taken:
-            single = PassPlan(self.source_of)
+            single = PassPlan(self.source_of, plan.guard)
             single.offer(finding)
             if not single.edits:
                 continue

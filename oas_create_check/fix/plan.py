@@ -5,7 +5,7 @@ however many operations use it), ordered, and with overlapping ones left for the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ from oas_create_check.model import (
     Finding,
     RenameKey,
 )
+from oas_create_check.spec.operations import Spec
+from oas_create_check.spec.reach import User, describe, users_of
 
 # --------------------------------------------------------------------------------------------
 # planning one pass
@@ -34,12 +36,44 @@ def _change_key(change: Change) -> tuple[Any, ...]:
     return ("add", path, tuple(map(str, change.pointer)), change.key, value)
 
 
+#: Why a change may not be made (None: it may).
+Guard = Callable[[Change], str | None]
+
+
+def sharing_guard(spec: Spec, findings: Iterable[Finding]) -> Guard:
+    """Refuse a change inside a response that operations reach whose findings do not propose
+    that very change: the edit would change what the spec says about them
+    (docs/contract.md#fixing). A response shared only by operations that all need the change
+    is edited once for all of them."""
+    proposers: dict[tuple[Any, ...], set[User]] = {}
+    for finding in findings:
+        for change in finding.fix.changes if finding.fix is not None else ():
+            proposers.setdefault(_change_key(change), set()).add((finding.path, finding.method))
+
+    def check(change: Change) -> str | None:
+        if not isinstance(change, AddEntry):
+            return None
+        others = users_of(spec, change.file, change.pointer) - proposers.get(
+            _change_key(change), set()
+        )
+        if not others:
+            return None
+        return (
+            f"the response it would change is shared with {len(others)} operation(s) the "
+            f"finding is not about ({describe(others)}); give this operation its own response"
+        )
+
+    return check
+
+
 class PassPlan:
     """The edits of one pass: each fix is taken whole or not at all; a fix whose edit overlaps
-    one already taken waits for the next pass; identical changes are made once."""
+    one already taken waits for the next pass; identical changes are made once; a change that
+    ``guard`` refuses is not made."""
 
-    def __init__(self, source_of: Callable[[Path], SourceFile]) -> None:
+    def __init__(self, source_of: Callable[[Path], SourceFile], guard: Guard | None = None) -> None:
         self.source_of = source_of
+        self.guard = guard
         self.layouts: dict[Path, Layout] = {}
         self.edits: dict[Path, list[Edit]] = {}
         self.renames: dict[Path, set[Rename]] = {}
@@ -55,6 +89,10 @@ class PassPlan:
         for change in finding.fix.changes:
             path = change.file
             key = _change_key(change)
+            refusal = self.guard(change) if self.guard is not None else None
+            if refusal is not None:
+                self.refused.append((finding, refusal))
+                return
             if key in self.keys:
                 merged = True
                 paths.add(path)

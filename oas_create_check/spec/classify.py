@@ -427,7 +427,7 @@ def signals(op: Operation) -> list[Signal]:
     by_verb = bool(names & {"path-action-segment", "path-never-creates", "path-custom-method"})
     if resource.item_path is not None and not is_param(last) and not by_verb:
         found.append(_signal("item-path", f"item path {resource.item_path} exists"))
-    elif resource.parent_item_path is not None and not by_verb:
+    elif resource.parent_item_path is not None and not by_verb and not is_param(last):
         item = resource.parent_item_path
         found.append(_signal("parent-item-path", f"item path {item} of the parent exists"))
     addressable = resource.answers_get or any(
