@@ -14,8 +14,9 @@ from oas_create_check.engine import load_spec
 from oas_create_check.load.source import read_file
 from oas_create_check.model import Kind
 from oas_create_check.settings import Settings
-from oas_create_check.spec.classify import WEIGHTS, classify, verb_kind, words
+from oas_create_check.spec.classify import WEIGHTS, classify
 from oas_create_check.spec.operations import Operation
+from oas_create_check.spec.words import verb_kind, words
 
 LABELS = REPO / "tests" / "data" / "labelled_operations.yaml"
 needs_directory = pytest.mark.skipif(

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node
 from oas_create_check.spec.operations import Operation, Response, Spec
+from oas_create_check.spec.words import NOT_PLURAL
 
 #: Property names that identify a resource or link to it.
 _ID_NAMES = frozenset(
@@ -384,10 +385,6 @@ def _names_a_list(ref: SchemaRef) -> bool:
     return last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in NOT_PLURAL
 
 
-#: Words that end in "s" but name one thing: a ``GET`` returning ``AccountSettings`` is no list.
-NOT_PLURAL = frozenset(
-    "settings details stats statistics analytics preferences news series status address "
-    "access business process progress summary metadata credentials".split()
 )
 
 

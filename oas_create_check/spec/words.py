@@ -1,0 +1,254 @@
+"""The words of an API description: which verbs create, act or update, and how a path segment
+or an operationId spells them (``createPet``, ``Pets_Create``, ``/AddActor``, ``category.add.json``).
+
+Vocabulary only: ``classify.py`` turns what these find into weighed signals.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import islice
+
+from oas_create_check.model import Kind
+
+#: Words that end in "s" but name one thing: a ``GET`` returning ``AccountSettings`` is no list.
+NOT_PLURAL = frozenset(
+    "settings details stats statistics analytics preferences news series status address "
+    "access business process progress summary metadata credentials".split()
+
+
+CREATE_VERBS = frozenset(
+    """
+    create add new insert register open issue make provision upload import
+    enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build
+    initiate launch deploy start_new
+    """.split()
+)
+
+
+ACTION_VERBS = frozenset(
+    """
+    search query list get find fetch retrieve read lookup look validate verify check test
+    login logout signin signout sign authenticate auth authorize cancel approve reject
+    decline accept send resend notify run execute trigger start stop restart reboot resume
+    pause suspend enable disable activate deactivate calculate compute estimate preview
+    simulate convert transform export download sync synchronize refresh reset revoke
+    confirm complete close capture refund reverse void process apply assign unassign attach
+    detach move merge lock unlock publish unpublish archive unarchive restore retry rotate
+    renew reindex resize scale upgrade downgrade migrate redeem release promote purge flush
+    clear count batch bulk evaluate analyze analyse classify recycle invoke reveal reassign hangup refer compact
+    rollback moderate predict infer
+    embed transcribe translate tokenize exchange introspect ping echo power
+    shutdown rebuild reinstall snapshot finalize abort terminate dismiss acknowledge ack
+    mark report share unshare invite respond reply answer vote rate follow unfollow join
+    leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
+    aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
+    annotate lemmatize parse detect extract summarize filter match score generate describe
+    """.split()
+)
+
+
+UPDATE_VERBS = frozenset(
+    """
+    update modify edit patch set change replace rename configure amend adjust save
+    overwrite
+    """.split()
+)
+
+
+#: Action verbs that are about reading, checking or computing: they outweigh even a 201.
+STRONG_ACTION_VERBS = frozenset(
+    """
+    search query list get find fetch retrieve read lookup look validate verify check test
+    login logout signin signout authenticate auth authorize cancel calculate compute estimate
+    preview simulate count evaluate export convert transform invalidate evict aggregate filter
+    recalculate describe
+    """.split()
+)
+
+
+#: Last path segments that name an action no declared status can turn into a creation.
+NON_CREATING_SEGMENTS = frozenset(
+    """
+    verify validate validation validator token login logout signin sign-in signout authenticate
+    auth authorize search query check ping test preview estimate calculate lookup introspect
+    refresh revoke aggs aggregate aggregations count invalidate
+    """.split()
+)
+
+
+#: Nouns for what a computation hands back rather than a resource kept on the server: a POST to
+#: ``/embeddings`` or ``/audio/transcriptions`` computes, whatever its operationId says.
+COMPUTED_NOUNS = frozenset(
+    """
+    completions completion embeddings embedding moderations speech transcriptions transcription
+    translations generations variations edits predictions prediction inferences inference
+    classifications tokens token secrets client_secrets presigned_urls signatures suggestions
+    recommendations
+    """.split()
+)
+
+
+#: Last path segments that are themselves a creation (``POST /things/create``).
+CREATE_SEGMENTS = frozenset("create new add insert register upload uploads".split())
+
+
+#: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
+SEGMENT_CREATE_VERBS = frozenset("create add new insert register upload".split())
+
+
+#: Verbs that say "create" and nothing else: the client may even name the new resource's URI.
+EXPLICIT_CREATE_VERBS = frozenset("create insert register provision".split())
+
+
+#: Creation verbs that make a PUT an upsert; others ("add a shared link") update the target.
+PUT_CREATE_VERBS = frozenset("create new register provision insert".split())
+
+
+#: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
+PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "batch", "bulk", "report", "snapshot"}
+
+
+#: Verbs that are nouns too: first in a segment ending in a plural they start a noun phrase
+#: (``transferLimits``, ``sign_requests``, ``upload_sessions``), not a command.
+NOUN_LIKE_VERBS = frozenset(
+    """
+    transfer sign upload checkout report export import search return charge refund review
+    request order share vote rate reply answer invite move merge snapshot batch bulk process
+    release test check build launch lock tag mark rollback sync copy clone book issue open
+    """.split()
+)
+
+
+#: The names of HTTP methods: in ``Groups_Put`` or ``post_files_id`` they name the route.
+METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
+ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
+
+
+_UPSERT = re.compile(
+    r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
+    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|create[\s_-]*or[\s_-]*modify|"
+    r"update[\s_-]*or[\s_-]*(add|create|insert)|insert[\s_-]*or[\s_-]*update",
+    re.IGNORECASE,
+)
+
+
+_SET_UP = re.compile(r"^\s*set[\s_-]?up\b", re.IGNORECASE)
+
+
+#: "Create a new key", "Adds a new joke": the words insist that something new comes to be.
+A_NEW = re.compile(r"^\W*(?:\w+\W+){0,2}(?:a|an)\s+new\b", re.IGNORECASE)
+
+
+_WORD_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+_EXTENSION = re.compile(r"\.(json|xml|php|aspx?)$", re.IGNORECASE)
+
+
+_TEMPLATE_SUFFIX = re.compile(r"\.\{[^}]*\}$")
+
+
+#: "addWordsToWordList", "Add a user to an account": adding to a list something already owns.
+ADD_TO = re.compile(r"^\W*add\w*?(?:\W+\w+){0,3}?\W*(?:to|To)(?=[A-Z\W]|$)")
+
+
+def words(text: str, limit: int | None = None) -> list[str]:
+    """Split ``createOrUpdateThing``, ``create_thing`` or ``Create a thing`` into lower words;
+    the first ``limit`` of them only (a summary may be a long paragraph)."""
+    return [m.group().lower() for m in islice(_WORD_SPLIT.finditer(text), limit)]
+
+
+def stem_of(word: str) -> str:
+    """'creates' -> 'create', 'adds' -> 'add', 'searches' -> 'search', 'creating' -> 'create'."""
+    if word in ALL_VERBS:
+        return word
+    for suffix, replacement in (
+        ("es", ""),
+        ("s", ""),
+        ("ing", "e"),
+        ("ing", ""),
+        ("ed", "e"),
+        ("ed", ""),
+    ):
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in ALL_VERBS:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def verb_kind(text: str) -> tuple[Kind, str] | None:
+    """The kind named by the first known verb of ``text`` (among its first four words) and that
+    verb. HTTP method names are not verbs here."""
+    upsert = _UPSERT.search(text)
+    if upsert:
+        return Kind.UPSERT, upsert.group(0)
+    setup = _SET_UP.search(text)
+    if setup:
+        return Kind.CREATE, setup.group(0).lower()
+    for token in words(text, 4):
+        if token in METHOD_WORDS - {"get"}:
+            continue
+        found = stem_of(token)
+        if found in CREATE_VERBS:
+            return Kind.CREATE, found
+        if found in UPDATE_VERBS:
+            return Kind.UPDATE, found
+        if found in ACTION_VERBS:
+            return Kind.ACTION, found
+    return None
+
+
+@lru_cache(maxsize=4096)
+def segment_words(segment: str) -> tuple[str, ...]:
+    """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
+    -> create, maintenancejob (a run-together verb)."""
+    bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
+    found = words(bare)
+    if len(found) == 1 and bare.islower():
+        for verb in SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS:
+            if found[0].startswith(verb) and len(found[0]) > len(verb) + 3:
+                return (verb, found[0][len(verb) :])
+    return tuple(found)
+
+
+def segment_is_verb(segment: str) -> bool:
+    """``cancel``, ``reset-password``, ``generateApiKey``, ``async-invoke``: an RPC segment. A
+    plural noun phrase is not (``evaluation_test_cases``), nor a participle (``reserved_ips``)."""
+    lowered = segment.lower()
+    if lowered in PATH_ACTION_SEGMENTS or lowered in NON_CREATING_SEGMENTS:
+        return True
+    parts = segment_words(segment)
+    if not parts:
+        return False
+    if len(parts) == 1:
+        verbs = PATH_ACTION_SEGMENTS | (CREATE_VERBS - CREATE_SEGMENTS)
+        return parts[0] in verbs and not segment.isupper()
+    if parts[0] in ALL_VERBS - {"new"}:
+        # ``transferLimits``, ``sign_requests``, ``PayItems``: a noun phrase that starts with a
+        # word that is a noun as well as a verb, or a capitalised collection name;
+        # ``terminate_sessions`` is a command
+        noun_phrase = parts[0] in NOUN_LIKE_VERBS or segment[:1].isupper()
+        return not (noun_phrase and plural(parts[-1]))
+    if "." in segment:  # RPC method names: ``case_rest_services.get_map``, ``category.add``
+        return any(p in ACTION_VERBS for p in parts[-2:])
+    return parts[-1] in PATH_ACTION_SEGMENTS | NON_CREATING_SEGMENTS and not parts[-1].endswith("s")
+
+
+def plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
+
+
+def creates_by_name(segment: str) -> bool:
+    """``/things/create``, ``/AddActor``, ``/category.add.json``, ``/upload``; not a verb phrase
+    whose object is plural (``addApplePayDomains``, ``add_restrictions``: adds to something)."""
+    if segment.lower() in CREATE_SEGMENTS:
+        return True
+    parts = segment_words(segment)
+    if len(parts) >= 2 and parts[0] in EXPLICIT_CREATE_VERBS:
+        return True  # ``createInstances``: whatever the number, they are new
+    if len(parts) >= 2 and parts[0] in SEGMENT_CREATE_VERBS:
+        return not plural(parts[-1])
+    return "." in segment and len(parts) >= 2 and parts[-1] in CREATE_SEGMENTS
