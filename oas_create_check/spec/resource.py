@@ -385,9 +385,6 @@ def _names_a_list(ref: SchemaRef) -> bool:
     return last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in NOT_PLURAL
 
 
-)
-
-
 def _is_object_array(value: dict[str, object]) -> bool:
     """An inline array whose items are objects or a ``$ref`` (a named type: not opened)."""
     if value.get("type") != "array" and "items" not in value:

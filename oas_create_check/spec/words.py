@@ -16,6 +16,7 @@ from oas_create_check.model import Kind
 NOT_PLURAL = frozenset(
     "settings details stats statistics analytics preferences news series status address "
     "access business process progress summary metadata credentials".split()
+)
 
 
 CREATE_VERBS = frozenset(
