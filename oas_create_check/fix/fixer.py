@@ -212,6 +212,8 @@ class _Attempt:
 
     def __init__(self, fixer: _Fixer, workspace: Workspace) -> None:
         self.fixer = fixer
+        #: where this spec's files may be written: its ref-root and the root document's folder
+        self.bounds = (workspace.root_dir, real_path(workspace.root.path.parent))
         #: files committed by earlier specs of this run (a file shared by two specs)
         self.base = fixer.committed()
         #: every file of the spec read so far, as read
@@ -269,7 +271,14 @@ class _Attempt:
 
     def _snapshot(self, path: Path, source: SourceFile) -> tuple[Disk, SourceFile]:
         """Read a file's bytes before its first edit: they must decode to the text the findings
-        were computed from, and, when writing, the file must be writable."""
+        were computed from, and, when writing, the file must be writable. A file whose real path
+        leaves the spec's root (a named ``link.yaml -> ../../elsewhere.yaml``) is never edited,
+        not even for ``--diff``: what a diff shows is what ``--fix`` would write."""
+        if not any(path.is_relative_to(bound) for bound in self.bounds):
+            raise _Refused(
+                f"{source.display} leads (through a symlink) to a file outside the spec's root "
+                "directory: not written"
+            )
         try:
             raw, disk = read_disk(path)
         except OSError as exc:

@@ -54,7 +54,9 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
     run = RunResult()
     rules = active_rules(settings)
     skipped = 0
-    queue = deque(discover(paths))
+    escaped: list[tuple[Path, Path]] = []
+    bounds = (settings.ref_root,) if settings.ref_root is not None else ()
+    queue = deque(discover(paths, escaped, bounds))
     finder: RootFinder | None = None
     checked: set[Path] = set()
     pool = _Pool(settings, jobs) if jobs > 1 and len(queue) > 1 else None
@@ -98,6 +100,12 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
     finally:
         if pool is not None:
             pool.close()
+    for link, top in escaped:
+        run.notices.append(
+            printable(
+                f"{display_path(link)}: a symlink to a file outside {display_path(top)}: skipped"
+            )
+        )
     if skipped:
         run.notices.append(
             f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped"

@@ -1,0 +1,80 @@
+"""Issue 12, "safety": what a stranger's spec, config or file names must never make the tool do.
+
+Each test here was written before its fix and failed on it: reading or writing through a symlink
+that leaves the scanned folder, exponential or unbounded work (``--changed-since`` on a ``$ref``
+DAG, a catastrophic regex in a selector), overwriting a spec with a report, writing a ``$ref``
+the resolver cannot follow, forging CI log lines through file names or config values, silently
+merging two spellings of one response code. Each keeps the promise of the house: bad input gets
+a clear message naming the file (and the line), exit 2, never a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import RunCli
+
+#: A create that answers 201 without ``Location`` or a duplicate policy: safe fixes apply.
+CREATE = """openapi: 3.0.0
+info: {title: safety, version: "1"}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      responses:
+        "201": {description: ok}
+  /pets/{id}:
+    get:
+      responses:
+        "200": {description: ok}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run where the files are, so messages show them as a user sees them."""
+    monkeypatch.chdir(tmp_path)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+# ------------------------------------------------------------------------------------------
+# 1. symlinks that leave the scanned folder
+# ------------------------------------------------------------------------------------------
+
+
+def test_a_scan_never_reads_or_writes_through_a_symlink_leaving_the_folder(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    secret = _write(tmp_path / "outside" / "secret.yaml", CREATE.replace("/pets", "/secret"))
+    before = secret.read_bytes()
+    _write(tmp_path / "root" / "good.yaml", CREATE)
+    (tmp_path / "root" / "link.yaml").symlink_to("../outside/secret.yaml")
+    (tmp_path / "root" / "passwd.yaml").symlink_to("/etc/passwd")
+    (tmp_path / "root" / "inside.yaml").symlink_to("good.yaml")  # inside: one file, checked once
+    code, out, err = run_cli("--fix", "root")
+    assert "secret" not in out
+    assert secret.read_bytes() == before
+    assert "root/link.yaml: a symlink to a file outside root: skipped" in err
+    assert "root/passwd.yaml: a symlink to a file outside root: skipped" in err
+    assert "fixed 2 problem(s) in root/good.yaml" in err
+    assert code == 0
+
+
+def test_the_fixer_never_writes_through_a_named_symlink_leaving_its_folder(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    secret = _write(tmp_path / "outside" / "secret.yaml", CREATE)
+    before = secret.read_bytes()
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "link.yaml").symlink_to("../outside/secret.yaml")
+    code, _, err = run_cli("--fix", "root/link.yaml")
+    assert code == 2
+    assert secret.read_bytes() == before
+    assert "root/link.yaml: fixes not applied: " in err
+    assert "outside the spec's root directory" in err
