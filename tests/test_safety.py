@@ -78,3 +78,45 @@ def test_the_fixer_never_writes_through_a_named_symlink_leaving_its_folder(
     assert secret.read_bytes() == before
     assert "root/link.yaml: fixes not applied: " in err
     assert "outside the spec's root directory" in err
+
+
+# ------------------------------------------------------------------------------------------
+# 2. --changed-since on a $ref DAG
+# ------------------------------------------------------------------------------------------
+
+
+def _dag_spec(levels: int, extra_path: str = "") -> str:
+    """``S_i = {a: $ref S_(i-1), b: $ref S_(i-1)}``: a few KB that expand to 2^levels nodes."""
+    schemas = "".join(
+        f"    S{i}:\n      type: object\n      properties:\n"
+        f"        a: {{$ref: '#/components/schemas/S{i - 1}'}}\n"
+        f"        b: {{$ref: '#/components/schemas/S{i - 1}'}}\n"
+        for i in range(1, levels + 1)
+    )
+    return (
+        "openapi: 3.0.0\ninfo: {title: dag, version: '1'}\npaths:\n"
+        "  /pets:\n    post:\n      operationId: createPet\n      responses:\n"
+        "        '201':\n          description: ok\n          content:\n"
+        "            application/json:\n"
+        f"              schema: {{$ref: '#/components/schemas/S{levels}'}}\n"
+        f"{extra_path}"
+        "components:\n  schemas:\n    S0: {type: string}\n" + schemas
+    )
+
+
+def test_changed_since_is_linear_on_a_ref_dag(tmp_path: Path) -> None:
+    from cli_subprocess import run_cli as run_isolated
+    from gitrepo import commit_all, git_env, init_repo
+
+    env = git_env(tmp_path / "home")
+    repo = tmp_path / "repo"
+    init_repo(repo, env)
+    spec = _write(repo / "spec.yaml", _dag_spec(60))
+    commit_all(repo, "dag", env)
+    new_path = "  /toys:\n    post:\n      operationId: createToy\n      responses:\n"
+    new_path += "        '201': {description: ok}\n"
+    _write(spec, _dag_spec(60, new_path))
+    outcome = run_isolated("spec.yaml", "--changed-since", "HEAD", cwd=repo, env=env, timeout=20)
+    assert outcome.code == 1, outcome.stderr
+    assert "POST /toys" in outcome.stdout and "POST /pets" not in outcome.stdout
+    assert "1 of 2 POST/PUT operation(s) added or changed" in outcome.stderr

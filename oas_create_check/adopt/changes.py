@@ -251,6 +251,44 @@ class _Resolver:
         return resolved
 
 
+def same(old: Any, new: Any) -> bool:
+    """Whether two resolved operations are equal, in time linear in the size of the documents.
+
+    ``_Resolver`` resolves each ``$ref`` target once and shares the result wherever it is
+    referenced, so the data is a DAG: ``S_i = {a: S_(i-1), b: S_(i-1)}`` is a few lines of spec
+    and 2^i nodes as a tree. ``==`` compares it as a tree (the two sides are different objects,
+    so Python's identity shortcut never fires): 60 levels never finish. Here each pair of nodes
+    (old, new) found equal is remembered by identity and never compared again. Nesting too deep
+    for the comparison counts as a change."""
+    equal: set[tuple[int, int]] = set()
+
+    def walk(a: Any, b: Any) -> bool:
+        if a is b:
+            return True
+        pair = (id(a), id(b))
+        if pair in equal:
+            return True
+        if isinstance(a, dict):
+            if not isinstance(b, dict) or a.keys() != b.keys():
+                return False
+            if not all(walk(value, b[key]) for key, value in a.items()):
+                return False
+        elif isinstance(a, list):
+            if not isinstance(b, list) or len(a) != len(b):
+                return False
+            if not all(walk(x, y) for x, y in zip(a, b, strict=True)):
+                return False
+        elif isinstance(b, (dict, list)) or a != b:
+            return False
+        equal.add(pair)  # both stay alive (held by the data) while the comparison runs
+        return True
+
+    try:
+        return walk(old, new)
+    except RecursionError:
+        return False
+
+
 def only_changed(run: RunResult, top: Path, commit: str, revision: str) -> RunResult:
     """``run`` narrowed to the operations added or changed since ``commit``, with a notice."""
     with tempfile.TemporaryDirectory(prefix="oas-create-check-") as scratch:
@@ -276,7 +314,9 @@ def _narrow(result: SpecResult, snapshot: _Snapshot) -> SpecResult:
             return result  # a new spec: everything in it is new
         before = operation_data(old)
         now = operation_data(result.spec)
-        changed = {key for key, data in now.items() if key not in before or before[key] != data}
+        changed = {
+            key for key, data in now.items() if key not in before or not same(before[key], data)
+        }
 
     def keep(path: str, method: str, file: str) -> bool:
         if path or method:
@@ -290,4 +330,4 @@ def _narrow(result: SpecResult, snapshot: _Snapshot) -> SpecResult:
     )
 
 
-__all__ = ["ChangeError", "only_changed", "operation_data", "resolve_revision"]
+__all__ = ["ChangeError", "only_changed", "operation_data", "resolve_revision", "same"]
