@@ -120,3 +120,35 @@ def test_changed_since_is_linear_on_a_ref_dag(tmp_path: Path) -> None:
     assert outcome.code == 1, outcome.stderr
     assert "POST /toys" in outcome.stdout and "POST /pets" not in outcome.stdout
     assert "1 of 2 POST/PUT operation(s) added or changed" in outcome.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# 3. selectors: config is as untrusted as the spec
+# ------------------------------------------------------------------------------------------
+
+
+def test_a_catastrophic_regex_in_a_selector_is_stopped_and_named(tmp_path: Path) -> None:
+    from cli_subprocess import run_cli as run_isolated
+
+    _write(
+        tmp_path / ".oas-create-check.toml",
+        """[classify]\naction = ["$.operations[?(@.operationId =~ '^(a+)+$')]"]\n""",
+    )
+    _write(tmp_path / "spec.yaml", CREATE.replace("createPet", "a" * 40 + "!"))
+    outcome = run_isolated("spec.yaml", cwd=tmp_path, timeout=30)
+    assert outcome.code == 2
+    assert ".oas-create-check.toml: classify.action: selector " in outcome.stderr
+    assert "^(a+)+$" in outcome.stderr and "spec.yaml" in outcome.stderr
+    assert "seconds" in outcome.stderr
+
+
+def test_a_selector_nested_too_deep_is_named_not_blamed_on_the_spec(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    _write(tmp_path / ".oas-create-check.toml", '[classify]\naction = ["$' + ".a" * 20_000 + '"]\n')
+    _write(tmp_path / "spec.yaml", CREATE)
+    code, _, err = run_cli("spec.yaml")
+    assert code == 2
+    assert "nesting too deep to be an API description" not in err
+    assert ".oas-create-check.toml: classify.action: selector " in err
+    assert "too deeply nested" in err
