@@ -152,3 +152,50 @@ def test_a_selector_nested_too_deep_is_named_not_blamed_on_the_spec(
     assert "nesting too deep to be an API description" not in err
     assert ".oas-create-check.toml: classify.action: selector " in err
     assert "too deeply nested" in err
+
+
+# ------------------------------------------------------------------------------------------
+# 4. a report or baseline naming an input
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-f", "json", "-o", "spec.yaml", "--fix", "spec.yaml"),
+        ("-o", "./spec.yaml", "spec.yaml"),
+        ("-f", "json", "-o", "specs/../spec.yaml", "."),
+        ("--baseline", "spec.yaml", "--update-baseline", "--fix", "spec.yaml"),
+        ("--baseline", "spec.yaml", "spec.yaml"),
+    ],
+)
+def test_output_or_baseline_naming_a_checked_file_is_refused_before_writing(
+    tmp_path: Path, run_cli: RunCli, args: tuple[str, ...]
+) -> None:
+    spec = _write(tmp_path / "spec.yaml", CREATE)
+    (tmp_path / "specs").mkdir()
+    code, _, err = run_cli(*args)
+    assert code == 2
+    assert spec.read_text() == CREATE
+    assert "is one of the files being checked" in err
+    assert "spec.yaml" in err
+
+
+def test_output_inside_a_scanned_folder_is_still_allowed(tmp_path: Path, run_cli: RunCli) -> None:
+    """A report written into the folder being scanned is no spec: only files checked count."""
+    _write(tmp_path / "spec.yaml", CREATE)
+    _write(tmp_path / "report.json", "{}\n")
+    code, _, _ = run_cli("-f", "json", "-o", "report.json", ".")
+    assert code == 1
+    assert '"findings"' in (tmp_path / "report.json").read_text()
+
+
+def test_output_naming_a_referenced_fragment_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    _write(
+        tmp_path / "spec.yaml",
+        CREATE.replace('"201": {description: ok}', "'201': {$ref: 'r.yaml#/ok'}"),
+    )
+    fragment = _write(tmp_path / "r.yaml", "ok: {description: ok}\n")
+    code, _, err = run_cli("-f", "json", "-o", "r.yaml", "spec.yaml")
+    assert code == 2 and "--output r.yaml is one of the files being checked" in err
+    assert fragment.read_text() == "ok: {description: ok}\n"
