@@ -199,3 +199,96 @@ def test_output_naming_a_referenced_fragment_is_refused(tmp_path: Path, run_cli:
     code, _, err = run_cli("-f", "json", "-o", "r.yaml", "spec.yaml")
     assert code == 2 and "--output r.yaml is one of the files being checked" in err
     assert fragment.read_text() == "ok: {description: ok}\n"
+
+
+# ------------------------------------------------------------------------------------------
+# 5. $refs the fixer writes
+# ------------------------------------------------------------------------------------------
+
+#: A create without a duplicate policy, and a reusable conflict response whose name holds ``%``.
+PERCENT_CONFLICT = (
+    CREATE
+    + """components:
+  responses:
+    Conflict%41:
+      description: conflict
+"""
+)
+
+
+def test_a_reused_component_with_percent_in_its_name_is_referenced_escaped(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    spec = _write(tmp_path / "spec.yaml", PERCENT_CONFLICT)
+    code, _, err = run_cli("--fix", "spec.yaml")
+    assert "fixed" in err, err
+    assert "#/components/responses/Conflict%2541" in spec.read_text()
+    code, out, _ = run_cli("--select", "unresolved-ref", "spec.yaml")
+    assert code == 0, out
+
+
+def test_a_fix_adding_a_ref_that_does_not_resolve_is_refused(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oas_create_check.rules import _remedies
+
+    real = _remedies.ref_between
+    monkeypatch.setattr(_remedies, "ref_between", lambda *args: real(*args).replace("%25", "%"))
+    spec = _write(tmp_path / "spec.yaml", PERCENT_CONFLICT)
+    code, _, err = run_cli("--fix", "--ignore", "unresolved-ref", "spec.yaml")
+    assert code == 2
+    assert spec.read_text() == PERCENT_CONFLICT
+    assert "would add a $ref that does not resolve: '#/components/responses/Conflict%41'" in err
+
+
+#: A create answering a lone 200 whose body another operation reaches by a $ref *into* it.
+POINTED_INTO = """openapi: 3.0.0
+info: {title: pointed, version: "1"}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object}
+  /pets/{id}:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/paths/~1pets/post/responses/200/content/application~1json/schema'}
+"""
+
+
+def test_an_unsafe_rename_is_not_applied_when_a_ref_points_into_the_entry(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    spec = _write(tmp_path / "spec.yaml", POINTED_INTO)
+    code, out, err = run_cli("--fix", "--unsafe-fixes", "spec.yaml")
+    assert "error" not in err, err
+    text = spec.read_text()
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "$ref: '#/paths" in t)
+    assert "cannot fix [create-status-201]" in err
+    assert f"a $ref at spec.yaml:{line} points into /paths/~1pets/post/responses/200" in err
+    assert '"200"' in text and "201" not in text
+    assert code == 1 and "create-status-201" in out
+
+
+def test_a_validator_refusal_is_one_short_line(tmp_path: Path) -> None:
+    from oas_create_check.load.source import read_file
+    from oas_create_check.spec.validation import validate
+
+    big = "".join(f"    S{i}: {{type: string, description: '{'x' * 200}'}}\n" for i in range(500))
+    text = POINTED_INTO.replace("application~1json/schema'", "application~1json/nowhere'")
+    spec = _write(tmp_path / "spec.yaml", text + "components:\n  schemas:\n" + big)
+    verdict = validate(read_file(spec))
+    assert not verdict.passed
+    for issue in verdict.issues:
+        assert "\n" not in issue.message and len(issue.message) <= 400, issue.message[:200]
+        assert "{'openapi'" not in issue.message
+    assert any("/nowhere" in issue.message for issue in verdict.issues)

@@ -200,7 +200,12 @@ def _is_ref(value: Any) -> bool:
 
 def _message(error: Any) -> str:
     text = str(getattr(error, "message", None) or error).strip().splitlines()
-    first = text[0] if text else type(error).__name__
+    return _short(text[0] if text else type(error).__name__)
+
+
+def _short(text: str) -> str:
+    """One line of at most ``_MAX_MESSAGE`` characters."""
+    first = text.strip().partition("\n")[0]
     return first if len(first) <= _MAX_MESSAGE else first[:_MAX_MESSAGE] + "…"
 
 
@@ -252,9 +257,9 @@ def validate(
             if first_only:
                 break
     except Unresolvable as exc:  # a broken $ref in the spec, not a validator bug
-        broken = Issue(
-            (), f"$ref cannot be resolved ({type(exc).__name__}: {exc}); validation stopped there"
-        )
+        # Not ``str(exc)``: a PointerToNowhere quotes the whole document it looked in.
+        ref = _short(str(getattr(exc, "ref", "") or ""))
+        broken = Issue((), f"$ref '{ref}' cannot be resolved; validation stopped there")
         return Validation(INVALID, (*issues, *sandbox.refused, broken))
     except RecursionError:
         return Validation(CRASHED, tuple(issues), "validator crashed: nesting too deep")
