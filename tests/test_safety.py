@@ -292,3 +292,38 @@ def test_a_validator_refusal_is_one_short_line(tmp_path: Path) -> None:
         assert "\n" not in issue.message and len(issue.message) <= 400, issue.message[:200]
         assert "{'openapi'" not in issue.message
     assert any("/nowhere" in issue.message for issue in verdict.issues)
+
+
+# ------------------------------------------------------------------------------------------
+# 6. file names in --diff headers
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "quoted"),
+    [
+        ("a\n::error file=x,line=1::pwned.yaml", '"a/a\\n::error file=x,line=1::pwned.yaml"'),
+        ("bell\a\x1b[2J\r.yaml", '"a/bell\\a\\033[2J\\r.yaml"'),
+        ('quote"back\\slash.yaml', '"a/quote\\"back\\\\slash.yaml"'),
+        ("caf\u00e9.yaml", '"a/caf\\303\\251.yaml"'),
+        ("plain.yaml", "a/plain.yaml"),
+        ("with space.yaml", "a/with space.yaml\t"),
+    ],
+)
+def test_diff_headers_quote_file_names_as_git_does(
+    tmp_path: Path, run_cli: RunCli, name: str, quoted: str
+) -> None:
+    import subprocess
+
+    _write(tmp_path / name, CREATE)
+    code, out, _ = run_cli("--diff", name)
+    assert code == 1
+    lines = out.splitlines(keepends=True)
+    assert lines[0] == f"--- {quoted}\n"
+    assert lines[1] == "+++ " + quoted.replace("a/", "b/", 1) + "\n"
+    assert not any(line.startswith(("::", "\x1b")) or "\r" in line for line in lines)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    applied = subprocess.run(
+        ["git", "apply", "--check", "-"], cwd=tmp_path, input=out.encode(), capture_output=True
+    )
+    assert applied.returncode == 0, applied.stderr
