@@ -327,3 +327,35 @@ def test_diff_headers_quote_file_names_as_git_does(
         ["git", "apply", "--check", "-"], cwd=tmp_path, input=out.encode(), capture_output=True
     )
     assert applied.returncode == 0, applied.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# 7. config values on stderr
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [(), ("--fail-on", "error")])  # quick path, and typer's
+def test_config_values_are_escaped_in_messages(
+    tmp_path: Path, run_cli: RunCli, extra: tuple[str, ...]
+) -> None:
+    _write(tmp_path / ".oas-create-check.toml", 'select = ["\\u001b[2J\\n::error::x"]\n')
+    _write(tmp_path / "spec.yaml", CREATE)
+    code, _, err = run_cli(*extra, "spec.yaml")
+    assert code == 2
+    assert "names unknown rules: \\x1b[2J\\n::error::x" in err
+    assert "\x1b" not in err and not any(line.startswith("::") for line in err.splitlines())
+
+
+def test_option_values_are_escaped_in_usage_errors(tmp_path: Path, run_cli: RunCli) -> None:
+    _write(tmp_path / "spec.yaml", CREATE)
+    code, _, err = run_cli("--select", "\x1b[2J\n::error::x", "spec.yaml")
+    assert code == 2
+    assert "\x1b" not in err and not any(line.startswith("::") for line in err.splitlines())
+
+
+def test_notices_quoting_command_line_values_are_escaped(tmp_path: Path, run_cli: RunCli) -> None:
+    _write(tmp_path / "spec.yaml", CREATE)
+    code, _, err = run_cli("--baseline", "base\x1b[2J\n::error::x.json", "spec.yaml")
+    assert code == 0
+    assert "baseline base\\x1b[2J\\n::error::x.json: recorded" in err
+    assert "\x1b" not in err

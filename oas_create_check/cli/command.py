@@ -106,8 +106,12 @@ def execute(plan: Plan) -> int:
 
 
 def fail(exc: ToolError) -> int:
-    """Print a tool error the one way all of them are printed; the exit code for it."""
-    print(f"oas-create-check: {exc}", file=sys.stderr)
+    """Print a tool error the one way all of them are printed; the exit code for it. Escaped like
+    every other message: a config file, a baseline or a file name is as untrusted as a spec, and
+    ``select = ["\\u001b[2J::error::x"]`` is echoed in "names unknown rules"."""
+    from oas_create_check.escape import printable
+
+    print(f"oas-create-check: {printable(str(exc))}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -122,8 +126,10 @@ def _execute(plan: Plan) -> int:
     run, pending = _lint_or_fix(plan.settings, request, workers)
     _refuse_overwriting_read(request, run)
     run = _adoption(run, request, plan.revision)
-    for notice in run.notices:
-        print(f"note: {notice}", file=sys.stderr)
+    from oas_create_check.escape import printable
+
+    for notice in run.notices:  # escaping twice changes nothing: escaped text has no controls
+        print(f"note: {printable(notice)}", file=sys.stderr)
     for error in run.errors:
         print(f"error: {error}", file=sys.stderr)
     report = build_report(run)
