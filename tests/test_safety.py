@@ -359,3 +359,27 @@ def test_notices_quoting_command_line_values_are_escaped(tmp_path: Path, run_cli
     assert code == 0
     assert "baseline base\\x1b[2J\\n::error::x.json: recorded" in err
     assert "\x1b" not in err
+
+
+# ------------------------------------------------------------------------------------------
+# 8. one response code written twice
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [("201", '"201"', '201 and "201"'), ("'409'", "409", '"409" and 409')],
+)
+def test_one_response_code_spelled_twice_is_refused(
+    tmp_path: Path, run_cli: RunCli, first: str, second: str, shown: str
+) -> None:
+    text = CREATE.replace(
+        '        "201": {description: ok}\n',
+        f"        {first}: {{description: ok}}\n        '400': {{description: bad}}\n"
+        f"        {second}: {{description: again}}\n",
+    )
+    _write(tmp_path / "spec.yaml", text)
+    code, out, err = run_cli("spec.yaml")
+    code_shown = first.strip("'\"")
+    assert code == 2, out
+    assert f"spec.yaml:10: duplicate response code {code_shown} (as {shown})" in err

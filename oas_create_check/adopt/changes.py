@@ -312,7 +312,10 @@ def _narrow(result: SpecResult, snapshot: _Snapshot) -> SpecResult:
         old = snapshot.old_spec(result.spec)
         if old is None:
             return result  # a new spec: everything in it is new
-        before = operation_data(old)
+        try:
+            before = operation_data(old)
+        except SpecError:
+            return result  # unreadable as an API at the revision (a code written twice): all new
         now = operation_data(result.spec)
         changed = {
             key for key, data in now.items() if key not in before or not same(before[key], data)

@@ -155,6 +155,8 @@ def _read_and_check(
     except RecursionError:
         too_deep = SpecError(source.display, "nesting too deep to be an API description")
         return too_deep, spec.workspace.files
+    except SpecError as error:  # a fault found only when read as an API (a code written twice)
+        return error, spec.workspace.files
 
 
 def _outcome_in_worker(item: tuple[Path, bool], settings: Settings) -> _Outcome:
