@@ -383,3 +383,18 @@ def test_one_response_code_spelled_twice_is_refused(
     code_shown = first.strip("'\"")
     assert code == 2, out
     assert f"spec.yaml:10: duplicate response code {code_shown} (as {shown})" in err
+
+
+# ------------------------------------------------------------------------------------------
+# four more
+# ------------------------------------------------------------------------------------------
+
+
+def test_validate_reads_unquoted_response_codes(tmp_path: Path, run_cli: RunCli) -> None:
+    text = CREATE.replace('"201": {description: ok}', "201: {description: ok}")
+    text = text.replace('"200": {description: ok}', "200: {description: ok}")
+    text = text.replace("/pets/{id}", "/pets/all")
+    _write(tmp_path / "spec.yaml", text)
+    code, out, err = run_cli("--validate", "--select", "valid-spec", "spec.yaml")
+    assert "crashed" not in out + err
+    assert code == 0, out

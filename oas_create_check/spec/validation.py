@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from oas_create_check.load.read import SpecError, real_path
-from oas_create_check.load.source import SourceFile, read_file
+from oas_create_check.load.source import SourceFile, key_text, read_file
 from oas_create_check.model import Pointer
 
 VALID, INVALID, CRASHED, UNSUPPORTED = "valid", "invalid", "crashed", "unsupported"
@@ -57,9 +57,12 @@ class _Sandbox:
     """Serves ``file`` URIs from memory or our loader, inside ``root_dir`` only; records every
     reference it refuses so that a spec that needed one is never called valid."""
 
-    def __init__(self, root: SourceFile, root_dir: Path, files: Mapping[Path, Any]) -> None:
+    def __init__(
+        self, root: Any, root_path: Path, root_dir: Path, files: Mapping[Path, Any]
+    ) -> None:
         self.root_dir = root_dir.resolve()
-        self.data: dict[Path, Any] = {root.path.resolve(): root.data, **files}
+        strings = {path: string_keys(data) for path, data in files.items()}
+        self.data: dict[Path, Any] = {root_path.resolve(): root, **strings}
         self.refused: list[Issue] = []
 
     def file(self, uri: str) -> Any:
@@ -70,7 +73,7 @@ class _Sandbox:
         if not path.is_relative_to(self.root_dir):
             return self._refuse(uri, "reference leaves the spec's root directory: refused")
         try:
-            loaded = read_file(path).data
+            loaded = string_keys(read_file(path).data)
         except SpecError as exc:
             return self._refuse(uri, f"cannot use it: {exc.message}")
         self.data[path] = loaded
@@ -171,6 +174,37 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
     )
 
 
+def string_keys(data: Any) -> Any:
+    """``data`` with every mapping key a string, as in JSON and as OpenAPI means them: YAML reads
+    ``201:`` as an integer, and the validator, matching keys against patterns, crashes on one
+    ("expected string or bytes-like object, got 'int'"), so every spec with unquoted codes would
+    be called broken. Unchanged subtrees are shared, not copied; shared nodes (YAML aliases) are
+    converted once."""
+    done: dict[int, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, (dict, list)):
+            return value
+        known = done.get(id(value))
+        if known is not None:
+            return known
+        result: Any
+        if isinstance(value, dict):
+            items = [(k if type(k) is str else key_text(k), convert(v)) for k, v in value.items()]
+            same = all(a is b for (a, _), b in zip(items, value, strict=True)) and all(
+                new is old for (_, new), old in zip(items, value.values(), strict=True)
+            )
+            result = value if same else dict(items)
+        else:
+            converted = [convert(item) for item in value]
+            same = all(a is b for a, b in zip(converted, value, strict=True))
+            result = value if same else converted
+        done[id(value)] = result
+        return result
+
+    return convert(data)
+
+
 def _split_up(data: Any) -> bool:
     """Whether the root document is an index of ``$ref``'d path items or operations
     (DigitalOcean's layout).
@@ -234,24 +268,25 @@ def validate(
     except ImportError as exc:  # pragma: no cover - a declared dependency
         return Validation(CRASHED, detail=f"openapi-spec-validator is not installed ({exc})")
 
-    sandbox = _Sandbox(root, root_dir or root.path.parent, files or {})
-    handlers = _EveryScheme(file=sandbox.file, other=sandbox.remote)
     issues: list[Issue] = []
     try:
+        document = string_keys(root.data)
+        sandbox = _Sandbox(document, root.path, root_dir or root.path.parent, files or {})
+        handlers = _EveryScheme(file=sandbox.file, other=sandbox.remote)
         try:
-            validator_class = get_validator_cls(root.data)
+            validator_class = get_validator_cls(document)
         except ValidatorDetectError:
             return Validation(
                 UNSUPPORTED, detail="openapi-spec-validator does not know this spec version"
             )
         path = SchemaPath.from_dict(
-            root.data,
+            document,
             base_uri=root.path.resolve().as_uri(),
             handlers=handlers,
             resolved_cache_maxsize=128,
             specification=_tolerant_specification(),
         )
-        validator = _located(validator_class, first_only and not _split_up(root.data))(path)
+        validator = _located(validator_class, first_only and not _split_up(document))(path)
         for error in validator.iter_errors():
             issues.append(Issue(_pointer(error), _message(error)))
             if first_only:
