@@ -398,3 +398,20 @@ def test_validate_reads_unquoted_response_codes(tmp_path: Path, run_cli: RunCli)
     code, out, err = run_cli("--validate", "--select", "valid-spec", "spec.yaml")
     assert "crashed" not in out + err
     assert code == 0, out
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json", "sarif", "gitlab"])
+def test_bidi_controls_never_reach_a_terminal_or_an_annotation(
+    tmp_path: Path, run_cli: RunCli, fmt: str
+) -> None:
+    """ "Trojan Source": bidi overrides and isolates make text display in another order than it
+    is read; in a finding they could disguise what a spec says."""
+    _write(tmp_path / f"spec{BIDI}.yaml", CREATE.replace("/pets:", f"/pets{BIDI}:"))
+    code, out, err = run_cli("-f", fmt, f"spec{BIDI}.yaml")
+    assert code == 1
+    assert not set(BIDI) & set(out + err)
+    if fmt == "text":
+        assert "/pets\\u202a\\u202b" in out
