@@ -415,3 +415,37 @@ def test_bidi_controls_never_reach_a_terminal_or_an_annotation(
     assert not set(BIDI) & set(out + err)
     if fmt == "text":
         assert "/pets\\u202a\\u202b" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("-f", "json", "-o", "report.json"), "report.json"),
+        (("--baseline", "baseline.json", "--update-baseline"), "baseline.json"),
+    ],
+)
+def test_reports_and_baselines_are_replaced_atomically(
+    tmp_path: Path,
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    name: str,
+) -> None:
+    """A full disk (or a kill) while writing leaves the old file whole, never half a new one."""
+    import errno
+    import os
+
+    _write(tmp_path / "spec.yaml", CREATE)
+    old = _write(tmp_path / name, '{"tool": "oas-create-check", "version": 1, "findings": []}\n')
+    before = old.read_bytes()
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    code, _, err = run_cli(*args, "spec.yaml")
+    monkeypatch.undo()
+    assert code == 2
+    assert "No space left on device" in err
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "spec.yaml"])

@@ -250,9 +250,12 @@ def _adoption(
 
 
 def _write(path: Path, text: str) -> None:
-    """Write a report file (``--output``), creating its folder: CI jobs name ``reports/x``."""
+    """Write a report file (``--output``), creating its folder: CI jobs name ``reports/x``.
+    Atomically, as specs are written: a CI job reading the last report never sees half of it."""
+    from oas_create_check.atomic import replace_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        replace_file(path, text.encode("utf-8"))
     except OSError as exc:
         raise ToolError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
