@@ -223,8 +223,8 @@ def test_a_reused_component_with_percent_in_its_name_is_referenced_escaped(
     code, _, err = run_cli("--fix", "spec.yaml")
     assert "fixed" in err, err
     assert "#/components/responses/Conflict%2541" in spec.read_text()
-    code, out, _ = run_cli("--select", "unresolved-ref", "spec.yaml")
-    assert code == 0, out
+    code, out, _ = run_cli("spec.yaml")
+    assert "unresolved-ref" not in out and code == 0, out
 
 
 def test_a_fix_adding_a_ref_that_does_not_resolve_is_refused(
@@ -449,3 +449,14 @@ def test_reports_and_baselines_are_replaced_atomically(
     assert "No space left on device" in err
     assert old.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "spec.yaml"])
+
+
+def test_a_ref_to_slash_names_the_empty_key_not_the_root(tmp_path: Path, run_cli: RunCli) -> None:
+    """RFC 6901: ``/`` is the key "" of the root; only the empty pointer is the root itself."""
+    broken = CREATE.replace('"201": {description: ok}', "'201': {$ref: '#/'}")
+    _write(tmp_path / "broken.yaml", broken)
+    code, out, _ = run_cli("broken.yaml")
+    assert "$ref '#/' cannot be followed: '/' not found in broken.yaml" in out
+    _write(tmp_path / "empty_key.yaml", broken + "'': {description: created}\n")
+    code, out, _ = run_cli("empty_key.yaml")
+    assert "unresolved-ref" not in out and "[create-location-header]" in out
