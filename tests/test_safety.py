@@ -456,7 +456,8 @@ def test_a_ref_to_slash_names_the_empty_key_not_the_root(tmp_path: Path, run_cli
     broken = CREATE.replace('"201": {description: ok}', "'201': {$ref: '#/'}")
     _write(tmp_path / "broken.yaml", broken)
     code, out, _ = run_cli("broken.yaml")
+    assert code == 1
     assert "$ref '#/' cannot be followed: '/' not found in broken.yaml" in out
     _write(tmp_path / "empty_key.yaml", broken + "'': {description: created}\n")
     code, out, _ = run_cli("empty_key.yaml")
-    assert "unresolved-ref" not in out and "[create-location-header]" in out
+    assert code == 1 and "unresolved-ref" not in out and "[create-location-header]" in out
