@@ -461,3 +461,36 @@ def test_a_ref_to_slash_names_the_empty_key_not_the_root(tmp_path: Path, run_cli
     _write(tmp_path / "empty_key.yaml", broken + "'': {description: created}\n")
     code, out, _ = run_cli("empty_key.yaml")
     assert code == 1 and "unresolved-ref" not in out and "[create-location-header]" in out
+
+
+# ------------------------------------------------------------------------------------------
+# refused references under --validate
+# ------------------------------------------------------------------------------------------
+
+
+def test_a_ref_refused_by_policy_is_the_tools_word_at_the_ref(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    _write(tmp_path / "outside.yaml", "Created: {description: created}\n")
+    text = CREATE.replace('"201": {description: ok}', "'201': {$ref: '../outside.yaml#/Created'}")
+    _write(tmp_path / "root" / "spec.yaml", text.replace("/pets/{id}", "/pets/all"))
+    code, out, _ = run_cli("--validate", "--select", "valid-spec", "root/spec.yaml")
+    assert code == 1
+    finding = next(line for line in out.splitlines() if "outside.yaml" in line)
+    assert finding.startswith("root/spec.yaml:8:")
+    assert "openapi-spec-validator:" not in finding
+    assert "'ref-root' setting" in finding and "policy" in finding
+
+
+def test_a_refused_ref_does_not_crash_the_validator_into_an_internal_name(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    _write(tmp_path / "outside.yaml", "P: {name: id, in: query, schema: {type: string}}\n")
+    text = CREATE.replace(
+        "    post:\n", "    parameters:\n      - {$ref: '../outside.yaml#/P'}\n    post:\n"
+    )
+    _write(tmp_path / "root" / "spec.yaml", text)
+    code, out, _ = run_cli("--validate", "--select", "valid-spec", "root/spec.yaml")
+    assert code == 1
+    assert "_Placeholder" not in out and "oas_create_check" not in out
+    assert "'ref-root' setting" in out
