@@ -494,3 +494,17 @@ def test_a_refused_ref_does_not_crash_the_validator_into_an_internal_name(
     assert code == 1
     assert "_Placeholder" not in out and "oas_create_check" not in out
     assert "'ref-root' setting" in out
+
+
+def test_a_named_file_that_is_no_api_description_fails_validate(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Without --validate a named non-OpenAPI file is skipped with a note (exit 0: a pre-commit
+    hook is handed every YAML file of a commit); with it, CI asked for a valid spec and a file
+    that broke its ``openapi:`` line must not pass."""
+    _write(tmp_path / "spec.yaml", CREATE.replace("openapi: 3.0.0", "opnapi: 3.0.0"))
+    code, _, err = run_cli("spec.yaml")
+    assert code == 0 and "not an OpenAPI or Swagger document" in err
+    code, _, err = run_cli("--validate", "spec.yaml")
+    assert code == 2
+    assert "error: spec.yaml: not an OpenAPI or Swagger document" in err
