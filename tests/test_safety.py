@@ -508,3 +508,39 @@ def test_a_named_file_that_is_no_api_description_fails_validate(
     code, _, err = run_cli("--validate", "spec.yaml")
     assert code == 2
     assert "error: spec.yaml: not an OpenAPI or Swagger document" in err
+
+
+# ------------------------------------------------------------------------------------------
+# smaller
+# ------------------------------------------------------------------------------------------
+
+
+def test_changed_since_runs_a_fixed_number_of_git_processes(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from gitrepo import commit_all, git_env, init_repo
+
+    env = git_env(tmp_path / "home")
+    repo = tmp_path / "repo"
+    init_repo(repo, env)
+    for name in "abcdefgh":
+        _write(repo / name / "spec.yaml", CREATE)
+    commit_all(repo, "specs", env)
+    _write(repo / "a" / "spec.yaml", CREATE.replace("createPet", "createAnimal"))
+    monkeypatch.chdir(repo)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    calls: list[list[str]] = []
+    real = subprocess.run
+
+    def counted(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        calls.append(args)
+        return real(args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    code, _, err = run_cli(".", "--changed-since", "HEAD")
+    assert code == 1, err
+    assert "1 of 8 POST/PUT operation(s) added or changed" in err
+    assert len(calls) <= 7, [c[:3] for c in calls]  # was 13: one per unchanged spec
