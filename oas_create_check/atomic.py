@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
+import time
 from pathlib import Path
 
 #: The temporary files' names end so: ``.NAME.xxxxxxxx.oas-create-check.tmp``.
 TEMP_SUFFIX = ".oas-create-check.tmp"
+#: A name ``write_temp`` gives, and nothing else: a dot, the file's name, 8 hex digits, the suffix.
+_OUR_TEMP = re.compile(r"\..+\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX))
+#: A temporary file this much older than now belongs to a run that was killed: no write takes an
+#: hour, so no running fix can still be about to rename it.
+STALE_SECONDS = 3600.0
 
 
 def replace_file(path: Path, data: bytes) -> None:
@@ -71,3 +78,21 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def remove_stale_temps(folder: Path, now: float | None = None) -> None:
+    """Delete the temporary files a killed run left in ``folder``: only regular files (not
+    symlinks) whose names ``write_temp`` gives and that are older than ``STALE_SECONDS``. Best
+    effort: a file that cannot be removed stays, and the write goes on."""
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not _OUR_TEMP.fullmatch(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                os.unlink(entry.path)

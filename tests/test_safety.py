@@ -544,3 +544,23 @@ def test_changed_since_runs_a_fixed_number_of_git_processes(
     assert code == 1, err
     assert "1 of 8 POST/PUT operation(s) added or changed" in err
     assert len(calls) <= 7, [c[:3] for c in calls]  # was 13: one per unchanged spec
+
+
+def test_stale_temporary_files_of_a_killed_fix_are_removed(tmp_path: Path, run_cli: RunCli) -> None:
+    import os
+    import time
+
+    _write(tmp_path / "spec.yaml", CREATE)
+    old = _write(tmp_path / ".spec.yaml.0123abcd.oas-create-check.tmp", "half a spec")
+    fresh = _write(tmp_path / ".spec.yaml.89abcdef.oas-create-check.tmp", "another run's")
+    foreign = _write(tmp_path / ".spec.yaml.notours.oas-create-check.tmp", "not our name")
+    link = tmp_path / ".other.yaml.00000000.oas-create-check.tmp"
+    link.symlink_to(old)
+    hours_ago = time.time() - 2 * 3600
+    for path in (old, foreign):
+        os.utime(path, (hours_ago, hours_ago))
+    os.utime(link, (hours_ago, hours_ago), follow_symlinks=False)
+    code, _, err = run_cli("--fix", "spec.yaml")
+    assert code == 0 and "fixed" in err, err
+    assert not old.exists()
+    assert fresh.exists() and foreign.exists() and link.is_symlink()

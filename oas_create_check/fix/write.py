@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from oas_create_check.atomic import fsync_dir, write_temp
+from oas_create_check.atomic import fsync_dir, remove_stale_temps, write_temp
 
 #: How long to wait for another process's lock on a file before giving up on it.
 LOCK_TIMEOUT = 30.0
@@ -73,6 +73,8 @@ def write_files(payload: Mapping[Path, tuple[Disk, bytes]]) -> dict[Path, Disk]:
             ):
                 raise Stale(str(path))
             modes[path] = stats
+        for folder in sorted({path.parent for path in payload}):
+            remove_stale_temps(folder)  # left by a fix that was killed before its rename
         for path, (_, data) in payload.items():
             temps[path] = write_temp(path, data, modes[path])
         for path in sorted(payload):
