@@ -564,3 +564,21 @@ def test_stale_temporary_files_of_a_killed_fix_are_removed(tmp_path: Path, run_c
     assert code == 0 and "fixed" in err, err
     assert not old.exists()
     assert fresh.exists() and foreign.exists() and link.is_symlink()
+
+
+@pytest.mark.parametrize("shape", ["[", "{a: ", "- "])
+def test_a_deeply_nested_config_is_refused_at_once(
+    tmp_path: Path, run_cli: RunCli, shape: str
+) -> None:
+    import time
+
+    closing = {"[": "]", "{a: ": "}", "- ": ""}[shape]
+    deep = 100_000
+    _write(tmp_path / ".oas-create-check.yaml", "select:\n  " + shape * deep + "x" + closing * deep)
+    _write(tmp_path / "spec.yaml", CREATE)
+    start = time.monotonic()
+    code, _, err = run_cli("spec.yaml")
+    assert time.monotonic() - start < 1.0
+    assert code == 2
+    assert ".oas-create-check.yaml:2: invalid configuration file: nesting" in err
+    assert "API description" not in err and "recursion" not in err
