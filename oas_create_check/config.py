@@ -83,14 +83,38 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
                 import tomli as tomllib
             data: Any = tomllib.loads(text)
         else:
+            _refuse_deep_yaml(path, text)
             import yaml
 
             data = yaml.safe_load(text) or {}
+    except ConfigError:
+        raise
     except Exception as exc:  # tomllib and yaml raise their own error types
         raise ConfigError(f"{path}: invalid configuration file: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a table of settings")
     return data
+
+
+def _refuse_deep_yaml(path: Path, text: str) -> None:
+    """Refuse a YAML config nested too deep before PyYAML reads it: its pure-Python scanner
+    reads every token before its composer recurses, so 100,000 levels took seconds to end in
+    "maximum recursion depth exceeded", and config is as untrusted as a spec. The spec parser's
+    pre-scan and guarded parse answer in milliseconds; PyYAML then reads a config that passed,
+    keeping YAML 1.1's ``yes``/``no`` for those who wrote them."""
+    from oas_create_check.load.parse import parse
+    from oas_create_check.load.read import SpecError
+
+    try:
+        parse(text, str(path), is_json=False)
+    except SpecError as exc:
+        if "nesting" not in exc.message:
+            return  # anything else: PyYAML's own message, as always
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        message = exc.message.replace(" to be an API description", "").removeprefix(
+            "invalid YAML: "
+        )
+        raise ConfigError(f"{where}: invalid configuration file: {message}") from None
 
 
 def load_settings(start: Path, config_path: Path | None = None) -> Settings:

@@ -78,7 +78,7 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
     from oas_create_check.spec.selectors import select
 
     result = SpecResult(file=spec.workspace.root.display, spec=spec)
-    selected = select(spec, settings.classify) if settings.classify else {}
+    selected = select(spec, settings.classify, settings.source) if settings.classify else {}
     op_rules = [r for r in rules if r.check is not None]
     for op in spec.operations:
         verdict = classify(op, selected)

@@ -15,6 +15,13 @@ _CONTROL = {
     code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))
 }
 _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+#: The bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): "Trojan
+#: Source" (CVE-2021-42574) uses them to make text display in another order than it reads, so a
+#: finding could show one thing and quote another.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_CONTROL.update(
+    {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
 #: A lone surrogate (JSON may spell one as ``"\\ud800"``) cannot be encoded for output at all.
 _CONTROL.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)})
 #: The GitHub Actions runner still reads the legacy ``##[command]`` syntax anywhere in a line
@@ -22,8 +29,8 @@ _CONTROL.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)})
 #: ``##[stop-commands]`` quoted from a spec would act on the workflow. ``#`` is escaped there.
 _LEGACY_COMMAND = "##["
 #: What JSON writers leave raw but must not reach a terminal or a UTF-8 stream: DEL and the C1
-#: controls, the Unicode line separators and lone surrogates.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: controls, the Unicode line separators, lone surrogates and the bidi controls.
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u2028\u2029\ud800-\udfff{BIDI_CONTROLS}]")
 #: A line that starts, after blanks, with ``::`` is a workflow command (``TryParseV2``).
 _COMMAND_LINE_START = re.compile(r"^([ \t]*):(?=:)", re.MULTILINE)
 

@@ -21,8 +21,9 @@ def pointer_to_str(pointer: Pointer) -> str:
 
 
 def pointer_from_str(text: str) -> Pointer:
-    """Parse RFC 6901 text; digits stay strings because the caller knows whether it indexes a list."""
-    if text in ("", "/"):
+    """Parse RFC 6901 text; digits stay strings because the caller knows whether it indexes a list.
+    Only ``""`` is the whole document: ``"/"`` is its key ``""`` (RFC 6901, section 5)."""
+    if text == "":
         return ()
     if not text.startswith("/"):
         raise ValueError(f"JSON pointer must start with '/': {text!r}")

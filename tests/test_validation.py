@@ -108,7 +108,7 @@ def test_remote_and_escaping_refs_are_refused_not_fetched(tmp_path: Path, no_net
     verdict = verdict_holder[0]
     assert verdict.status == INVALID
     messages = " ".join(issue.message for issue in verdict.issues)
-    assert "remote reference not followed" in messages
+    assert "makes no network requests" in messages
     assert "leaves the spec's root directory" in messages
     assert "TOP-SECRET" not in messages
     assert secret.resolve() not in read

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from oas_create_check.atomic import replace_file
 from oas_create_check.model import Finding, ToolError
 from oas_create_check.run.lint import RunResult
 
@@ -82,7 +83,7 @@ def record(path: Path, findings: list[Finding]) -> int:
     keys = [key_of(f, path.parent) for f in findings]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(keys), encoding="utf-8")
+        replace_file(path, render(keys).encode("utf-8"))  # a kill leaves the old baseline whole
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return len(keys)

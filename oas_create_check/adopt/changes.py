@@ -54,7 +54,8 @@ def _git(top: Path, *args: str, stdin: bytes | None = None) -> bytes:
         raise ChangeError(f"--changed-since needs git, which cannot be run: {exc}") from None
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise ChangeError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        command = next((a for a in args if not a.startswith("-")), args[0])
+        raise ChangeError(f"git {command} failed: {message[-1] if message else done.returncode}")
     return done.stdout
 
 
@@ -86,6 +87,8 @@ class _Snapshot:
         self.scratch = scratch
         self._folders: set[str] = set()
         self._changed: set[str] | None = None
+        self._asked: set[str] = set()
+        self._existing: set[str] = set()
 
     def relative(self, current: Path) -> str | None:
         """``current`` (a work-tree path) relative to the repository top, or ``None`` outside."""
@@ -123,11 +126,31 @@ class _Snapshot:
         prefix = "" if relative == "." else relative + "/"
         if any(name.startswith(prefix) for name in self.changed):
             return False
-        try:
-            _git(self.top, "cat-file", "-e", f"{self.commit}:{self.relative(root)}")
-        except ChangeError:
-            return False  # not in the commit (new, or ignored by git): all of it is new
-        return True
+        # not in the commit (new, or ignored by git): all of it is new
+        return self.relative(root) in self.existing([root])
+
+    def existing(self, files: list[Path]) -> set[str]:
+        """Which of ``files`` (relative to the top) are in the commit: asked of git once for all
+        the files not asked about before (``only_changed`` asks for every root up front), not
+        once per spec."""
+        wanted = [r for r in map(self.relative, files) if r is not None and r not in self._asked]
+        for start in range(0, len(wanted), 1000):  # keep the command line short
+            chunk = wanted[start : start + 1000]
+            listing = _git(
+                self.top,
+                "--literal-pathspecs",  # a name holding ``*`` is a name, not a pattern
+                "ls-tree",
+                "-z",
+                "--full-tree",
+                "--name-only",
+                self.commit,
+                "--",
+                *chunk,
+            )
+            self._asked.update(chunk)
+            names = listing.split(b"\0")
+            self._existing.update(n.decode("utf-8", "surrogateescape") for n in names if n)
+        return self._existing
 
     def load_folder(self, folder: Path, also: Path) -> None:
         """Write every YAML/JSON file under ``folder`` as it was at the commit, and ``also`` (a
@@ -251,10 +274,49 @@ class _Resolver:
         return resolved
 
 
+def same(old: Any, new: Any) -> bool:
+    """Whether two resolved operations are equal, in time linear in the size of the documents.
+
+    ``_Resolver`` resolves each ``$ref`` target once and shares the result wherever it is
+    referenced, so the data is a DAG: ``S_i = {a: S_(i-1), b: S_(i-1)}`` is a few lines of spec
+    and 2^i nodes as a tree. ``==`` compares it as a tree (the two sides are different objects,
+    so Python's identity shortcut never fires): 60 levels never finish. Here each pair of nodes
+    (old, new) found equal is remembered by identity and never compared again. Nesting too deep
+    for the comparison counts as a change."""
+    equal: set[tuple[int, int]] = set()
+
+    def walk(a: Any, b: Any) -> bool:
+        if a is b:
+            return True
+        pair = (id(a), id(b))
+        if pair in equal:
+            return True
+        if isinstance(a, dict):
+            if not isinstance(b, dict) or a.keys() != b.keys():
+                return False
+            if not all(walk(value, b[key]) for key, value in a.items()):
+                return False
+        elif isinstance(a, list):
+            if not isinstance(b, list) or len(a) != len(b):
+                return False
+            if not all(walk(x, y) for x, y in zip(a, b, strict=True)):
+                return False
+        elif isinstance(b, (dict, list)) or a != b:
+            return False
+        equal.add(pair)  # both stay alive (held by the data) while the comparison runs
+        return True
+
+    try:
+        return walk(old, new)
+    except RecursionError:
+        return False
+
+
 def only_changed(run: RunResult, top: Path, commit: str, revision: str) -> RunResult:
     """``run`` narrowed to the operations added or changed since ``commit``, with a notice."""
     with tempfile.TemporaryDirectory(prefix="oas-create-check-") as scratch:
         snapshot = _Snapshot(top, commit, Path(scratch))
+        snapshot.existing([r.spec.workspace.root.path for r in run.specs if r.spec is not None])
         specs = [_narrow(result, snapshot) for result in run.specs]
     before = len(run.operations)
     narrowed = RunResult(specs=specs, errors=list(run.errors), notices=list(run.notices))
@@ -274,9 +336,14 @@ def _narrow(result: SpecResult, snapshot: _Snapshot) -> SpecResult:
         old = snapshot.old_spec(result.spec)
         if old is None:
             return result  # a new spec: everything in it is new
-        before = operation_data(old)
+        try:
+            before = operation_data(old)
+        except SpecError:
+            return result  # unreadable as an API at the revision (a code written twice): all new
         now = operation_data(result.spec)
-        changed = {key for key, data in now.items() if key not in before or before[key] != data}
+        changed = {
+            key for key, data in now.items() if key not in before or not same(before[key], data)
+        }
 
     def keep(path: str, method: str, file: str) -> bool:
         if path or method:
@@ -290,4 +357,4 @@ def _narrow(result: SpecResult, snapshot: _Snapshot) -> SpecResult:
     )
 
 
-__all__ = ["ChangeError", "only_changed", "operation_data", "resolve_revision"]
+__all__ = ["ChangeError", "only_changed", "operation_data", "resolve_revision", "same"]

@@ -106,8 +106,12 @@ def execute(plan: Plan) -> int:
 
 
 def fail(exc: ToolError) -> int:
-    """Print a tool error the one way all of them are printed; the exit code for it."""
-    print(f"oas-create-check: {exc}", file=sys.stderr)
+    """Print a tool error the one way all of them are printed; the exit code for it. Escaped like
+    every other message: a config file, a baseline or a file name is as untrusted as a spec, and
+    ``select = ["\\u001b[2J::error::x"]`` is echoed in "names unknown rules"."""
+    from oas_create_check.escape import printable
+
+    print(f"oas-create-check: {printable(str(exc))}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -115,13 +119,17 @@ def _execute(plan: Plan) -> int:
     from oas_create_check.report import get_renderer
 
     request = plan.request
+    _refuse_overwriting_inputs(request)
     # The fixer and --changed-since work on the parsed documents, which stay in one process.
     single = request.fix or request.diff or plan.revision
     workers = 1 if single else (request.jobs or os.cpu_count() or 1)
     run, pending = _lint_or_fix(plan.settings, request, workers)
+    _refuse_overwriting_read(request, run)
     run = _adoption(run, request, plan.revision)
-    for notice in run.notices:
-        print(f"note: {notice}", file=sys.stderr)
+    from oas_create_check.escape import printable
+
+    for notice in run.notices:  # escaping twice changes nothing: escaped text has no controls
+        print(f"note: {printable(notice)}", file=sys.stderr)
     for error in run.errors:
         print(f"error: {error}", file=sys.stderr)
     report = build_report(run)
@@ -134,6 +142,44 @@ def _execute(plan: Plan) -> int:
         return EXIT_ERROR
     failing = pending or any(f.severity >= plan.settings.fail_on for f in run.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _written(request: Request) -> list[tuple[str, Path]]:
+    """The files the run writes besides specs, by option."""
+    named = [("--output", request.output), ("--baseline", request.baseline)]
+    return [(option, path) for option, path in named if path is not None]
+
+
+def _refuse_overwriting_inputs(request: Request) -> None:
+    """Exit 2 before anything is read or written when ``--output`` or ``--baseline`` resolves to a
+    file to be checked: ``-f json -o spec.yaml spec.yaml`` would replace the spec with its own
+    report. A file counts when it is named, or found in a named folder and an API description
+    (a report left inside a scanned folder is not one, and may be written again)."""
+    from oas_create_check.load.read import real_path
+    from oas_create_check.run.discover import discover, marked_openapi
+
+    written = _written(request)
+    if not written:
+        return
+    checked = {real_path(path): named for path, named in discover(request.paths)}
+    for option, path in written:
+        target = real_path(path)
+        if target in checked and (checked[target] or marked_openapi(target)):
+            raise ToolError(f"{option} {path} is one of the files being checked: refused")
+
+
+def _refuse_overwriting_read(request: Request, run: RunResult) -> None:
+    """The same, once the run is done and before the report or baseline is written, for every
+    file the specs read (a ``$ref``'d fragment)."""
+    from oas_create_check.load.read import real_path
+
+    written = _written(request)
+    if not written:
+        return
+    read = {f.key for result in run.specs if result.spec for f in result.spec.workspace.files}
+    for option, path in written:
+        if real_path(path) in read:
+            raise ToolError(f"{option} {path} is one of the files being checked: refused")
 
 
 def build_report(run: RunResult) -> Report:
@@ -240,9 +286,12 @@ def _adoption(
 
 
 def _write(path: Path, text: str) -> None:
-    """Write a report file (``--output``), creating its folder: CI jobs name ``reports/x``."""
+    """Write a report file (``--output``), creating its folder: CI jobs name ``reports/x``.
+    Atomically, as specs are written: a CI job reading the last report never sees half of it."""
+    from oas_create_check.atomic import replace_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        replace_file(path, text.encode("utf-8"))
     except OSError as exc:
         raise ToolError(f"{path}: cannot write the report: {exc.strerror or exc}") from None

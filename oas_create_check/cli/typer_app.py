@@ -129,7 +129,9 @@ def lint(
     try:
         plan = prepare(request)
     except UsageError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        from oas_create_check.escape import printable
+
+        raise typer.BadParameter(printable(str(exc))) from None
     except ToolError as exc:
         raise typer.Exit(fail(exc)) from None
     raise typer.Exit(execute(plan))

@@ -107,9 +107,32 @@ def _unified(a: list[str], b: list[str], old: str, new: str) -> Iterable[str]:
                 yield from ("+" + line for line in b[b1:b2])
 
 
+#: Git's C-style escapes (``quote_c_style``); other controls, ``"``/``\\`` aside, and every
+#: byte of a non-ASCII character are written in octal, as git does with ``core.quotePath``.
+_C_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+_C_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
+
+
+def git_quoted(name: str) -> str:
+    """A file name for a diff header as git writes it: as is when plain, else in double quotes
+    with C escapes. A name is spec-supplied text (a stranger's pull request names its files):
+    raw, ``a\\n::error::x.yaml`` would forge a CI annotation line and ESC would drive the
+    terminal. ``git apply`` and GNU ``patch`` read the quoted form back; a name with a space
+    gets git's trailing tab, which ends the name for them."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if not any(b < 0x20 or b >= 0x7F or b in _C_ESCAPES for b in raw):
+        return name + "\t" if " " in name else name
+    body = "".join(
+        _C_ESCAPES.get(b) or (f"\\{b:03o}" if b < 0x20 or b >= 0x7F else chr(b)) for b in raw
+    )
+    return f'"{body}"'
+
+
 def file_diff(before: str, after: str, display: str) -> str:
-    """A unified diff, ``a/``/``b/`` prefixed like git's, marking a missing final newline."""
-    lines = _unified(_lines(before), _lines(after), f"a/{display}", f"b/{display}")
+    """A unified diff, ``a/``/``b/`` prefixed like git's, marking a missing final newline; the
+    file name quoted as git quotes it (``git_quoted``)."""
+    old, new = git_quoted(f"a/{display}"), git_quoted(f"b/{display}")
+    lines = _unified(_lines(before), _lines(after), old, new)
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )

@@ -6,25 +6,31 @@ or none.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from oas_create_check.engine import SpecResult, active_rules, check_spec
 from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.plan import PassPlan, sharing_guard
-from oas_create_check.fix.verify import Rename, first_loss
+from oas_create_check.fix.verify import Rename, first_loss, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import parse, parse_text
 from oas_create_check.load.read import SpecError, decode, real_path
-from oas_create_check.load.refs import Workspace
+from oas_create_check.load.refs import Node, Workspace
 from oas_create_check.load.source import SourceFile, read_file
 from oas_create_check.model import (
     Applicability,
     Finding,
+    Pointer,
+    RenameKey,
+    pointer_from_str,
+    pointer_to_str,
 )
 from oas_create_check.rules import Rule
 from oas_create_check.run.lint import RunResult, lint_paths
@@ -32,6 +38,8 @@ from oas_create_check.settings import Settings
 from oas_create_check.spec.operations import Spec
 from oas_create_check.spec.validation import validate
 
+#: A ``$ref`` location the resolver never follows to a local file (a URI, an absolute path).
+_NOT_LOCAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/)")
 #: Passes of the fix loop per spec. Fixes enable one another at most a couple of levels deep
 #: (a lone 200 renamed 201 then gets its Location header), so this is a safety stop.
 MAX_PASSES = 8
@@ -168,6 +176,10 @@ class _Fixer:
             guard = sharing_guard(result.spec, fixable) if result.spec is not None else None
             plan = PassPlan(attempt.source_of, guard)
             for finding in fixable:
+                blocked = attempt.pointed_into(finding)
+                if blocked is not None:
+                    attempt.refuse(finding, blocked)
+                    continue
                 plan.offer(finding)
             for finding, reason in plan.refused:
                 attempt.refuse(finding, reason)
@@ -213,6 +225,8 @@ class _Attempt:
 
     def __init__(self, fixer: _Fixer, workspace: Workspace) -> None:
         self.fixer = fixer
+        #: where this spec's files may be written: its ref-root and the root document's folder
+        self.bounds = (workspace.root_dir, real_path(workspace.root.path.parent))
         #: files committed by earlier specs of this run (a file shared by two specs)
         self.base = fixer.committed()
         #: every file of the spec read so far, as read
@@ -223,6 +237,8 @@ class _Attempt:
         self.fresh: dict[Path, tuple[Disk, SourceFile]] = {}
         self.fixed: Counter[Path] = Counter()
         self.renames: dict[Path, set[Rename]] = {}
+        #: each file's local $refs and where they lead, as last read (``_ref_targets``)
+        self._targets: dict[Path, tuple[SourceFile, list[tuple[Pointer, _Target]]]] = {}
         #: why a finding could not be fixed, by (rule, pointer)
         self.refused: dict[tuple[str, str], str] = {}
 
@@ -236,6 +252,37 @@ class _Attempt:
         if found is None:
             found = self.loaded[path] = read_file(path)
         return found
+
+    def pointed_into(self, finding: Finding) -> str | None:
+        """Why the finding's fix would break a ``$ref``, if it would: a rename (the lone ``200``
+        renamed ``201``) moves everything under the entry, and a ``$ref`` pointing into it
+        (``#/paths/~1x/post/responses/200/content/...``, as fire.com's spec has) would then lead
+        nowhere. Such a fix is not offered; the note names the reference."""
+        assert finding.fix is not None
+        for change in finding.fix.changes:
+            if not isinstance(change, RenameKey):
+                continue
+            moved = (*map(str, change.pointer), change.old)
+            for source, at, target in self._ref_targets():
+                if target[0] == change.file and target[1][: len(moved)] == moved:
+                    line, _ = source.locate(at)
+                    return (
+                        f"a $ref at {source.display}:{line} points into "
+                        f"{pointer_to_str(moved)}, which the fix would rename to "
+                        f"{change.new!r}"
+                    )
+        return None
+
+    def _ref_targets(self) -> Iterator[tuple[SourceFile, Pointer, _Target]]:
+        """Each local ``$ref`` of the spec's files as this attempt has them: the file holding
+        it, where, and the (file, pointer) it leads to. Refs that cannot be read are left out
+        (``unresolved-ref`` reports them)."""
+        for path, source in {**self.loaded, **self.overlay}.items():
+            cached = self._targets.get(path)
+            if cached is None or cached[0] is not source:
+                cached = self._targets[path] = (source, list(_targets_in(source)))
+            for at, target in cached[1]:
+                yield source, at, target
 
     def refuse(self, finding: Finding, reason: str, overwrite: bool = True) -> None:
         key = (finding.rule, finding.pointer)
@@ -270,7 +317,14 @@ class _Attempt:
 
     def _snapshot(self, path: Path, source: SourceFile) -> tuple[Disk, SourceFile]:
         """Read a file's bytes before its first edit: they must decode to the text the findings
-        were computed from, and, when writing, the file must be writable."""
+        were computed from, and, when writing, the file must be writable. A file whose real path
+        leaves the spec's root (a named ``link.yaml -> ../../elsewhere.yaml``) is never edited,
+        not even for ``--diff``: what a diff shows is what ``--fix`` would write."""
+        if not any(path.is_relative_to(bound) for bound in self.bounds):
+            raise _Refused(
+                f"{source.display} leads (through a symlink) to a file outside the spec's root "
+                "directory: not written"
+            )
         try:
             raw, disk = read_disk(path)
         except OSError as exc:
@@ -337,6 +391,7 @@ class _Attempt:
             loss = first_loss(original.data, data, allowed)
             if loss is not None:
                 raise _Refused(f"{source.display}: the fix would change existing content: {loss}")
+        self._added_refs_resolve(root)
         after, before = self.overlay, self.base
         fixed = validate(
             after.get(root.key, root),
@@ -354,9 +409,32 @@ class _Attempt:
         )
         if was.passed:
             why = fixed.issues[0].message if fixed.issues else fixed.detail
+            why = why.partition("\n")[0][:300]  # one line, whatever the validator said
             raise _Refused(
                 f"the spec passed openapi-spec-validator but would not after fixing ({why})"
             )
+
+    def _added_refs_resolve(self, root: SourceFile) -> None:
+        """Every ``$ref`` the fixes added leads somewhere, read by the linter's own resolver: a
+        fix must never leave the spec with an ``unresolved-ref`` it did not have (whether that
+        rule is selected or not)."""
+        overlay = self.overlay
+        workspace = Workspace(overlay.get(root.key, root), self.fixer.settings.ref_root)
+        workspace.preload(overlay)
+        for path, source in self.local.items():
+            had = Counter(ref for _, ref in refs_in(self._before(path)[1].data))
+            for at, ref in refs_in(source.data):
+                if had[ref] > 0:
+                    had[ref] -= 1
+                    continue
+                _, value = source.value_at(at)
+                if workspace.deref(Node(source, at, value)) is None:
+                    problem = workspace.problems.get((source.display, at))
+                    why = f" ({problem.message})" if problem is not None else ""
+                    raise _Refused(
+                        f"{source.display}: the fix would add a $ref that does not resolve: "
+                        f"{ref!r}{why}"
+                    )
 
     def commit(self) -> None:
         """Write every edited file (``--fix``) or keep them in memory (``--diff``)."""
@@ -379,6 +457,26 @@ class _Attempt:
             state.current = source
             state.fixed += self.fixed[path]
             state.renames |= self.renames.get(path, set())
+
+
+_Target = tuple[Path, tuple[str, ...]]
+
+
+def _targets_in(source: SourceFile) -> Iterator[tuple[Pointer, _Target]]:
+    """Where each local ``$ref`` of ``source`` leads: (real path, pointer as text)."""
+    for at, ref in refs_in(source.data):
+        location, _, fragment = ref.partition("#")
+        if location:
+            if _NOT_LOCAL.match(location) or "\x00" in location:
+                continue
+            file = real_path(source.path.parent / unquote(location))
+        else:
+            file = source.key
+        try:
+            pointer = pointer_from_str(unquote(fragment)) if fragment else ()
+        except ValueError:
+            continue
+        yield at, (file, tuple(map(str, pointer)))
 
 
 # --------------------------------------------------------------------------------------------

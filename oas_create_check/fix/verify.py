@@ -4,7 +4,7 @@ from the unsafe renames that were asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from oas_create_check.load.source import lookup
@@ -62,3 +62,22 @@ def _key_text(key: object) -> str:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:60] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# the $refs of a document
+
+
+def refs_in(data: Any) -> Iterator[tuple[Pointer, str]]:
+    """Every ``$ref`` string in ``data`` with the pointer of the mapping holding it (iterative:
+    nesting deep enough to exhaust the recursion limit is no reason to skip the check)."""
+    stack: list[tuple[Pointer, Any]] = [((), data)]
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                yield at, ref
+            stack.extend(((*at, _key_text(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*at, i), v) for i, v in enumerate(value))

@@ -8,15 +8,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from oas_create_check.atomic import fsync_dir, remove_stale_temps, write_temp
+
 #: How long to wait for another process's lock on a file before giving up on it.
 LOCK_TIMEOUT = 30.0
-_TEMP_SUFFIX = ".oas-create-check.tmp"
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,14 @@ def write_files(payload: Mapping[Path, tuple[Disk, bytes]]) -> dict[Path, Disk]:
             ):
                 raise Stale(str(path))
             modes[path] = stats
+        for folder in sorted({path.parent for path in payload}):
+            remove_stale_temps(folder)  # left by a fix that was killed before its rename
         for path, (_, data) in payload.items():
-            temps[path] = _write_temp(path, data, modes[path])
+            temps[path] = write_temp(path, data, modes[path])
         for path in sorted(payload):
             os.replace(temps.pop(path), path)
         for folder in {path.parent for path in payload}:
-            _fsync_dir(folder)
+            fsync_dir(folder)
         result: dict[Path, Disk] = {}
         for path, (_, data) in payload.items():
             result[path] = Disk.of(data, path.stat())
@@ -127,44 +129,6 @@ def _read_all(descriptor: int) -> bytes:
     while chunk := os.read(descriptor, 1 << 20):
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _write_temp(path: Path, data: bytes, stats: os.stat_result) -> str:
-    """Write ``data`` to a new file next to ``path`` (same filesystem, so the rename is atomic)
-    with ``path``'s mode, and fsync it."""
-    import secrets
-
-    temp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(descriptor, view)
-            view = view[written:]
-        os.fchmod(descriptor, stat.S_IMODE(stats.st_mode))
-        if hasattr(os, "fchown") and os.geteuid() == 0:
-            os.fchown(descriptor, stats.st_uid, stats.st_gid)
-        os.fsync(descriptor)
-    except BaseException:
-        os.close(descriptor)
-        os.unlink(temp)
-        raise
-    os.close(descriptor)
-    return temp
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (best effort: not every platform can open a directory)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 _BOMS = (

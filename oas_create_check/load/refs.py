@@ -181,11 +181,28 @@ class Workspace:
         return loaded
 
 
+#: What a URI reference cannot hold as it is: ``%`` (it starts an escape: a component named
+#: ``Conflict%41`` written raw reads back as ``ConflictA``), ``#``, white space and controls, and
+#: the characters RFC 3986 excludes. ``{}`` (in every path template) and non-ASCII letters stay:
+#: every resolver reads them, and so do people.
+_URI_UNSAFE = re.compile(r'[%#\s"<>\\^`|\[\]\x00-\x1f\x7f]')
+_LOCATION_UNSAFE = re.compile(r'[%#?\s"<>\\^`|\[\]\x00-\x1f\x7f]')
+
+
+def _escaped(text: str, unsafe: re.Pattern[str]) -> str:
+    return unsafe.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), text)
+
+
 def ref_between(source: SourceFile, target: SourceFile, pointer: Pointer) -> str:
     """The ``$ref`` text that, written in ``source``, points at ``pointer`` in ``target``; a whole
-    other file is named without an empty fragment (``conflict.yml``, not ``conflict.yml#``)."""
-    fragment = "#" + pointer_to_str(pointer)
+    other file is named without an empty fragment (``conflict.yml``, not ``conflict.yml#``).
+    Percent-escaped as a URI reference (RFC 6901 section 6), since every resolver, this one
+    included, unescapes it before reading the pointer."""
+    fragment = "#" + _escaped(pointer_to_str(pointer), _URI_UNSAFE)
     if source.path == target.path:
         return fragment
     relative = os.path.relpath(target.path, source.path.parent).replace(os.sep, "/")
+    relative = _escaped(relative, _LOCATION_UNSAFE)
+    if ":" in relative.partition("/")[0]:
+        relative = "./" + relative  # "a:b.yaml" would read as a URI with the scheme "a"
     return relative + fragment if pointer else relative

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from oas_create_check.escape import BIDI_CONTROLS
 from oas_create_check.model import Finding, Severity
 from oas_create_check.report import Report
 
@@ -34,10 +35,10 @@ _ANSI = re.compile(
 #: which are then escaped like any other.
 _OTHER_NEWLINES = re.compile("[\x85\u2028\u2029]")
 
-#: C0 controls (tab, LF and CR excepted: the toolkit escapes LF and CR, and tab is harmless), DEL
-#: and the C1 block. Includes the vertical tab, form feed and file/group/record separators, which
+#: C0 controls (tab, LF and CR excepted: the toolkit escapes LF and CR, and tab is harmless), DEL,
+#: the C1 block and the bidi controls ("Trojan Source", ``escape.BIDI_CONTROLS``). Includes the vertical tab, form feed and file/group/record separators, which
 #: Python's ``str.splitlines`` treats as line breaks.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 #: Lone surrogates (a spec may write ``"\\ud800"`` in JSON) cannot be encoded for output at all.
 _SURROGATES = re.compile("[\ud800-\udfff]")

@@ -89,9 +89,8 @@ def check_spec(spec: Spec, settings: Settings) -> Iterator[Problem]:
         if (issue.pointer, issue.message) in seen:
             continue
         seen.add((issue.pointer, issue.message))
-        yield Problem(
-            _node_at(workspace, issue.pointer), f"openapi-spec-validator: {issue.message}"
-        )
+        said = issue.message if issue.refused else f"openapi-spec-validator: {issue.message}"
+        yield Problem(_node_at(workspace, issue.pointer), said)
     if verdict.status == CRASHED:
         yield Problem(
             root,

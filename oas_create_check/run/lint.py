@@ -20,7 +20,7 @@ from oas_create_check.load.source import SourceFile, read_file
 from oas_create_check.model import Finding, OperationRecord
 from oas_create_check.rules import Rule
 from oas_create_check.run.discover import discover, marked_openapi
-from oas_create_check.settings import Settings
+from oas_create_check.settings import VALIDATE_RULE, Settings
 
 if TYPE_CHECKING:
     from oas_create_check.run.roots import RootFinder
@@ -53,8 +53,11 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
     that need it (the fixer, ``--changed-since``) keep ``jobs=1``."""
     run = RunResult()
     rules = active_rules(settings)
+    validating = any(rule.id == VALIDATE_RULE for rule in rules)
     skipped = 0
-    queue = deque(discover(paths))
+    escaped: list[tuple[Path, Path]] = []
+    bounds = (settings.ref_root,) if settings.ref_root is not None else ()
+    queue = deque(discover(paths, escaped, bounds))
     finder: RootFinder | None = None
     checked: set[Path] = set()
     pool = _Pool(settings, jobs) if jobs > 1 and len(queue) > 1 else None
@@ -80,13 +83,18 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
 
                         finder = RootFinder(settings.roots)
                     roots = finder.roots_for(path)
+                    if not roots and validating:
+                        # CI asked for a valid spec: a named file that is none (a broken
+                        # ``openapi:`` line, say) must not pass as "skipped".
+                        run.errors.append(SpecError(outcome.display, _NOT_OPENAPI))
+                        continue
                     queue.extend((root, False) for root in roots)
                     shown = ", ".join(display_path(root) for root in roots)
                     run.notices.append(
                         printable(  # printed to stderr: file names are untrusted text
                             f"{outcome.display}: a fragment, not an OpenAPI document: checking the root document(s) that $ref it: {shown}"
                             if roots
-                            else f"{outcome.display}: not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key): skipped"
+                            else f"{outcome.display}: {_NOT_OPENAPI}: skipped"
                         )
                     )
                 else:
@@ -98,11 +106,20 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
     finally:
         if pool is not None:
             pool.close()
+    for link, top in escaped:
+        run.notices.append(
+            printable(
+                f"{display_path(link)}: a symlink to a file outside {display_path(top)}: skipped"
+            )
+        )
     if skipped:
         run.notices.append(
             f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped"
         )
     return run
+
+
+_NOT_OPENAPI = "not an OpenAPI or Swagger document (no top-level 'openapi' or 'swagger' key)"
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,8 @@ def _read_and_check(
     except RecursionError:
         too_deep = SpecError(source.display, "nesting too deep to be an API description")
         return too_deep, spec.workspace.files
+    except SpecError as error:  # a fault found only when read as an API (a code written twice)
+        return error, spec.workspace.files
 
 
 def _outcome_in_worker(item: tuple[Path, bool], settings: Settings) -> _Outcome:

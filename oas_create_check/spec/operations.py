@@ -7,11 +7,15 @@ Idempotency-Key parameter?") and get answers with the ``Node`` where each answer
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from oas_create_check.load.read import SpecError
 from oas_create_check.load.refs import Node, Workspace
+from oas_create_check.load.source import key_text
 
 CHECKED_METHODS = ("post", "put")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -66,6 +70,7 @@ class Spec:
                     continue
                 node = self.workspace.deref(entry)
                 if node is not None and isinstance(node.value, dict):
+                    _refuse_duplicate_codes(node)
                     found.append(Operation(self, path, method, item, node))
         return tuple(found)
 
@@ -74,6 +79,46 @@ class Spec:
         if item is None:
             return set()
         return {m for m in HTTP_METHODS if isinstance(item.value.get(m), dict)}
+
+
+def _refuse_duplicate_codes(operation: Node) -> None:
+    """Raise ``SpecError`` if one status code is a key of the operation's responses twice.
+
+    YAML reads ``201:`` as the integer 201 and ``"201":`` as a string: two keys to the parser,
+    one code to OpenAPI (keys are strings) and to every rule here, which would silently keep
+    one. Duplicate keys are errors (and refused as such when spelled alike), so this is too."""
+    container = operation.value.get("responses")
+    if not isinstance(container, dict) or all(type(key) is str for key in container):
+        return
+    seen: dict[str, object] = {}
+    for key in container:
+        code = key_text(key)
+        if code in seen:
+            pointer = (*operation.pointer, "responses")
+            raise SpecError(
+                operation.file.display,
+                f"duplicate response code {code} (as {_written(seen[code])} and {_written(key)})",
+                _second_line(operation, pointer, code),
+            )
+        seen[code] = key
+
+
+def _written(key: object) -> str:
+    return json.dumps(key) if isinstance(key, str) else key_text(key)
+
+
+def _second_line(operation: Node, pointer: tuple[str | int, ...], code: str) -> int:
+    """The line of the second key spelling ``code`` below the responses map (that map's own line
+    if the text does not show two): only runs on the way to the error."""
+    start, _ = operation.file.locate(pointer)
+    key = re.compile(r"(?:^|[\s{,])[\"']?%s[\"']?[ \t]*:(?=\s|$)" % re.escape(code))
+    lines = operation.file.text.split("\n")
+    found = 0
+    for number in range(start, len(lines) + 1):
+        found += len(key.findall(lines[number - 1]))
+        if found >= 2:
+            return number
+    return start
 
 
 class Operation:

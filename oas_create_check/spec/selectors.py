@@ -13,12 +13,55 @@ operations. jsonpath-ng applies filters to lists only, so filters go over ``oper
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from oas_create_check.model import Kind
+from oas_create_check.model import Kind, ToolError
 from oas_create_check.spec.operations import CHECKED_METHODS, Spec
+
+#: How long one selector may run on one spec. A real selector takes milliseconds even on a large
+#: spec (``$..operationId`` on openai's 3 MB: 60 ms); a filter such as ``=~ '^(a+)+$'`` meets an
+#: ``operationId`` of 40 ``a``s and a ``!`` and backtracks for longer than the universe lasts.
+SELECTOR_BUDGET_SECONDS = 5.0
+
+
+class SelectorError(ToolError):
+    """A selector that cannot be evaluated within bounds: exit code 2, naming the selector and
+    where it is configured (config is as untrusted as the spec)."""
+
+
+class _OverBudget(BaseException):
+    """Raised by the alarm inside a selector's evaluation. A ``BaseException``, so that no
+    ``except Exception`` inside jsonpath-ng can swallow it."""
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``_OverBudget`` in the block after ``seconds``. Python's regular expression engine
+    checks for signals while it backtracks, so an alarm stops even a catastrophic pattern. Only
+    where there is ``SIGALRM`` and on the main thread (the CLI and its worker processes); elsewhere
+    the block runs unbounded."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @cache
@@ -45,9 +88,13 @@ def _segments(full_path: Any) -> list[str]:
     return []
 
 
-def select(spec: Spec, selectors: Mapping[Kind, tuple[str, ...]]) -> dict[tuple[str, str], Kind]:
+def select(
+    spec: Spec, selectors: Mapping[Kind, tuple[str, ...]], source: str = "config"
+) -> dict[tuple[str, str], Kind]:
     """(path, method) -> kind for every operation a selector matches; later kinds in config order
-    win over earlier ones only where they match the same operation."""
+    win over earlier ones only where they match the same operation. A selector that runs longer
+    than ``SELECTOR_BUDGET_SECONDS`` or nests too deep to evaluate raises ``SelectorError`` naming
+    it and ``source`` (the config file)."""
     if not selectors:
         return {}
     ops = list(spec.operations)
@@ -59,7 +106,7 @@ def select(spec: Spec, selectors: Mapping[Kind, tuple[str, ...]]) -> dict[tuple[
     chosen: dict[tuple[str, str], Kind] = {}
     for kind, expressions in selectors.items():
         for expression in expressions:
-            for match in compile_selector(expression).find(view):
+            for match in _find(expression, view, f"{source}: classify.{kind.value}", spec):
                 parts = _segments(match.full_path)
                 if len(parts) >= 2 and parts[0] == "operations" and parts[1].isdigit():
                     if int(parts[1]) < len(operations):
@@ -70,3 +117,24 @@ def select(spec: Spec, selectors: Mapping[Kind, tuple[str, ...]]) -> dict[tuple[
                         if method in CHECKED_METHODS:
                             chosen[(parts[1], method)] = kind
     return chosen
+
+
+def _find(expression: str, view: Any, where: str, spec: Spec) -> list[Any]:
+    """The matches of one selector, within the time budget and the recursion limit."""
+    try:
+        with _time_budget(SELECTOR_BUDGET_SECONDS):
+            return list(compile_selector(expression).find(view))
+    except _OverBudget:
+        raise SelectorError(
+            f"{where}: selector {_short(expression)!r} ran for more than "
+            f"{SELECTOR_BUDGET_SECONDS:g} seconds on {spec.workspace.root.display}: stopped "
+            "(a regular expression that backtracks catastrophically?)"
+        ) from None
+    except RecursionError:
+        raise SelectorError(
+            f"{where}: selector {_short(expression)!r} is too deeply nested to evaluate"
+        ) from None
+
+
+def _short(expression: str) -> str:
+    return expression if len(expression) <= 100 else expression[:100] + "…"

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from oas_create_check.load.read import SpecError, real_path
-from oas_create_check.load.source import SourceFile, read_file
+from oas_create_check.load.source import SourceFile, key_text, read_file
 from oas_create_check.model import Pointer
 
 VALID, INVALID, CRASHED, UNSUPPORTED = "valid", "invalid", "crashed", "unsupported"
@@ -37,6 +37,9 @@ class Issue:
 
     pointer: Pointer
     message: str
+    #: Said by this tool, not the validator: a reference it would not follow (``ref-root``, no
+    #: network) or could not read.
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,14 @@ class _Sandbox:
     """Serves ``file`` URIs from memory or our loader, inside ``root_dir`` only; records every
     reference it refuses so that a spec that needed one is never called valid."""
 
-    def __init__(self, root: SourceFile, root_dir: Path, files: Mapping[Path, Any]) -> None:
+    def __init__(
+        self, root: Any, root_path: Path, root_dir: Path, files: Mapping[Path, Any]
+    ) -> None:
         self.root_dir = root_dir.resolve()
-        self.data: dict[Path, Any] = {root.path.resolve(): root.data, **files}
+        self.root = root
+        self.root_path = root_path
+        strings = {path: string_keys(data) for path, data in files.items()}
+        self.data: dict[Path, Any] = {root_path.resolve(): root, **strings}
         self.refused: list[Issue] = []
 
     def file(self, uri: str) -> Any:
@@ -68,23 +76,51 @@ class _Sandbox:
         if path in self.data:
             return self.data[path]
         if not path.is_relative_to(self.root_dir):
-            return self._refuse(uri, "reference leaves the spec's root directory: refused")
+            return self._refuse(
+                uri,
+                "not followed: it leaves the spec's root directory, which oas-create-check "
+                "refuses by its own policy (widen it with the 'ref-root' setting)",
+                path,
+            )
         try:
-            loaded = read_file(path).data
+            loaded = string_keys(read_file(path).data)
         except SpecError as exc:
-            return self._refuse(uri, f"cannot use it: {exc.message}")
+            return self._refuse(uri, f"cannot be read: {exc.message}", path)
         self.data[path] = loaded
         return loaded
 
     def remote(self, uri: str) -> Any:
-        return self._refuse(uri, "remote reference not followed (no network access)")
+        return self._refuse(
+            uri, "not followed: oas-create-check makes no network requests (its own policy)"
+        )
 
-    def _refuse(self, uri: str, why: str) -> dict[str, Any]:
+    def _refuse(self, uri: str, why: str, path: Path | None = None) -> dict[str, Any]:
         shown = os.path.relpath(url2pathname(urlsplit(uri).path), self.root_dir)
         if urlsplit(uri).scheme != "file":
             shown = uri
-        self.refused.append(Issue((), f"$ref to '{shown}': {why}"))
+        where = self._referrer(path, uri)
+        self.refused.append(Issue(where, f"$ref to '{shown}' {why}", refused=True))
         return _Placeholder()
+
+    def _referrer(self, path: Path | None, uri: str) -> Pointer:
+        """Where the root document writes a ``$ref`` to the refused document, so the finding
+        points at it (the document's top when only another file does)."""
+        stack: list[tuple[Pointer, Any]] = [((), self.root)]
+        while stack:
+            at, value = stack.pop()
+            if isinstance(value, dict):
+                ref = value.get("$ref")
+                location = ref.partition("#")[0] if isinstance(ref, str) else ""
+                if location and (
+                    location == uri.partition("#")[0]
+                    if path is None
+                    else real_path(self.root_path.parent / unquote(location)) == path
+                ):
+                    return at
+                stack.extend(((*at, k), v) for k, v in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend(((*at, i), v) for i, v in reversed(list(enumerate(value))))
+        return ()
 
 
 class _EveryScheme(dict[str, Callable[[str], Any]]):
@@ -155,13 +191,24 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
 
     def iter_errors(self: Any) -> Iterator[Any]:
         # The library's own iter_errors re-creates errors (dropping our stamp) and caches them
-        # forever; this is the same two stages without either, in the order asked for.
+        # forever; this is the same two stages without either, in the order asked for. A crash
+        # in one stage (the OpenAPI stage assumes every reference resolved to a sound object,
+        # and a refused one did not) is kept for the verdict and the other stage still runs:
+        # the spec's own errors are not hidden behind it.
+        from referencing.exceptions import Unresolvable
+
         stages = [
             lambda: self.schema_validator.iter_errors(self.schema),
             lambda: self.root_validator(self.schema_path),
         ]
+        self.oas_crash = None
         for stage in reversed(stages) if root_stage_first else stages:
-            yield from stage()
+            try:
+                yield from stage()
+            except (Unresolvable, RecursionError):
+                raise
+            except Exception as exc:
+                self.oas_crash = exc
 
     keywords = {name: stamp(cls) for name, cls in validator_class.keyword_validators.items()}
     return type(
@@ -169,6 +216,37 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
         (validator_class,),
         {"keyword_validators": keywords, "iter_errors": iter_errors},
     )
+
+
+def string_keys(data: Any) -> Any:
+    """``data`` with every mapping key a string, as in JSON and as OpenAPI means them: YAML reads
+    ``201:`` as an integer, and the validator, matching keys against patterns, crashes on one
+    ("expected string or bytes-like object, got 'int'"), so every spec with unquoted codes would
+    be called broken. Unchanged subtrees are shared, not copied; shared nodes (YAML aliases) are
+    converted once."""
+    done: dict[int, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, (dict, list)):
+            return value
+        known = done.get(id(value))
+        if known is not None:
+            return known
+        result: Any
+        if isinstance(value, dict):
+            items = [(k if type(k) is str else key_text(k), convert(v)) for k, v in value.items()]
+            same = all(a is b for (a, _), b in zip(items, value, strict=True)) and all(
+                new is old for (_, new), old in zip(items, value.values(), strict=True)
+            )
+            result = value if same else dict(items)
+        else:
+            converted = [convert(item) for item in value]
+            same = all(a is b for a, b in zip(converted, value, strict=True))
+            result = value if same else converted
+        done[id(value)] = result
+        return result
+
+    return convert(data)
 
 
 def _split_up(data: Any) -> bool:
@@ -200,7 +278,12 @@ def _is_ref(value: Any) -> bool:
 
 def _message(error: Any) -> str:
     text = str(getattr(error, "message", None) or error).strip().splitlines()
-    first = text[0] if text else type(error).__name__
+    return _short(text[0] if text else type(error).__name__)
+
+
+def _short(text: str) -> str:
+    """One line of at most ``_MAX_MESSAGE`` characters."""
+    first = text.strip().partition("\n")[0]
     return first if len(first) <= _MAX_MESSAGE else first[:_MAX_MESSAGE] + "…"
 
 
@@ -229,38 +312,50 @@ def validate(
     except ImportError as exc:  # pragma: no cover - a declared dependency
         return Validation(CRASHED, detail=f"openapi-spec-validator is not installed ({exc})")
 
-    sandbox = _Sandbox(root, root_dir or root.path.parent, files or {})
-    handlers = _EveryScheme(file=sandbox.file, other=sandbox.remote)
     issues: list[Issue] = []
     try:
+        document = string_keys(root.data)
+        sandbox = _Sandbox(document, root.path, root_dir or root.path.parent, files or {})
+    except RecursionError:
+        return Validation(CRASHED, (), "validator crashed: nesting too deep")
+    handlers = _EveryScheme(file=sandbox.file, other=sandbox.remote)
+    try:
         try:
-            validator_class = get_validator_cls(root.data)
+            validator_class = get_validator_cls(document)
         except ValidatorDetectError:
             return Validation(
                 UNSUPPORTED, detail="openapi-spec-validator does not know this spec version"
             )
         path = SchemaPath.from_dict(
-            root.data,
+            document,
             base_uri=root.path.resolve().as_uri(),
             handlers=handlers,
             resolved_cache_maxsize=128,
             specification=_tolerant_specification(),
         )
-        validator = _located(validator_class, first_only and not _split_up(root.data))(path)
+        validator = _located(validator_class, first_only and not _split_up(document))(path)
         for error in validator.iter_errors():
             issues.append(Issue(_pointer(error), _message(error)))
             if first_only:
                 break
+        crash = getattr(validator, "oas_crash", None)
+        if crash is not None:
+            raise crash
     except Unresolvable as exc:  # a broken $ref in the spec, not a validator bug
-        broken = Issue(
-            (), f"$ref cannot be resolved ({type(exc).__name__}: {exc}); validation stopped there"
-        )
+        # Not ``str(exc)``: a PointerToNowhere quotes the whole document it looked in.
+        ref = _short(str(getattr(exc, "ref", "") or ""))
+        broken = Issue((), f"$ref '{ref}' cannot be resolved; validation stopped there")
         return Validation(INVALID, (*issues, *sandbox.refused, broken))
     except RecursionError:
         return Validation(CRASHED, tuple(issues), "validator crashed: nesting too deep")
     except Exception as exc:  # the validator's internal failures: a verdict, not a traceback
-        first_line = str(exc).splitlines()[0] if str(exc) else ""
-        detail = f"validator crashed: {type(exc).__name__}: {first_line}"[:_MAX_MESSAGE]
+        if sandbox.refused:
+            # It met a document it was not given (a stand-in for a refused reference): the
+            # refusal is the cause, and the library's complaint about our stand-in says nothing.
+            detail = "it stopped at a $ref that was not followed: see the finding about it"
+        else:
+            first_line = str(exc).splitlines()[0] if str(exc) else ""
+            detail = f"validator crashed: {type(exc).__name__}: {first_line}"[:_MAX_MESSAGE]
         return Validation(CRASHED, tuple(issues + sandbox.refused), detail)
     issues.extend(sandbox.refused)
     return Validation(INVALID if issues else VALID, tuple(issues))
