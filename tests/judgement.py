@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -63,7 +63,7 @@ class Case:
         return self.verdict.kind in CREATION
 
 
-@cache
+@lru_cache(maxsize=16)  # specs are read in order; keeping all would grow pytest by a GB
 def _operations(spec: Path) -> dict[tuple[str, str], Operation]:
     loaded = load_spec(read_file(spec), Settings())
     return {(op.path, op.method): op for op in loaded.operations}

@@ -9,13 +9,12 @@ parameter). Values are plain data; ``fix.py`` renders them in the file's style.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from oas_create_check.load.refs import Node, ref_between
 from oas_create_check.load.source import SourceFile
 from oas_create_check.model import Pointer
-from oas_create_check.spec.operations import Spec
+from oas_create_check.spec.operations import Spec, per_spec
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _PROBLEM_SCHEMA_NAMES = (
@@ -59,7 +58,7 @@ def location_header(spec: Spec, target_file: SourceFile, monitor: bool = False) 
     return {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
     # Names only: the schema store is not parsed for them (``SourceFile.keys_at``).
     pointer = _section_pointer(spec, "definitions" if spec.is_swagger else "schemas")
@@ -69,7 +68,7 @@ def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
     return None
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _shared_conflict(spec: Spec) -> Node | None:
     """The 409 response some operation already uses by ``$ref`` (looked up once per spec: every
     create without a duplicate policy asks)."""
@@ -83,7 +82,7 @@ def _shared_conflict(spec: Spec) -> Node | None:
     return None
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _conflict_component(spec: Spec) -> Pointer | None:
     """The root document's reusable response for a conflict, found by its name (``Conflict``,
     ``409``, ``ConflictError``, ``AlreadyExists``...), for specs that define one but no

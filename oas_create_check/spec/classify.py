@@ -20,10 +20,9 @@ sets (one tuned on, one labelled blind for tuning, one labelled blind and only m
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
 from oas_create_check.model import Classification, Confidence, Kind, Signal
-from oas_create_check.spec.operations import Operation, Spec
+from oas_create_check.spec.operations import Operation, Spec, per_spec
 from oas_create_check.spec.resource import Resource, is_param, segments
 from oas_create_check.spec.words import (
     A_NEW,
@@ -130,7 +129,7 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
     return op.operation_id if said[2].startswith("operationId") else op.summary
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _boilerplate_201(spec: Spec) -> bool:
     """Whether (nearly) every POST of the spec declares 201, verbs and lookups included: a
     generator's default, not a statement about each operation."""
@@ -139,7 +138,7 @@ def _boilerplate_201(spec: Spec) -> bool:
     return len(posts) >= 5 and with_201 >= 0.9 * len(posts)
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _rpc_style(spec: Spec) -> bool:
     """Whether the API names operations rather than resources in its paths, as AWS's
     ``/#X-Amz-Target=Service.CreateThing`` and ``/?Action=CreateThing`` ones do."""

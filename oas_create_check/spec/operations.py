@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from functools import cached_property, wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from weakref import WeakKeyDictionary
 
 from oas_create_check.load.read import SpecError
 from oas_create_check.load.refs import Node, Workspace
@@ -119,6 +121,26 @@ def _second_line(operation: Node, pointer: tuple[str | int, ...], code: str) -> 
         if found >= 2:
             return number
     return start
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def per_spec(function: Callable[Concatenate[Spec, P], R]) -> Callable[Concatenate[Spec, P], R]:
+    """Memoise a fact about a spec for as long as the spec lives: computed once however many
+    operations ask, and dropped with the spec (an ``lru_cache`` would keep large specs alive in a
+    long-running process such as the language server)."""
+    memo: WeakKeyDictionary[Spec, dict[tuple[Any, ...], R]] = WeakKeyDictionary()
+
+    def cached(spec: Spec, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        found = memo.setdefault(spec, {})
+        key = (*args, *sorted(kwargs.items()))
+        if key not in found:
+            found[key] = function(spec, *args, **kwargs)
+        return found[key]
+
+    return wraps(function)(cached)
 
 
 class Operation:

@@ -10,17 +10,16 @@ counts, not only the POSTs and PUTs the rules check.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 from oas_create_check.model import Pointer
-from oas_create_check.spec.operations import HTTP_METHODS, Spec
+from oas_create_check.spec.operations import HTTP_METHODS, Spec, per_spec
 
 #: An operation, as (path, method).
 User = tuple[str, str]
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def response_users(spec: Spec) -> dict[tuple[Path, Pointer], frozenset[User]]:
     """Each response object, by the file and pointer that define it, and the operations that
     declare it (directly or through ``$ref``)."""

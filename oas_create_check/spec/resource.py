@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node
-from oas_create_check.spec.operations import Operation, Response, Spec
+from oas_create_check.spec.operations import Operation, Response, Spec, per_spec
 from oas_create_check.spec.words import NOT_PLURAL
 
 #: Property names that identify a resource or link to it.
@@ -49,7 +49,7 @@ def is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _item_paths(spec: Spec) -> dict[tuple[str, ...], str]:
     """Collection segments -> the first item path right below it (``("pets",)`` ->
     ``/pets/{id}``), computed once per spec: every POST asks."""
@@ -75,7 +75,7 @@ def family(path: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=8)
+@per_spec
 def _item_paths_by_family(spec: Spec) -> dict[str, list[str]]:
     """Every item path (ending in a parameter), by family: computed once per spec."""
     found: dict[str, list[str]] = {}
@@ -86,7 +86,7 @@ def _item_paths_by_family(spec: Spec) -> dict[str, list[str]]:
     return found
 
 
-@lru_cache(maxsize=64)
+@per_spec
 def item_types(spec: Spec, top: str) -> frozenset[SchemaRef]:
     """The schemas that ``GET`` on an item path of the family ``top`` returns: the resource types
     a POST there may hand back. Compared by ``$ref`` target only (no schema is read); one family
