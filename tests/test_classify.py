@@ -51,6 +51,7 @@ FLOORS = [
 ]
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize(("name", "precision", "recall"), FLOORS)
 def test_creation_precision_and_recall(name: str, precision: float, recall: float) -> None:
@@ -62,6 +63,7 @@ def test_creation_precision_and_recall(name: str, precision: float, recall: floa
     assert scores.recall >= recall, f"{name}: {scores}"
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_every_blind_card_has_a_label_and_an_operation() -> None:
     manifest = yaml.safe_load((REPO / "tests/data/blind/manifest.yaml").read_text("utf-8"))

@@ -18,6 +18,9 @@ from fix_invariants import fix_and_check
 
 from oas_create_check.settings import Settings
 
+#: Every corpus spec fixed and checked: minutes (CI runs it; the fast suite does not).
+pytestmark = pytest.mark.slow
+
 
 def _copy(spec: Path, tmp_path: Path) -> Path:
     """Copy ``spec`` with the folder its references need; returns the copied root."""

@@ -101,6 +101,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 def test_kill_9_leaves_each_file_old_or_new(
     tmp_path: Path, reference: tuple[dict[Path, bytes], dict[Path, bytes]]
 ) -> None:
@@ -135,6 +136,7 @@ def test_kill_9_leaves_each_file_old_or_new(
     assert set(seen[3:]) & {"partial", "done"}, seen  # killed during or after the writes
 
 
+@pytest.mark.slow
 def test_two_parallel_runs_give_one_correct_result(
     tmp_path: Path, reference: tuple[dict[Path, bytes], dict[Path, bytes]]
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import CORPUS, RunCli, needs_corpus
 
 SHARED = """openapi: 3.0.3
@@ -59,6 +60,7 @@ def test_a_response_shared_with_other_operations_is_not_edited(
     assert "shared with 1 operation(s) the finding is not about (DELETE /pets/{id})" in err
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_digitaloceans_shared_no_content_response_is_left_alone(
     run_cli: RunCli, tmp_path: Path

@@ -44,6 +44,7 @@ def _corpus_files() -> list[Path]:
     return files
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
 def test_fast_path_agrees_with_exact_index_on_corpus(path: Path) -> None:

@@ -22,6 +22,9 @@ import pytest
 from conftest import FIXTURES, REPO
 from gitrepo import commit_all, git, git_env, init_repo
 
+#: The real pre-commit framework installs hook environments: tens of seconds.
+pytestmark = pytest.mark.slow
+
 INTEGRATIONS = FIXTURES / "integrations"
 
 #: A spec whose only findings have safe fixes: the fix hook can make it pass on its own.

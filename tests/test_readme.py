@@ -248,6 +248,7 @@ def test_every_option_the_readme_shows_is_accepted_by_the_cli() -> None:
     assert shown <= accepted, f"README or docs/ show options the CLI rejects: {shown - accepted}"
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_the_quoted_location_figure_is_measured() -> None:
     """docs/corpus.md: ``only N of the M declared `201` responses carry a `Location` header``."""

@@ -127,6 +127,7 @@ def test_changed_since_is_linear_on_a_ref_dag(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_catastrophic_regex_in_a_selector_is_stopped_and_named(tmp_path: Path) -> None:
     from cli_subprocess import run_cli as run_isolated
 

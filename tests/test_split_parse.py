@@ -181,6 +181,7 @@ def corpus_yaml() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.usefixtures("split_small")
 @pytest.mark.parametrize("path", corpus_yaml(), ids=lambda p: str(p.relative_to(CORPUS)))

@@ -156,6 +156,7 @@ def test_non_mapping_subresources_do_not_crash_the_lookup() -> None:
     assert specification.id_of({"$id": "urn:x"}) == "urn:x"
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_digitalocean_is_validated_to_the_end() -> None:
     spec = read_file(CORPUS / "digitalocean" / "DigitalOcean-public.v2.yaml")
