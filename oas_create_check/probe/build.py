@@ -196,7 +196,9 @@ def _parameter_value(op: Operation, parameter: dict[str, Any], generator: Genera
         for example in examples.values():
             if isinstance(example, dict) and "value" in example:
                 return _text(example["value"])
-    schema = parameter.get("schema") if isinstance(parameter.get("schema"), dict) else parameter
+    schema: dict[str, Any] = (
+        parameter["schema"] if isinstance(parameter.get("schema"), dict) else parameter
+    )
     try:
         value = generator.instance(_plain(op, schema))
     except CannotGenerate:

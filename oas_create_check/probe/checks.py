@@ -725,4 +725,4 @@ def _duplicate_answers(target: Target, settings: Settings) -> list[str]:
 
 
 def _waited(retries: int) -> float:
-    return sum(FIRST_RETRY * 2**i for i in range(retries))
+    return float(sum(FIRST_RETRY * 2**i for i in range(retries)))

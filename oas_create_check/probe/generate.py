@@ -106,7 +106,9 @@ class Generator:
         raise CannotGenerate(f"no {key} option could be generated ({'; '.join(errors[:2])})")
 
     def _object(self, schema: dict[str, Any], examples: bool, depth: int) -> dict[str, Any]:
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        props: dict[str, Any] = (
+            schema["properties"] if isinstance(schema.get("properties"), dict) else {}
+        )
         required = [r for r in schema.get("required") or () if isinstance(r, str)]
         result: dict[str, Any] = {}
         for name in required:
@@ -121,7 +123,7 @@ class Generator:
         return result
 
     def _array(self, schema: dict[str, Any], examples: bool, depth: int) -> list[Any]:
-        count = schema.get("minItems") if isinstance(schema.get("minItems"), int) else 0
+        count: int = schema["minItems"] if isinstance(schema.get("minItems"), int) else 0
         items = schema.get("items", {})
         values = [self._value(items, examples, depth + 1) for _ in range(min(count, 16))]
         if schema.get("uniqueItems") and len(values) > 1:
@@ -136,8 +138,8 @@ class Generator:
             base = _from_pattern(pattern, self.rng)
         if not base:
             base = f"probe-{self.rng.randrange(16**4):04x}"
-        low = schema.get("minLength") if isinstance(schema.get("minLength"), int) else 0
-        high = schema.get("maxLength") if isinstance(schema.get("maxLength"), int) else None
+        low: int = schema["minLength"] if isinstance(schema.get("minLength"), int) else 0
+        high: int | None = schema["maxLength"] if isinstance(schema.get("maxLength"), int) else None
         if len(base) < low:
             base = base + "x" * (low - len(base))
         if high is not None and len(base) > high:

@@ -33,8 +33,8 @@ class ProbeOptions:
     data: Path | None = None
     cleanup: bool = False
     app: str | None = None
-    limits: Limits = Limits()
-    waits: Waits = Waits()
+    limits: Limits = field(default_factory=Limits)
+    waits: Waits = field(default_factory=Waits)
     seed: int = 0
 
 
@@ -126,8 +126,8 @@ def run(
         for target in targets:
             parent_ids: dict[str, str] = {}
             missing = [p.label for name, p in target.parents.items() if made.get(id(p)) is None]
-            if missing:
-                result.errors.append(
+            if missing:  # the parent's own finding or error says why
+                result.notices.append(
                     f"{target.op.method.upper()} {target.op.path}: skipped: it needs a resource "
                     f"that {', '.join(missing)} did not create (give one with --data)"
                 )

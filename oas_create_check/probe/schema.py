@@ -72,13 +72,13 @@ def _convert(
     if not isinstance(value, dict):
         return {}
     if isinstance(value.get("$ref"), str):
-        key = (str(node.file.key), node.pointer)
-        if key in stack:
+        place = (str(node.file.key), node.pointer)
+        if place in stack:
             return {}
         target = workspace.deref(node)
         if target is None:
             return {}
-        return _convert(target, workspace, context, (*stack, key), budget, depth + 1)
+        return _convert(target, workspace, context, (*stack, place), budget, depth + 1)
     result: dict[str, Any] = {}
     for key, child in node.items():
         if key in _DROP:
