@@ -23,10 +23,10 @@ pytest.importorskip("httpx", reason="the probe extra is not installed")
 pytest.importorskip("uvicorn", reason="uvicorn (test extra) is not installed")
 pytest.importorskip("starlette", reason="starlette (test extra) is not installed")
 
-from conftest import FIXTURES, RunCli  # noqa: E402
-from probe_server import DEFECTS, free_port, make_app, raw_server, serve  # noqa: E402
+from conftest import FIXTURES, RunCli
+from probe_server import DEFECTS, free_port, make_app, raw_server, serve
 
-from oas_create_check.report import FORMATS  # noqa: E402
+from oas_create_check.report import FORMATS
 
 SPEC = FIXTURES / "probe" / "reference.yaml"
 #: Short waits keep the defects that make the probe wait (a Location that 404s, a monitor that
@@ -198,7 +198,7 @@ def test_cleanup_deletes_only_what_the_probe_created(
 ) -> None:
     url, state = server
     state.pets["7"] = {"id": "7", "name": "Someone else's"}
-    code, report, err = probe_json(run_cli, url, "--cleanup")
+    code, _report, err = probe_json(run_cli, url, "--cleanup")
     assert code == 0, err
     assert state.pets == {"7": {"id": "7", "name": "Someone else's"}}
     assert state.tags == {} and state.payments == {} and state.reports == {}
@@ -366,7 +366,7 @@ def test_suppression_on_the_operation_applies(run_cli: RunCli, tmp_path: Path) -
     )
     spec.write_text(text, encoding="utf-8")
     with serve(app) as url:
-        code, out, _ = run_cli("probe", spec, "--base-url", url, "--format", "json", *QUICK)
+        _code, out, _ = run_cli("probe", spec, "--base-url", url, "--format", "json", *QUICK)
     paths = {f["path"] for f in json.loads(out)["findings"]}
     assert "/pets" not in paths and "/payments" in paths
 
@@ -374,7 +374,7 @@ def test_suppression_on_the_operation_applies(run_cli: RunCli, tmp_path: Path) -
 # -- bad input -------------------------------------------------------------------------------
 def test_an_unreachable_url_is_a_clear_error(run_cli: RunCli) -> None:
     started = time.monotonic()
-    code, out, err = run_cli("probe", SPEC, "--base-url", f"http://127.0.0.1:{free_port()}")
+    code, _out, err = run_cli("probe", SPEC, "--base-url", f"http://127.0.0.1:{free_port()}")
     assert code == 2
     assert "cannot reach http://127.0.0.1:" in err and "Traceback" not in err
     assert time.monotonic() - started < 5
@@ -394,7 +394,7 @@ def test_a_spec_with_no_creates_is_a_clear_error(run_cli: RunCli) -> None:
 def test_a_body_that_cannot_be_generated_is_a_clear_error(
     run_cli: RunCli, server: tuple[str, Any], tmp_path: Path
 ) -> None:
-    url, state = server
+    url, _state = server
     spec = tmp_path / "impossible.yaml"
     text = SPEC.read_text(encoding="utf-8").replace(
         "                amount: {type: integer, minimum: 1}",
