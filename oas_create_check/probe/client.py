@@ -112,7 +112,9 @@ class Redactor:
     well-known credential headers, wherever they appear (URLs and bodies included)."""
 
     def __init__(self, secrets: list[str]) -> None:
-        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        # "Bearer abc...": the credential alone may show up too (echoed, in a URL)
+        parts = {s.split()[-1] for s in secrets if len(s.split()) > 1}
+        self.secrets = sorted({s for s in {*secrets, *parts} if len(s) >= 4}, key=len, reverse=True)
 
     def text(self, value: str) -> str:
         for secret in self.secrets:
