@@ -112,11 +112,15 @@ def main(argv: list[str] | None = None) -> int:
             break
     n = totals["operations"]
     print(f"creates with a JSON body: {n}")
-    print(f"own generator:  {totals['own']} valid ({totals['own'] / max(n, 1):.0%}), {totals['own_s']:.1f} s")
+    print(
+        f"own generator:  {totals['own']} valid ({totals['own'] / max(n, 1):.0%}), {totals['own_s']:.1f} s"
+    )
     print(
         f"Schemathesis:   {totals['schemathesis']} valid ({totals['schemathesis'] / max(n, 1):.0%}), {totals['st_s']:.1f} s"
     )
-    print(f"only own: {len(only_own)}; only Schemathesis: {len(only_st)}; neither: {len(both_missed)}")
+    print(
+        f"only own: {len(only_own)}; only Schemathesis: {len(only_st)}; neither: {len(both_missed)}"
+    )
     for title, names in (("only Schemathesis", only_st), ("neither", both_missed)):
         for name in names[:15]:
             print(f"  {title}: {name}")

@@ -31,9 +31,26 @@ _CODE = re.compile(r"❌ (ST\d+ [^:]+): \d+")
 
 def schemathesis(url: str, examples: int, seed: int) -> set[str]:
     done = subprocess.run(
-        ["st", "run", str(SPEC), "--url", url, "--checks", "all", "-n", str(examples),
-         "--seed", str(seed), "--no-color", "--request-timeout", "5"],
-        capture_output=True, text=True, timeout=900, check=False,
+        [
+            "st",
+            "run",
+            str(SPEC),
+            "--url",
+            url,
+            "--checks",
+            "all",
+            "-n",
+            str(examples),
+            "--seed",
+            str(seed),
+            "--no-color",
+            "--request-timeout",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     summary = done.stdout.rsplit("SUMMARY", 1)[-1]
     return set(_CODE.findall(summary))
@@ -41,9 +58,26 @@ def schemathesis(url: str, examples: int, seed: int) -> set[str]:
 
 def probe(url: str) -> set[str]:
     done = subprocess.run(
-        [sys.executable, "-m", "oas_create_check", "probe", str(SPEC), "--base-url", url,
-         "--format", "json", "--propagation", "1", "--async-wait", "1"],
-        capture_output=True, text=True, timeout=300, check=False, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "oas_create_check",
+            "probe",
+            str(SPEC),
+            "--base-url",
+            url,
+            "--format",
+            "json",
+            "--propagation",
+            "1",
+            "--async-wait",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
     )
     return {f["rule"] for f in json.loads(done.stdout)["findings"]}
 
@@ -64,13 +98,18 @@ def main(argv: list[str] | None = None) -> int:
             with serve(app) as url:
                 found.append(tool(url))
         rows.append((defect or "(correct server)", found[0], found[1]))
-        print(f"{defect or '(correct)'}: probe {sorted(found[0])}; schemathesis {sorted(found[1])}", flush=True)
+        print(
+            f"{defect or '(correct)'}: probe {sorted(found[0])}; schemathesis {sorted(found[1])}",
+            flush=True,
+        )
     baseline = rows[0][2]
     print("\n| defect | probe finds | Schemathesis: new failure codes |")
     print("|---|---|---|")
     for defect, mine, theirs in rows:
         new = sorted(theirs - baseline) if defect != "(correct server)" else sorted(theirs)
-        print(f"| {defect} | {', '.join(sorted(mine)) or 'nothing'} | {', '.join(new) or 'nothing'} |")
+        print(
+            f"| {defect} | {', '.join(sorted(mine)) or 'nothing'} | {', '.join(new) or 'nothing'} |"
+        )
     return 0
 
 
