@@ -105,7 +105,7 @@ def test_the_command_line_section_lists_every_command(run_cli: RunCli) -> None:
         for line in synopsis.group(2).splitlines()
         if line.startswith("oas-create-check ") and not line.split()[1].startswith("[")
     }
-    assert commands == {"rules", "rule", "explain"}
+    assert commands == {"rules", "rule", "explain", "probe"}
     _, declared = declared_cli()
     if declared:  # the app became a group of subcommands: the README names each of them
         assert commands <= declared
@@ -237,6 +237,13 @@ def test_every_option_the_readme_shows_is_accepted_by_the_cli() -> None:
         check=True,
     ).stdout
     accepted |= set(re.findall(r"(--[a-z][a-z-]*)", explain_help))
+    probe_help = subprocess.run(
+        [sys.executable, "-m", "oas_create_check", "probe", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    accepted |= set(re.findall(r"(--[a-z][a-z-]*)", probe_help))
     shown: set[str] = set()
     pages = [README, *DOCS]
     for block in blocks("yaml", pages) + blocks("sh", pages) + blocks("", pages):
