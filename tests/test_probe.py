@@ -485,3 +485,33 @@ def test_max_requests_bounds_the_run(server: tuple[str, Any], run_cli: RunCli) -
 def test_a_base_url_that_is_not_http_is_refused(run_cli: RunCli) -> None:
     code, _, err = run_cli("probe", SPEC, "--base-url", "file:///etc/passwd")
     assert code == 2 and "http://" in err
+
+
+async def crashing_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An ASGI app that fails on every request."""
+    raise RuntimeError("boom")
+
+
+def test_an_app_that_crashes_is_a_finding_not_a_traceback(run_cli: RunCli) -> None:
+    code, out, err = run_cli(
+        "probe", SPEC, "--app", "test_probe:crashing_app", "--format", "json", *QUICK
+    )
+    assert code == 1 and "Traceback" not in err
+    findings = json.loads(out)["findings"]
+    assert findings and all("answered 500" in f["message"] for f in findings)
+
+
+def test_the_lint_path_does_not_import_the_probe() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from oas_create_check.cli import main; "
+        f"main([{str(SPEC)!r}]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('httpx', 'jsonschema_rs', 'anyio') or m.startswith('oas_create_check.probe')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

@@ -48,7 +48,7 @@ def is_asgi(app: Any) -> bool:
 def transport(app: Any, timeout: float) -> httpx.BaseTransport:
     if is_asgi(app):
         return PortalASGITransport(app, timeout)
-    return httpx.WSGITransport(app=app)
+    return httpx.WSGITransport(app=app, raise_app_exceptions=False)
 
 
 class PortalASGITransport(httpx.BaseTransport):
@@ -58,7 +58,7 @@ class PortalASGITransport(httpx.BaseTransport):
     def __init__(self, app: Any, timeout: float) -> None:
         from anyio.from_thread import start_blocking_portal
 
-        self._inner = httpx.ASGITransport(app=app)
+        self._inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         self._timeout = timeout
         self._portal_cm = start_blocking_portal()
         self._portal = self._portal_cm.__enter__()

@@ -188,6 +188,9 @@ class Prober:
         success = sorted(c for c in declared if c.startswith("2"))
         if _declares(declared, status) and answer.status < 400:
             return None
+        if answer.status == 409:
+            message = f"{method} answered 409 to the probe's first create: a resource left by an earlier run may be in the way (--cleanup removes what a run creates; --data sets other values)"
+            return Hit("probe-create-status", message, [answer.exchange])
         if answer.status >= 400:
             hint = (
                 "; the probe's request may be wrong: check --header (auth), --data or the parent resource"

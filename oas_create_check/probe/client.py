@@ -159,7 +159,6 @@ class Session:
         self.started = time.monotonic()
         self.deadline = self.started + limits.time_limit
         self.created: list[str] = []
-        self.in_process = transport is not None
         self.client = httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(limits.timeout),
@@ -176,8 +175,11 @@ class Session:
 
     def resolve(self, reference: str, against: str) -> str | None:
         """``reference`` (a ``Location``) resolved against the request URL; ``None`` when it
-        leaves the base URL's origin."""
-        absolute = urljoin(against, reference.strip())
+        leaves the base URL's origin or is no URL at all."""
+        try:
+            absolute = urljoin(against, reference.strip())
+        except ValueError:
+            return None
         return absolute if _origin(absolute) == self.origin else None
 
     def left(self) -> float:
@@ -229,10 +231,14 @@ class Session:
         started = time.monotonic()
         try:
             timeout = httpx.Timeout(min(self.limits.timeout, max(left, 0.05)))
-            response = self.client.request(
+            request = self.client.build_request(
                 method, url, content=content, headers=extra, timeout=timeout
             )
-            text = response.text
+            response = self.client.send(request, stream=True)
+            try:
+                text = _read_capped(response)
+            finally:
+                response.close()
         except httpx.TimeoutException:
             exchange.error = f"no answer within {self.limits.timeout:g} s (timed out)"
         except (httpx.ConnectError, httpx.UnsupportedProtocol) as exc:
@@ -245,6 +251,8 @@ class Session:
             exchange.error = f"{type(exc).__name__}: {_reason(exc)}"
         except TimeoutError:  # an in-process app past its time (``app.py``)
             exchange.error = f"no answer within {self.limits.timeout:g} s (timed out)"
+        except (ValueError, OSError, RuntimeError) as exc:  # a transport failing its own way
+            exchange.error = f"{type(exc).__name__}: {_reason(exc)}"
         exchange.elapsed_ms = int((time.monotonic() - started) * 1000)
         if exchange.error is not None:
             return Answer(exchange, None, {}, "", url)
@@ -261,8 +269,25 @@ def _interesting(headers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in boring}
 
 
+#: A body larger than this is cut: a hostile server cannot fill the probe's memory.
+MAX_BODY = 5 * 1024 * 1024
+
+
+def _read_capped(response: httpx.Response) -> str:
+    data = bytearray()
+    for chunk in response.iter_bytes():
+        data.extend(chunk)
+        if len(data) > MAX_BODY:
+            del data[MAX_BODY:]
+            break
+    return bytes(data).decode(response.encoding or "utf-8", errors="replace")
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ("", "", -1)
     scheme = parts.scheme.lower()
     try:
         port = parts.port or {"http": 80, "https": 443}.get(scheme)

@@ -5,7 +5,6 @@ JSON report with the transcript of each finding added, and the ``--plan`` listin
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from oas_create_check import __version__
 from oas_create_check.escape import defused, printable
@@ -90,7 +89,3 @@ def _steps(target: Target) -> list[str]:
     if target.resource.listing is True:
         steps.append(f"GET {target.op.path} around each create, to count the items")
     return steps
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
