@@ -46,7 +46,8 @@ def active_rules(settings: Settings) -> list[Rule]:
     return rules
 
 
-def _suppressed(rule_id: str, *holders: object) -> bool:
+def suppressed(rule_id: str, *holders: object) -> bool:
+    """Whether ``x-oas-create-check: {ignore: [...]}`` on any of ``holders`` silences the rule."""
     for holder in holders:
         ext = holder.get(EXTENSION) if isinstance(holder, dict) else None
         ignore = ext.get("ignore") if isinstance(ext, dict) else None
@@ -55,6 +56,14 @@ def _suppressed(rule_id: str, *holders: object) -> bool:
         if isinstance(ignore, list) and (rule_id in ignore or "all" in ignore or "*" in ignore):
             return True
     return False
+
+
+def rule_severity(rule: Rule, settings: Settings, kind: Kind, confidence: Confidence) -> Severity:
+    """A rule's severity as configured, capped for a creation judged with low confidence."""
+    severity = settings.severity.get(rule.id, rule.doc.severity)
+    weak = kind in CREATIONS and confidence is Confidence.LOW
+    cap = settings.weak_create_severity if weak else None
+    return min(severity, cap) if cap is not None else severity
 
 
 def _finding(rule: Rule, severity: Severity, problem: Problem, path: str, method: str) -> Finding:
@@ -97,13 +106,12 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
                 signals=verdict.signals,
             )
         )
-        # a creation the evidence barely carries gives findings at a lower severity
-        weak = verdict.kind in CREATIONS and verdict.confidence is Confidence.LOW
-        cap = settings.weak_create_severity if weak else None
         for rule in op_rules:
             if verdict.kind not in rule.doc.applies_to:
                 continue
-            result.findings.extend(_run(rule, op, verdict.kind, settings, cap))
+            # a creation the evidence barely carries gives findings at a lower severity
+            severity = rule_severity(rule, settings, verdict.kind, verdict.confidence)
+            result.findings.extend(_run(rule, op, verdict.kind, severity, settings))
     for rule in rules:
         if rule.check_spec is not None:
             severity = settings.severity.get(rule.id, rule.doc.severity)
@@ -113,17 +121,14 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
 
 
 def _run(
-    rule: Rule, op: Operation, kind: Kind, settings: Settings, cap: Severity | None = None
+    rule: Rule, op: Operation, kind: Kind, severity: Severity, settings: Settings
 ) -> Iterator[Finding]:
     assert rule.check is not None
-    if _suppressed(rule.id, op.value):
+    if suppressed(rule.id, op.value):
         return
-    severity = settings.severity.get(rule.id, rule.doc.severity)
-    if cap is not None:
-        severity = min(severity, cap)
     for problem in rule.check(op, kind, settings):
         response = problem.response
-        if response is not None and _suppressed(rule.id, response.entry.value, response.node.value):
+        if response is not None and suppressed(rule.id, response.entry.value, response.node.value):
             continue
         yield _finding(rule, severity, problem, op.path, op.method)
 

@@ -105,7 +105,7 @@ def test_the_command_line_section_lists_every_command(run_cli: RunCli) -> None:
         for line in synopsis.group(2).splitlines()
         if line.startswith("oas-create-check ") and not line.split()[1].startswith("[")
     }
-    assert commands == {"rules", "rule", "explain"}
+    assert commands == {"rules", "rule", "explain", "probe"}
     _, declared = declared_cli()
     if declared:  # the app became a group of subcommands: the README names each of them
         assert commands <= declared
@@ -146,11 +146,14 @@ def test_the_quick_start_test_command_is_what_ci_runs() -> None:
     assert quick_start[1] in ci
 
 
-def test_the_readme_rule_table_is_current() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert docs.with_table(text) == text, (
-        "README.md's rule table is stale: run `python -m oas_create_check.report.rule_docs --write-readme`"
-    )
+def test_the_rule_tables_are_current() -> None:
+    """README.md lists the lint's rules, docs/probe.md the live checks of ``probe``."""
+    for page, live in ((README, False), (docs.PROBE_PAGE, True)):
+        text = page.read_text(encoding="utf-8")
+        assert docs.with_table(text, live) == text, (
+            f"{page.name}'s rule table is stale: run "
+            "`python -m oas_create_check.report.rule_docs --write-readme`"
+        )
 
 
 def test_write_readme_replaces_only_the_table(tmp_path: Path) -> None:
@@ -172,9 +175,11 @@ def test_write_readme_replaces_only_the_table(tmp_path: Path) -> None:
 def test_the_table_lists_every_rule_with_its_fix_safety() -> None:
     from oas_create_check.rules import all_rules
 
-    table = docs.rules_table()
+    table, live = docs.rules_table(), docs.rules_table(live=True)
     for rule in all_rules().values():
-        assert f"| `{rule.id}` | {rule.doc.severity.label}" in table
+        assert f"| `{rule.id}` | {rule.doc.severity.label}" in (
+            live if rule.id.startswith("probe-") else table
+        )
     assert "| `create-status-201` | error | create, upsert |" in table
     assert table.count("| safe |") == 3  # Location, duplicate policy, status monitor
     assert "| unsafe only |" in table  # 200 -> 201 changes the contract
@@ -237,6 +242,13 @@ def test_every_option_the_readme_shows_is_accepted_by_the_cli() -> None:
         check=True,
     ).stdout
     accepted |= set(re.findall(r"(--[a-z][a-z-]*)", explain_help))
+    probe_help = subprocess.run(
+        [sys.executable, "-m", "oas_create_check", "probe", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    accepted |= set(re.findall(r"(--[a-z][a-z-]*)", probe_help))
     shown: set[str] = set()
     pages = [README, *DOCS]
     for block in blocks("yaml", pages) + blocks("sh", pages) + blocks("", pages):

@@ -194,6 +194,93 @@ def explain(
     raise typer.Exit(code)
 
 
+def probe(
+    spec: Annotated[Path, typer.Argument(help="The spec whose creates to probe.")],
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="The running API; every request stays on its origin."),
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--header",
+            "-H",
+            help="'Name: value' sent with every request (repeatable); ${VAR} reads the environment. Values are redacted in all output.",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="JSON/YAML: operationId -> {body, path, query, headers} to send."),
+    ] = None,
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Print the requests it would send; send nothing.")
+    ] = False,
+    cleanup: Annotated[
+        bool, typer.Option("--cleanup", help="DELETE what the probe created, at the end.")
+    ] = False,
+    app: Annotated[
+        str | None,
+        typer.Option("--app", metavar="MODULE:ATTR", help="Probe this ASGI/WSGI app in process."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="Output format: text, json, sarif, github, junit or gitlab."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report in --format to this file."),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Config file (default: found from the working directory up)."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for each answer.")] = 5.0,
+    max_requests: Annotated[
+        int, typer.Option("--max-requests", min=1, help="Most requests the run may send.")
+    ] = 500,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1, help="Most seconds the run may take.")
+    ] = 120.0,
+    propagation: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds a new resource may take to become readable."),
+    ] = 2.0,
+    async_wait: Annotated[
+        float, typer.Option("--async-wait", min=0, help="Seconds to poll a 202's monitor.")
+    ] = 10.0,
+    seed: Annotated[int, typer.Option(help="Seed of the generated request bodies.")] = 0,
+) -> None:
+    """Check a running API: every create answers as its spec promises (docs/probe.md)."""
+    from oas_create_check.cli.probe_command import ProbeRequest, run_probe
+
+    request = ProbeRequest(
+        spec=spec,
+        base_url=base_url,
+        headers=tuple(header or ()),
+        data=data,
+        plan=plan,
+        cleanup=cleanup,
+        app=app,
+        fmt=fmt,
+        output=output,
+        fail_on=fail_on,
+        config=config,
+        timeout=timeout,
+        max_requests=max_requests,
+        time_limit=time_limit,
+        propagation=propagation,
+        async_wait=async_wait,
+        seed=seed,
+    )
+    raise typer.Exit(run_probe(request))
+
+
 def _single(command: Callable[..., None]) -> typer.Typer:
     app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
     app.command()(command)
@@ -209,6 +296,8 @@ def run(args: list[str]) -> int:
         app, prog, args = _single(show_rule), "oas-create-check rule", args[1:]
     elif args[:1] == ["explain"]:
         app, prog, args = _single(explain), "oas-create-check explain", args[1:]
+    elif args[:1] == ["probe"]:
+        app, prog, args = _single(probe), "oas-create-check probe", args[1:]
     try:
         app(args=args, prog_name=prog, standalone_mode=True)
     except SystemExit as exc:

@@ -21,7 +21,11 @@ from oas_create_check.model import RuleDoc
 
 START = "<!-- rules-table:start -->"
 END = "<!-- rules-table:end -->"
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent.parent
+README = REPO / "README.md"
+#: The page that lists the live checks of ``probe`` (rules whose id starts with ``probe-``).
+PROBE_PAGE = REPO / "docs" / "probe.md"
+LIVE_PREFIX = "probe-"
 
 
 def fix_label(doc: RuleDoc) -> str:
@@ -39,8 +43,9 @@ def fix_label(doc: RuleDoc) -> str:
     )
 
 
-def rules_table() -> str:
-    """The Markdown table of every rule, in the order ``oas-create-check rules`` lists them."""
+def rules_table(live: bool = False) -> str:
+    """The Markdown table of the lint's rules (or, ``live``, of probe's checks), in the order
+    ``oas-create-check rules`` lists them."""
     from oas_create_check.rules import all_rules
 
     rows = [
@@ -48,6 +53,8 @@ def rules_table() -> str:
         "|---|---|---|---|---|",
     ]
     for rule in all_rules().values():
+        if rule.doc.id.startswith(LIVE_PREFIX) != live:
+            continue
         doc = rule.doc
         applies = ", ".join(kind.value for kind in doc.applies_to) or "document"
         severity = doc.severity.label + ("" if rule.enabled_by_default else " (opt-in)")
@@ -56,12 +63,12 @@ def rules_table() -> str:
     return "\n".join(rows) + "\n"
 
 
-def with_table(readme: str) -> str:
+def with_table(readme: str, live: bool = False) -> str:
     """``readme`` with the text between the markers replaced by the current table."""
     start, end = readme.find(START), readme.find(END)
     if start < 0 or end < start:
         raise ValueError(f"README has no {START} ... {END} block")
-    return readme[: start + len(START)] + "\n" + rules_table() + readme[end:]
+    return readme[: start + len(START)] + "\n" + rules_table(live) + readme[end:]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,12 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_readme is None:
         sys.stdout.write(rules_table())
         return 0
-    path: Path = args.write_readme
-    text = path.read_text(encoding="utf-8")
-    updated = with_table(text)
-    if updated != text:
-        path.write_text(updated, encoding="utf-8")
-        print(f"{path}: rule table updated")
+    pages = [(args.write_readme, False)]
+    if args.write_readme == README:
+        pages.append((PROBE_PAGE, True))
+    for path, live in pages:
+        text = path.read_text(encoding="utf-8")
+        updated = with_table(text, live)
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            print(f"{path}: rule table updated")
     return 0
 
 
