@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-
 #: Folders shared by every machine: a checkout living directly in one says nothing of its owner.
 SCRATCH = {"/" + "tmp", "/var/" + "tmp", "/" + "dev/shm"}
 
