@@ -1,4 +1,4 @@
-"""The fast, layout-reading locator must agree with the exact index wherever it answers."""
+"""The layout scan (the locator's fast path) must agree with the exact readers wherever it answers."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, corpus_specs, needs_corpus
 
-from oas_create_check.load.locate import Locator, _json_index, _yaml_index
+from oas_create_check.load.locate import Locator, exact_index
 
 
 def _check_agreement(text: str, is_json: bool) -> tuple[int, int]:
     """Compare fast and exact offsets for every indexed node; returns (answered, total)."""
-    exact = _json_index(text) if is_json else _yaml_index(text)
+    exact = exact_index(text, is_json)
     locator = Locator(text, is_json)
     answered = 0
     for path, offset in exact.items():
         if any(part.isdigit() for part in path):
             continue  # the fast path leaves sequences to the exact index
-        fast = locator._fast(path)
+        fast = locator.layout.key_offset(path)
         if fast is None:
             continue
         answered += 1
