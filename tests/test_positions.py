@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from conftest import CORPUS, corpus_specs, needs_corpus
@@ -68,12 +71,43 @@ STYLES = {
         "paths:\n  /a:\n    parameters:\n    - name: x\n    post:\n      responses: {}\n",
         False,
     ),
+    "folded plain scalars": (
+        "openapi: 3.0.0\npaths:\n  /a:\n    post:\n      description: Creates a thing from the\n"
+        "        parts it is given, and more words\n\n        - a second paragraph # and a comment\n"
+        "      summary: one\n       two\n      responses:\n        '201':\n"
+        "          description:\n            Created\n            here\n",
+        False,
+    ),
     "pretty json": (
         '{\n  "paths": {\n    "/a": {\n      "post": {\n        "responses": {\n          "201": {"description": "x"}\n        }\n      }\n    }\n  }\n}\n',
         True,
     ),
     "minified json": ('{"paths":{"/a":{"post":{"responses":{"201":{"description":"x"}}}}}}', True),
 }
+
+
+def _gen_specs() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "gen_specs.py"
+    spec = importlib.util.spec_from_file_location("gen_specs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_corpus
+def test_folded_plain_scalars_stay_on_the_fast_path() -> None:
+    """Generated specs fold plain scalars over several lines (``gen_specs.py``'s folded style, a
+    benchmark input): the layout scan must place every mapping key of such a spec itself, as the
+    exact reader does, and never leave the lint's look-ups to the exact reader."""
+    gen_specs = _gen_specs()
+    source = gen_specs.load_source(CORPUS / "box-openapi.json")
+    text, _ = gen_specs.assemble({"box": source}, 1, 1, fold=True)
+    assert text.count("\n") > len(gen_specs.assemble({"box": source}, 1, 1)[0].splitlines())
+    answered, _ = _check_agreement(text, is_json=False)
+    mapping_paths = [p for p in exact_index(text, False) if not any(x.isdigit() for x in p)]
+    assert answered == len(mapping_paths)
 
 
 @pytest.mark.parametrize("name", STYLES)
