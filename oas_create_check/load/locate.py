@@ -183,7 +183,7 @@ class Locator:
                     raise LayoutError(f"'{pointer_to_str(pointer[: depth + 1])}' is a lost alias")
                 owner, child = None, child.target  # its anchor has no key here
             if self.is_json:
-                child = self._json_tree().node_at(child.start)  # its children, scanned now
+                child = self._json_tree().expanded(child)  # its children, read now
             chain.append((owner, child))
             node = child
         return len(pointer), chain

@@ -14,9 +14,18 @@ then refuses to edit).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from oas_create_check.load.node import LayoutError, Node, sequence_index
+from oas_create_check.load.node import (
+    ALIAS,
+    MAP,
+    SCALAR,
+    SEQ,
+    LayoutError,
+    Node,
+    NodeStore,
+    code,
+)
 
 #: Line breaks of YAML 1.1 that YAML 1.2 (yaml-rs, which decides what a document means) reads as
 #: ordinary characters. PyYAML breaks lines at them, so it could see a structure yaml-rs never saw
@@ -42,10 +51,9 @@ class YamlTree:
     """The first document's nodes (``root`` is None for an empty stream), and why the walk
     stopped early, if it did (``error``: the tree then holds what came before)."""
 
-    root: Node | None
+    store: NodeStore
+    root: int | None
     error: str | None
-    #: Per mapping (by id): key as written -> [(key offset, value)], built on first use.
-    _names: dict[int, dict[str, list[tuple[int, Node]]]] = field(default_factory=dict, repr=False)
 
     def complete(self) -> Node:
         """The root of a tree read to its end; ``LayoutError`` otherwise (the fixer edits only
@@ -54,85 +62,18 @@ class YamlTree:
             raise LayoutError(self.error)
         if self.root is None:
             raise LayoutError("empty document")
-        return self.root
+        return self.store.node(self.root)
 
     def offset(self, path: tuple[str, ...]) -> int:
         """Offset of the key (or sequence item) at ``path``, or of its nearest existing parent
-        (0 for the root). Keys compare as written (a complex or aliased key is ``?``); where a key
-        is written twice in one mapping, the one written first, and the paths below either copy
-        exist. Aliases are not followed: the node is where its text is."""
-        candidates = [self.root] if self.root is not None else []
-        best = 0
-        for part in path:
-            found: list[tuple[int, Node]] = []
-            for node in candidates:
-                if node.kind == "map":
-                    found.extend(self._by_name(node).get(part, ()))
-                elif node.kind == "seq":
-                    index = sequence_index(part)
-                    if index is not None and index < len(node.items):
-                        item = node.items[index]
-                        found.append((item.start, item))
-            if not found:
-                break
-            best = min(offset for offset, _ in found)
-            candidates = [node for _, node in found]
-        return best
-
-    def _by_name(self, mapping: Node) -> dict[str, list[tuple[int, Node]]]:
-        names = self._names.get(id(mapping))
-        if names is None:
-            names = {}
-            for key, value in mapping.entries:
-                name = key.value if key.kind == "scalar" else "?"
-                names.setdefault(name, []).append((key.start, value))
-            self._names[id(mapping)] = names
-        return names
+        (``NodeStore.offset``)."""
+        return self.store.offset(self.root, path)
 
     def duplicate_key_offset(self) -> int | None:
-        """Offset of the first key (in the text's order) written twice in one mapping; keys
-        compare as written, complex and aliased keys are not compared."""
-        first: int | None = None
-        stack = [self.root] if self.root is not None else []
-        while stack:
-            node = stack.pop()
-            if node.kind == "map":
-                seen: set[str] = set()
-                for key, value in node.entries:
-                    if key.kind == "scalar":
-                        if key.value in seen:
-                            first = key.start if first is None else min(first, key.start)
-                            break  # later entries of this mapping all start after it
-                        seen.add(key.value)
-                    stack.append(value)
-            elif node.kind == "seq":
-                stack.extend(node.items)
-        return first
+        return self.store.duplicate_key_offset(self.root)
 
     def index(self) -> dict[tuple[str, ...], int]:
-        """Offset of every key and sequence item by path (what ``offset`` answers, for every
-        node at once): the oracle the layout scan is tested against."""
-        index: dict[tuple[str, ...], int] = {(): 0}
-        stack: list[tuple[tuple[str, ...], Node]] = []
-        if self.root is not None:
-            stack.append(((), self.root))
-        pending: list[tuple[int, tuple[str, ...]]] = []
-        while stack:
-            path, node = stack.pop()
-            children: list[tuple[int, tuple[str, ...], Node]] = []
-            if node.kind == "map":
-                for key, value in node.entries:
-                    child = (*path, key.value if key.kind == "scalar" else "?")
-                    children.append((key.start, child, value))
-            elif node.kind == "seq":
-                for number, item in enumerate(node.items):
-                    children.append((item.start, (*path, str(number)), item))
-            for offset, child, value in children:
-                pending.append((offset, child))
-                stack.append((child, value))
-        for offset, child in sorted(pending):  # the first written wins, as in ``offset``
-            index.setdefault(child, offset)
-        return index
+        return self.store.index(self.root)
 
 
 def read_yaml_tree(text: str) -> YamlTree:
@@ -140,8 +81,8 @@ def read_yaml_tree(text: str) -> YamlTree:
     PyYAML reads ``pyyaml_view(text)``, which has the same length (offsets stay exact) and no
     YAML 1.1-only line breaks, so it sees the lines the project's loader saw.
 
-    The loop is the cost of every exact answer (twice the event stream's own cost), so the open
-    collection's state lives in locals, saved on a stack only when a collection opens."""
+    The loop is the cost of every exact answer, so the open collection's state lives in locals,
+    saved on a stack only when a collection opens."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(pyyaml_view(text))
@@ -149,77 +90,89 @@ def read_yaml_tree(text: str) -> YamlTree:
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     document_end, stream_end = yaml.DocumentEndEvent, yaml.StreamEndEvent
-    anchors: dict[str, Node] = {}
-    # The open collection: node, whether a sequence, its items or entries so far, and (in a
-    # mapping) the key whose value comes next. The enclosing ones wait on ``stack``.
-    parent: Node | None = None
-    in_sequence = False
-    items: list[Node] = []
-    entries: list[tuple[Node, Node]] = []
-    key: Node | None = None
-    stack: list[tuple[Node | None, bool, list[Node], list[tuple[Node, Node]], Node | None]] = []
-    root: Node | None = None
+    store = NodeStore()
+    rows, add, collections = store.rows, store.rows.append, store.children
+    scalar_codes = {style: code(SCALAR, style=style) for style in (None, "'", '"', "|", ">")}
+    anchors: dict[str, int] = {}
+    # The open collection: its number (-1 at the top, outside any), whether a mapping, its
+    # children so far (a mapping's as key, value, ...), and whether a mapping's next child is a
+    # key. The enclosing ones wait on ``stack``.
+    parent, in_mapping, children, expect_key = -1, False, [], True
+    stack: list[tuple[int, bool, list[int], bool]] = []
+    root: int | None = None
     error: str | None = None
     get_event = loader.get_event
     try:
         while True:
             event = get_event()
             cls = type(event)
-            if cls is mapping_end or cls is sequence_end:
-                assert parent is not None
-                parent.end = event.end_mark.index
-                parent, in_sequence, items, entries, key = stack.pop()
-                continue
             mark = event.start_mark
-            if cls is scalar_event:
-                node = Node(
-                    "scalar",
-                    mark.index,
-                    event.end_mark.index,
-                    mark.line,
-                    mark.column,
-                    False,
-                    event.style,
-                    event.value,
+            number = len(rows)
+            if cls is scalar_event:  # most events: their own short way
+                add(
+                    (
+                        scalar_codes.get(event.style, SCALAR),
+                        mark.index,
+                        event.end_mark.index,
+                        mark.line,
+                        mark.column,
+                        event.value,
+                    )
                 )
-            elif cls is mapping_start or cls is sequence_start:
-                kind = "map" if cls is mapping_start else "seq"
-                node = Node(kind, mark.index, mark.index, mark.line, mark.column, event.flow_style)
+                if event.anchor:
+                    anchors[event.anchor] = number
+                if parent < 0:
+                    root = number
+                else:
+                    children.append(number)
+                    expect_key = not expect_key
+                continue
+            if cls is mapping_end or cls is sequence_end:
+                row = rows[parent]
+                rows[parent] = (row[0], row[1], event.end_mark.index, row[3], row[4], "")
+                collections[parent] = tuple(children)
+                parent, in_mapping, children, expect_key = stack.pop()
+                continue
+            opens = cls is mapping_start or cls is sequence_start
+            if opens:
+                kind = code(MAP if cls is mapping_start else SEQ, bool(event.flow_style))
+                add((kind, mark.index, mark.index, mark.line, mark.column, ""))
+                if event.anchor:
+                    anchors[event.anchor] = number
             elif cls is alias_event:
-                node = Node("alias", mark.index, event.end_mark.index, mark.line, mark.column)
-                node.target = anchors.get(event.anchor or "")
+                add((ALIAS, mark.index, event.end_mark.index, mark.line, mark.column, ""))
+                target = anchors.get(event.anchor or "")
+                if target is not None:
+                    store.targets[number] = target
             elif cls is document_end or cls is stream_end:
                 break
             else:
                 continue
-            anchor = event.anchor
-            if anchor and cls is not alias_event:
-                anchors[anchor] = node
-            if in_sequence:
-                items.append(node)
-            elif parent is None:
-                root = node
-            elif key is None:
-                key = node
+            if parent < 0:
+                root = number
             else:
-                entries.append((key, node))
-                key = None
-            if cls is mapping_start or cls is sequence_start:
+                children.append(number)
+                expect_key = not expect_key
+            if opens:
                 if len(stack) >= _MAX_DEPTH:
                     error = "nesting too deep to edit"
                     break
-                stack.append((parent, in_sequence, items, entries, key))
-                parent, in_sequence, items, entries, key = node, cls is sequence_start, [], [], None
-                node.items, node.entries = items, entries
+                stack.append((parent, in_mapping, children, expect_key))
+                parent, in_mapping, children, expect_key = number, cls is mapping_start, [], True
     except yaml.YAMLError as exc:
         error = f"cannot locate positions: {exc}"
     finally:
         loader.dispose()
-    if error is not None:
-        # A key read before the walk stopped is placed even without its value, as far as the
-        # walk got: the value stands empty at the key's end.
-        for open_key, open_entries in [(key, entries), *((k, e) for _, _, _, e, k in stack)]:
-            if open_key is not None:
-                empty = Node("scalar", open_key.end, open_key.end, open_key.line, open_key.column)
-                open_entries.append((open_key, empty))
-    return YamlTree(root, error)
+    if parent >= 0:
+        # The walk stopped inside collections: they keep what was read. A key read without its
+        # value still counts, as far as the walk got: the value stands empty at the key's end.
+        for number, mapping, read, key_next in [
+            *stack[1:],
+            (parent, in_mapping, children, expect_key),
+        ]:
+            if mapping and not key_next:
+                key = rows[read[-1]]
+                read.append(len(rows))
+                add((SCALAR, key[2], key[2], key[3], key[4], ""))
+            collections[number] = tuple(read)
+    return YamlTree(store, root, error)
