@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import random
 import sys
 from pathlib import Path
@@ -84,6 +85,21 @@ STYLES = {
     ),
     "minified json": ('{"paths":{"/a":{"post":{"responses":{"201":{"description":"x"}}}}}}', True),
 }
+
+
+@needs_corpus
+@pytest.mark.parametrize("minified", [False, True], ids=["pretty", "minified"])
+def test_json_reader_read_lazily_agrees_with_one_full_reading(minified: bool) -> None:
+    """The JSON reader reads only the objects on the way to a pointer (skipping the rest in C);
+    its full reading is the oracle. Both must give every key's offset, however laid out."""
+    for path in [p for p in corpus_specs() if p.suffix == ".json"][:12]:
+        text = path.read_text(encoding="utf-8-sig")
+        if minified:
+            text = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+        tree = Locator(text, is_json=True).json_tree()
+        for pointer, offset in exact_index(text, True).items():
+            assert tree.offset(pointer) == offset, (path.name, pointer)
+            assert tree.offset((*pointer, "missing")) == offset
 
 
 def _gen_specs() -> ModuleType:

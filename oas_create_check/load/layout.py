@@ -218,11 +218,11 @@ class LayoutScan:
         the entry's value that holds a node at the key's indentation or less is a key there or at
         column 0 (or there is none). None otherwise.
 
-        Why such lines are the entry's own (``split.py`` cuts there): yaml-rs refuses flow and
-        quoted scalars continued on a line no deeper than their block parent, and a plain
-        scalar cannot be, so a line of a mapping's span at its keys' indentation, or a line at
-        column 0, is a key of that mapping (or of the root) or an error; text cut at such lines
-        parses as the pieces did in the whole."""
+        Why such lines are the entry's own, so that the split parse (``split.py``) may cut there:
+        yaml-rs refuses flow and quoted scalars continued on a line no deeper than their block
+        parent, and a plain scalar cannot be, so a line of a mapping's span at its keys'
+        indentation, or a line at column 0, is a key of that mapping (or of the root) or an
+        error; text cut at such lines parses as the pieces did in the whole."""
         text = self.text
         if self.is_json or not path or not self._block_mapping_root():
             return None

@@ -71,7 +71,7 @@ class Locator:
         offset = self.layout.key_offset(path)
         if offset is None:
             offset = (
-                self._json_tree().offset(path) if self.is_json else self.yaml_tree().offset(path)
+                self.json_tree().offset(path) if self.is_json else self.yaml_tree().offset(path)
             )
         return offset
 
@@ -140,7 +140,7 @@ class Locator:
     def root(self) -> Node:
         """The document's root node, exact; ``LayoutError`` if the text cannot be read whole."""
         if self.is_json:
-            return self._json_tree().root()
+            return self.json_tree().root()
         return self.yaml_tree().complete()
 
     def walk(self, pointer: Sequence[Segment]) -> tuple[int, Chain]:
@@ -183,7 +183,7 @@ class Locator:
                     raise LayoutError(f"'{pointer_to_str(pointer[: depth + 1])}' is a lost alias")
                 owner, child = None, child.target  # its anchor has no key here
             if self.is_json:
-                child = self._json_tree().expanded(child)  # its children, read now
+                child = self.json_tree().expanded(child)  # its children, read now
             chain.append((owner, child))
             node = child
         return len(pointer), chain
@@ -201,7 +201,7 @@ class Locator:
             self._yaml = read_yaml_tree(self.text)
         return self._yaml
 
-    def _json_tree(self) -> JsonTree:
+    def json_tree(self) -> JsonTree:
         if self._json is None:
             self._json = JsonTree(self.text)
         return self._json

@@ -18,11 +18,9 @@ throw away what it found and read the file whole. Either way every message and l
 the one a whole parse gives. The store's data is parsed in the parent only when something asks
 for it (``SourceFile.data``, ``Store.fill``).
 
-Why a cut at such lines is exact: yaml-rs refuses flow and quoted scalars continued on a line no
-deeper than their block parent (``tests/test_split_parse.py`` checks this), so a line of the
-``components`` span at its children's indentation, or a line at column 0, is a key of that
-mapping or an error; text cut at such lines parses as the pieces did in the whole. Anchors are the
-one link across the cut: a store that may define one is not split off (an alias in the rest could
+The lines are the locator's (``Locator.block_entry``, which says why a cut there is exact;
+``tests/test_split_parse.py`` checks the parser behaviour it rests on). Anchors are the one link
+across the cut: a store that may define one is not split off (an alias in the rest could
 name it; the alias-expansion limit counts the whole document), and an alias in the store to an
 anchor of the rest fails the child's parse.
 """
