@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 #: A mapping key written at the start of a line (after the indentation the caller anchors):
 #: double-quoted, single-quoted or plain, followed by ``:`` and a space or the end of the line.
@@ -74,8 +74,7 @@ def _unquote(key: str) -> str:
 Entry = tuple[int, int, int]
 
 
-@dataclass(frozen=True)
-class BlockEntry:
+class BlockEntry(NamedTuple):
     """The lines of one block mapping entry, as a split parse cuts them: ``text[start:end]`` is
     its key's line through the last line of its value, which starts at ``value_start`` (the line
     after the key's)."""

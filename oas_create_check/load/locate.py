@@ -23,12 +23,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
-from oas_create_check.load.json_tree import JsonTree
 from oas_create_check.load.layout import BlockEntry, LayoutScan
-from oas_create_check.load.node import Chain, LayoutError, Node
-from oas_create_check.load.yaml_tree import YamlTree, read_yaml_tree
 from oas_create_check.model import pointer_to_str
+
+if TYPE_CHECKING:  # the exact readers are imported when first needed: most runs never are
+    from oas_create_check.load.json_tree import JsonTree
+    from oas_create_check.load.node import Chain, Node
+    from oas_create_check.load.yaml_tree import YamlTree
 
 Segment = str | int
 
@@ -151,6 +154,8 @@ class Locator:
         ``$ref``'d component, and every alias of it gains the same content. ``LayoutError`` for
         a text that cannot be read whole, a lost alias, or a key that may come from a merge key
         (``<<``), whose text is elsewhere."""
+        from oas_create_check.load.node import LayoutError
+
         node = self.root()
         chain: Chain = [(None, node)]
         pointer = tuple(pointer)
@@ -198,11 +203,16 @@ class Locator:
     def yaml_tree(self) -> YamlTree:
         """The exact YAML tree (read once, on the first question the layout cannot answer)."""
         if self._yaml is None:
+            from oas_create_check.load.yaml_tree import read_yaml_tree
+
             self._yaml = read_yaml_tree(self.text)
         return self._yaml
 
     def json_tree(self) -> JsonTree:
+        """The exact JSON reader (reading on demand)."""
         if self._json is None:
+            from oas_create_check.load.json_tree import JsonTree
+
             self._json = JsonTree(self.text)
         return self._json
 
@@ -210,6 +220,9 @@ class Locator:
 def duplicate_key_offset(text: str, is_json: bool) -> int | None:
     """Offset of the first key written twice in one mapping (the loaders refuse such documents;
     this finds the line to show). Keys compare as written."""
+    from oas_create_check.load.json_tree import JsonTree
+    from oas_create_check.load.yaml_tree import read_yaml_tree
+
     if is_json:
         return JsonTree(text).duplicate_key_offset()
     return read_yaml_tree(text).duplicate_key_offset()
@@ -218,4 +231,7 @@ def duplicate_key_offset(text: str, is_json: bool) -> int | None:
 def exact_index(text: str, is_json: bool) -> dict[tuple[str, ...], int]:
     """Offset of every key and sequence item by path, from the exact readers: the oracle the
     layout scan is tested against (``tests/test_positions.py``)."""
+    from oas_create_check.load.json_tree import JsonTree
+    from oas_create_check.load.yaml_tree import read_yaml_tree
+
     return JsonTree(text).index() if is_json else read_yaml_tree(text).index()

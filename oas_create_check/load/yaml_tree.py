@@ -14,7 +14,6 @@ then refuses to edit).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from oas_create_check.load.node import (
     ALIAS,
@@ -46,14 +45,14 @@ def pyyaml_view(text: str) -> str:
     return _YAML11_ONLY_BREAKS.sub(" ", text)
 
 
-@dataclass
 class YamlTree:
     """The first document's nodes (``root`` is None for an empty stream), and why the walk
     stopped early, if it did (``error``: the tree then holds what came before)."""
 
-    store: NodeStore
-    root: int | None
-    error: str | None
+    def __init__(self, store: NodeStore, root: int | None, error: str | None) -> None:
+        self.store = store
+        self.root = root
+        self.error = error
 
     def complete(self) -> Node:
         """The root of a tree read to its end; ``LayoutError`` otherwise (the fixer edits only
