@@ -77,6 +77,7 @@ class Input:
     path: Path
     note: str = ""
     generated_mb: float | None = None
+    generated_style: str = "quoted"  # gen_specs.py's style: "quoted" or "folded"
     multi_file: bool = False
 
     @property
@@ -110,11 +111,21 @@ def corpus_inputs() -> list[Input]:
 
 
 def generated_inputs() -> list[Input]:
-    """Merged openai+box documents, ascending: a tool that fails on one skips the bigger ones."""
-    return [
+    """Merged openai+box documents, ascending: a tool that fails on one skips the bigger ones.
+    ``folded1`` is ``gen1``'s data written as generators write YAML: plain scalars folded over
+    several lines."""
+    inputs = [
         Input(f"gen{mb}", GEN_DIR / f"gen-{mb}mb.yaml", note="generated", generated_mb=mb)
         for mb in GENERATED_SIZES_MB
     ]
+    folded = Input(
+        "folded1",
+        GEN_DIR / "gen-folded-1mb.yaml",
+        note="generated, plain scalars folded",
+        generated_mb=1,
+        generated_style="folded",
+    )
+    return [inputs[0], folded, *inputs[1:]]
 
 
 def select_inputs(only: str | None) -> list[Input]:
@@ -131,7 +142,9 @@ def select_inputs(only: str | None) -> list[Input]:
 
 def ensure_generated(inputs: Sequence[Input]) -> list[str]:
     """Write the generated inputs that are missing (untimed); returns a note per failure."""
-    sizes = [f"{i.generated_mb:g}" for i in inputs if i.generated_mb is not None]
+    sizes = [
+        f"{i.generated_style}:{i.generated_mb:g}" for i in inputs if i.generated_mb is not None
+    ]
     if not sizes:
         return []
     print(f"bench: generating inputs ({', '.join(sizes)} MB) if missing ...", file=sys.stderr)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time ``positions.Locator`` alone on the lookups a real lint run makes, against a git revision.
+"""Time ``Locator`` (``load/locate.py``) alone on the lookups a real lint run makes, against a git revision.
 
 The pointers come from one ``lint_paths`` run per spec with ``Locator.locate`` wrapped to record
 its arguments (cached in ``benchmarks/results/positions-pointers.json``, gitignored). Each timed
@@ -35,6 +35,7 @@ CACHE = REPO / "benchmarks" / "results" / "positions-pointers.json"
 DEFAULT_SPECS = (
     str(REPO.parent / "shared/corpus/openai-openapi.yaml"),
     str(REPO.parent / "shared/corpus/box-openapi.json"),
+    str(REPO / "benchmarks/.peers/generated/gen-folded-1mb.yaml"),
     str(REPO / "benchmarks/.peers/generated/gen-20mb.yaml"),
     str(REPO / "benchmarks/.peers/generated/gen-50mb.yaml"),
 )

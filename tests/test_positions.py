@@ -1,25 +1,29 @@
-"""The fast, layout-reading locator must agree with the exact index wherever it answers."""
+"""The layout scan (the locator's fast path) must agree with the exact readers wherever it answers."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import random
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from conftest import CORPUS, corpus_specs, needs_corpus
 
-from oas_create_check.load.locate import Locator, _json_index, _yaml_index
+from oas_create_check.load.locate import Locator, exact_index
 
 
 def _check_agreement(text: str, is_json: bool) -> tuple[int, int]:
     """Compare fast and exact offsets for every indexed node; returns (answered, total)."""
-    exact = _json_index(text) if is_json else _yaml_index(text)
+    exact = exact_index(text, is_json)
     locator = Locator(text, is_json)
     answered = 0
     for path, offset in exact.items():
         if any(part.isdigit() for part in path):
             continue  # the fast path leaves sequences to the exact index
-        fast = locator._fast(path)
+        fast = locator.layout.key_offset(path)
         if fast is None:
             continue
         answered += 1
@@ -69,12 +73,58 @@ STYLES = {
         "paths:\n  /a:\n    parameters:\n    - name: x\n    post:\n      responses: {}\n",
         False,
     ),
+    "folded plain scalars": (
+        "openapi: 3.0.0\npaths:\n  /a:\n    post:\n      description: Creates a thing from the\n"
+        "        parts it is given, and more words\n\n        - a second paragraph # and a comment\n"
+        "      summary: one\n       two\n      responses:\n        '201':\n"
+        "          description:\n            Created\n            here\n",
+        False,
+    ),
     "pretty json": (
         '{\n  "paths": {\n    "/a": {\n      "post": {\n        "responses": {\n          "201": {"description": "x"}\n        }\n      }\n    }\n  }\n}\n',
         True,
     ),
     "minified json": ('{"paths":{"/a":{"post":{"responses":{"201":{"description":"x"}}}}}}', True),
 }
+
+
+@needs_corpus
+@pytest.mark.parametrize("minified", [False, True], ids=["pretty", "minified"])
+def test_json_reader_read_lazily_agrees_with_one_full_reading(minified: bool) -> None:
+    """The JSON reader reads only the objects on the way to a pointer (skipping the rest in C);
+    its full reading is the oracle. Both must give every key's offset, however laid out."""
+    for path in [p for p in corpus_specs() if p.suffix == ".json"][:12]:
+        text = path.read_text(encoding="utf-8-sig")
+        if minified:
+            text = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+        tree = Locator(text, is_json=True).json_tree()
+        for pointer, offset in exact_index(text, True).items():
+            assert tree.offset(pointer) == offset, (path.name, pointer)
+            assert tree.offset((*pointer, "missing")) == offset
+
+
+def _gen_specs() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "gen_specs.py"
+    spec = importlib.util.spec_from_file_location("gen_specs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_corpus
+def test_folded_plain_scalars_stay_on_the_fast_path() -> None:
+    """Generated specs fold plain scalars over several lines (``gen_specs.py``'s folded style, a
+    benchmark input): the layout scan must place every mapping key of such a spec itself, as the
+    exact reader does, and never leave the lint's look-ups to the exact reader."""
+    gen_specs = _gen_specs()
+    source = gen_specs.load_source(CORPUS / "box-openapi.json")
+    text, _ = gen_specs.assemble({"box": source}, 1, 1, fold=True)
+    assert text.count("\n") > len(gen_specs.assemble({"box": source}, 1, 1)[0].splitlines())
+    answered, _ = _check_agreement(text, is_json=False)
+    mapping_paths = [p for p in exact_index(text, False) if not any(x.isdigit() for x in p)]
+    assert answered == len(mapping_paths)
 
 
 @pytest.mark.parametrize("name", STYLES)

@@ -1,5 +1,5 @@
-"""The JSON layout: a scanner that walks only the members on the way to the target and skips
-everything else with the C-accelerated ``json`` decoder; inserted members follow the file's
+"""The JSON layout: edits placed on the locator's exact nodes (``load/json_tree.py``, a scanner
+that reads only the members on the way to the target); inserted members follow the file's
 indentation and separators (minified JSON stays on one line).
 """
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -19,121 +18,31 @@ from oas_create_check.fix.edits import (
     place_after,
     split_missing,
 )
+from oas_create_check.load.locate import Locator
+from oas_create_check.load.node import LayoutError, Node
 from oas_create_check.model import AddEntry, Pointer, RenameKey, pointer_to_str
-
-_JSON_WS = " \t\r\n"
-
-
-# --------------------------------------------------------------------------------------------
-# JSON
-
-
-@dataclass
-class _JsonNode:
-    """A JSON value's span; for objects the members as (key, key start, key end, value start,
-    value end), for arrays the items as (start, end)."""
-
-    start: int
-    end: int
-    kind: str  # "object", "array" or "scalar"
-    members: list[tuple[str, int, int, int, int]]
-    items: list[tuple[int, int]]
-
-
-_DECODER = json.JSONDecoder()
-_scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - untyped C helper
 
 
 class JsonLayout(Layout):
-    """Positions from a scanner that descends only along the pointer: siblings are skipped by
-    the C decoder (``raw_decode``), so a 2 MB file costs a few milliseconds."""
+    """Edits placed on the locator's exact JSON nodes: the scanner reads only the members on the
+    way to a target and skips siblings in C (``raw_decode``), so a 2 MB file costs a few
+    milliseconds."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, locator: Locator | None = None) -> None:
         self.text = text
-        self._nodes: dict[int, _JsonNode] = {}
+        self.locator = locator if locator is not None else Locator(text, is_json=True)
 
-    def _skip_ws(self, index: int) -> int:
-        text = self.text
-        while index < len(text) and text[index] in _JSON_WS:
-            index += 1
-        return index
-
-    def _value_end(self, start: int) -> int:
+    def _find(self, pointer: Pointer) -> tuple[int, Node]:
         try:
-            _, end = _DECODER.raw_decode(self.text, start)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise CannotEdit(f"cannot locate positions: {exc}") from None
-        return int(end)
-
-    def _node(self, start: int) -> _JsonNode:
-        """Scan the value at ``start`` one level deep (memoised: every change of a pass walks
-        down from the root through the same few objects)."""
-        node = self._nodes.get(start)
-        if node is None:
-            node = self._nodes[start] = self._scan(start)
-        return node
-
-    def _scan(self, start: int) -> _JsonNode:
-        text = self.text
-        opening = text[start : start + 1]
-        if opening not in ("{", "["):
-            return _JsonNode(start, self._value_end(start), "scalar", [], [])
-        members: list[tuple[str, int, int, int, int]] = []
-        items: list[tuple[int, int]] = []
-        index = self._skip_ws(start + 1)
-        closing = "}" if opening == "{" else "]"
-        if text[index : index + 1] == closing:
-            return _JsonNode(start, index + 1, "object" if opening == "{" else "array", [], [])
-        while True:
-            if opening == "{":
-                if text[index : index + 1] != '"':
-                    raise CannotEdit(f"unexpected JSON at offset {index}")
-                key, key_end = _scanstring(text, index + 1)
-                colon = self._skip_ws(key_end)
-                if text[colon : colon + 1] != ":":
-                    raise CannotEdit(f"unexpected JSON at offset {colon}")
-                value_start = self._skip_ws(colon + 1)
-                value_end = self._value_end(value_start)
-                members.append((key, index, key_end, value_start, value_end))
-            else:
-                value_start = index
-                value_end = self._value_end(value_start)
-                items.append((value_start, value_end))
-            index = self._skip_ws(value_end)
-            separator = text[index : index + 1]
-            if separator == ",":
-                index = self._skip_ws(index + 1)
-                continue
-            if separator == closing:
-                return _JsonNode(
-                    start, index + 1, "object" if opening == "{" else "array", members, items
-                )
-            raise CannotEdit(f"unexpected JSON at offset {index}")
-
-    def _find(self, pointer: Pointer) -> tuple[int, _JsonNode]:
-        node = self._node(self._skip_ws(0))
-        for depth, part in enumerate(pointer):
-            start: int | None = None
-            if node.kind == "object":
-                for key, _, _, value_start, _ in node.members:
-                    if key == str(part):
-                        start = value_start  # the last duplicate wins, as in json.loads
-            elif node.kind == "array":
-                try:
-                    index = int(part)
-                except ValueError:
-                    index = -1
-                if 0 <= index < len(node.items):
-                    start = node.items[index][0]
-            if start is None:
-                return depth, node
-            node = self._node(start)
-        return len(pointer), node
+            depth, chain = self.locator.walk(pointer)
+        except LayoutError as exc:
+            raise CannotEdit(str(exc)) from None
+        return depth, chain[-1][1]
 
     # -- style ------------------------------------------------------------------------------
     @cached_property
-    def _root(self) -> _JsonNode:
-        return self._node(self._skip_ws(0))
+    def _root(self) -> Node:
+        return self._find(())[1]
 
     @cached_property
     def pretty(self) -> bool:
@@ -144,7 +53,7 @@ class JsonLayout(Layout):
     def unit(self) -> str:
         """The indentation step: the indentation of the root's first entry on its own line."""
         root = self._root
-        starts = [m[1] for m in root.members] or [i[0] for i in root.items]
+        starts = [k.start for k, _ in root.entries] or [i.start for i in root.items]
         indent = self._indent_of(starts[0]) if starts else None
         return indent or "  "
 
@@ -159,14 +68,16 @@ class JsonLayout(Layout):
         item_sep = "," + (" " if spaced else "")
         return item_sep, key_sep
 
-    def _separators(self, node: _JsonNode) -> tuple[str, str]:
+    def _separators(self, node: Node) -> tuple[str, str]:
         """The separators written in ``node`` itself (between its last two entries, and after
         its last key), falling back to the file's."""
         item_sep, key_sep = self._file_separators
-        if node.members:
-            _, _, key_end, value_start, _ = node.members[-1]
-            key_sep = self.text[key_end:value_start]
-        entries = [(m[1], m[4]) for m in node.members] or node.items
+        if node.entries:
+            key, value = node.entries[-1]
+            key_sep = self.text[key.end : value.start]
+        entries = [(k.start, v.end) for k, v in node.entries] or [
+            (i.start, i.end) for i in node.items
+        ]
         if len(entries) > 1:
             between = self.text[entries[-2][1] : entries[-1][0]]
             if "\n" not in between:
@@ -188,7 +99,7 @@ class JsonLayout(Layout):
         line = self.text[line_start:index]
         return line[: len(line) - len(line.lstrip(" \t"))]
 
-    def _multiline(self, node: _JsonNode) -> bool:
+    def _multiline(self, node: Node) -> bool:
         return "\n" in self.text[node.start : node.end]
 
     def _render(self, value: Any, indent: str | None, separators: tuple[str, str]) -> str:
@@ -203,28 +114,27 @@ class JsonLayout(Layout):
     # -- edits ------------------------------------------------------------------------------
     def add(self, change: AddEntry) -> Edit | None:
         depth, node = self._find(change.pointer)
-        if depth == len(change.pointer) and node.kind == "array":
+        if depth == len(change.pointer) and node.kind == "seq":
             return self._insert(node, None, change.value)
         key, value = split_missing(change.pointer, depth, change.key, change.value)
-        if node.kind != "object":
+        if node.kind != "map":
             raise CannotEdit(f"'{pointer_to_str(change.pointer[:depth])}' is not an object")
-        if any(member[0] == key for member in node.members):
+        names = [k.value for k, _ in node.entries]
+        if key in names:
             if depth == len(change.pointer):
                 return None
             raise CannotEdit(f"'{pointer_to_str(change.pointer[: depth + 1])}' is not an object")
-        return self._insert(node, key, value, place_after([m[0] for m in node.members], key))
+        return self._insert(node, key, value, place_after(names, key))
 
-    def _insert(
-        self, node: _JsonNode, key: str | None, value: Any, after: int | None = None
-    ) -> Edit:
+    def _insert(self, node: Node, key: str | None, value: Any, after: int | None = None) -> Edit:
         separators = self._separators(node)
         item_sep, key_sep = separators
         prefix = "" if key is None else json.dumps(key, ensure_ascii=self.ensure_ascii) + key_sep
         nl = newline_of(self.text)
-        starts = [m[1] for m in node.members] or [i[0] for i in node.items]
+        starts = [k.start for k, _ in node.entries] or [i.start for i in node.items]
         if starts:
             index = len(starts) - 1 if after is None else after
-            end = node.members[index][4] if node.members else node.items[index][1]
+            end = node.entries[index][1].end if node.entries else node.items[index].end
             indent = self._indent_of(starts[index]) if self._multiline(node) else None
             if indent is None:
                 return Edit(end, end, item_sep + prefix + self._render(value, None, separators))
@@ -240,17 +150,17 @@ class JsonLayout(Layout):
 
     def rename(self, change: RenameKey) -> Edit | None:
         depth, node = self._find(change.pointer)
-        if depth < len(change.pointer) or node.kind != "object":
+        if depth < len(change.pointer) or node.kind != "map":
             raise CannotEdit(f"'{pointer_to_str(change.pointer)}' is not an object")
-        keys = {m[0]: m for m in node.members}
+        keys = {k.value: k for k, _ in node.entries}
         if change.new in keys:
             if change.old not in keys:
                 return None
             raise CannotEdit(f"'{change.new}' already exists")
-        member = keys.get(change.old)
-        if member is None:
+        written = keys.get(change.old)
+        if written is None:
             raise CannotEdit(f"no key '{change.old}' at '{pointer_to_str(change.pointer)}'")
-        _, key_start, key_end, _, _ = member
+        key_start, key_end = written.start, written.end
         if self.text[key_start + 1 : key_end - 1] != change.old:
             raise CannotEdit(f"key '{change.old}' is written with escapes")
         return Edit(key_start + 1, key_end - 1, change.new)

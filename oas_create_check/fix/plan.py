@@ -13,6 +13,7 @@ from oas_create_check.fix.edits import CannotEdit, Edit, Layout, overlaps
 from oas_create_check.fix.json_layout import JsonLayout
 from oas_create_check.fix.verify import Rename
 from oas_create_check.fix.yaml_layout import YamlLayout
+from oas_create_check.load.locate import Locator
 from oas_create_check.load.source import SourceFile, lookup
 from oas_create_check.model import (
     AddEntry,
@@ -125,7 +126,7 @@ class PassPlan:
             return None
         layout = self.layouts.get(path)
         if layout is None:
-            layout = self.layouts[path] = layout_for(source.text, source.is_json)
+            layout = self.layouts[path] = layout_for(source.text, source.is_json, source.locator)
         return layout.edit(change)
 
 
@@ -140,5 +141,7 @@ def _already_in_sequence(data: Any, change: AddEntry) -> bool:
     return isinstance(value, list) and change.value in value
 
 
-def layout_for(text: str, is_json: bool) -> Layout:
-    return JsonLayout(text) if is_json else YamlLayout(text)
+def layout_for(text: str, is_json: bool, locator: Locator | None = None) -> Layout:
+    """The layout that places changes in ``text``, on ``locator`` if the file has one already
+    (its exact nodes are then read once for positions and edits alike)."""
+    return JsonLayout(text, locator) if is_json else YamlLayout(text, locator)

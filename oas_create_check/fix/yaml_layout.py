@@ -1,10 +1,9 @@
 """Change -> text edit, in the file's own style: where an entry goes and how it is written.
 
 A fix is data (``AddEntry``/``RenameKey``, see ``model.py``); this module turns one change into one
-``Edit`` of one file's text, without ever re-serialising the file. Positions come from parsers
-that report exact spans: PyYAML's event stream for YAML (its marks are character offsets into
-the text, CRLF included) and, for JSON, a scanner that walks only the members on the way to the
-target and skips everything else with the C-accelerated ``json`` decoder.
+``Edit`` of one file's text, without ever re-serialising the file. Positions are the exact spans
+the locator reports (``load/locate.py``): for YAML, nodes from PyYAML's event stream (its marks
+are character offsets into the text, CRLF included); JSON is ``json_layout.py``.
 
 An entry is added after the last line of the mapping's last entry (or, for a status code, after
 the entry with the next smaller code), so comments and blank lines that follow stay where they
@@ -27,11 +26,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
-
-import yaml
 
 from oas_create_check.fix.edits import (
     CannotEdit,
@@ -43,6 +40,8 @@ from oas_create_check.fix.edits import (
     place_after,
     split_missing,
 )
+from oas_create_check.load.locate import Locator
+from oas_create_check.load.node import Chain, LayoutError, Node
 from oas_create_check.model import AddEntry, Pointer, RenameKey, pointer_to_str
 
 #: A string that may be written as a YAML plain scalar in both block and flow context, and that
@@ -131,9 +130,6 @@ def _double_quoted(text: str) -> str:
     return _NON_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group()), escaped)
 
 
-#: Deeper event nesting is refused (the loader accepts far less); the walk keeps a stack, so
-#: this bounds memory, not recursion.
-_MAX_DEPTH = 2_000
 #: Plain scalars that YAML reads as something other than a string (for style statistics only).
 _PLAIN_NOT_STRING = re.compile(
     r"^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+|0x[0-9a-fA-F]+"
@@ -142,112 +138,26 @@ _PLAIN_NOT_STRING = re.compile(
 )
 
 
-@dataclass(eq=False)
-class _Node:
-    """A YAML node as PyYAML's event stream describes it: what it is, its exact span (character
-    offsets into the text), how it is written, and its children. An alias is a node of its own
-    (its span is the ``*name`` token) whose ``target`` is the anchored node."""
-
-    kind: str  # "map", "seq", "scalar" or "alias"
-    start: int
-    end: int
-    line: int
-    column: int
-    flow: bool = False
-    style: str | None = None  # scalars: None (plain), "'", '"', "|" or ">"
-    value: str = ""
-    entries: list[tuple[_Node, _Node]] = field(default_factory=list)
-    items: list[_Node] = field(default_factory=list)
-    target: _Node | None = None
-
-    @property
-    def resolved(self) -> _Node:
-        return self.target if self.kind == "alias" and self.target is not None else self
-
-    @property
-    def is_string(self) -> bool:
-        return self.kind == "scalar" and (
-            self.style is not None or not _PLAIN_NOT_STRING.match(self.value)
-        )
-
-
-def _tree(text: str) -> _Node:
-    """The first document of ``text`` as ``_Node``s, built from the event stream with an explicit
-    stack: PyYAML's composer recurses once per level and can kill the process on deep input.
-    PyYAML reads ``pyyaml_view(text)``, which has the same length (offsets stay exact) and no
-    YAML 1.1-only line breaks, so it sees the lines the project's loader saw."""
-    from oas_create_check.load.locate import pyyaml_view
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    anchors: dict[str, _Node] = {}
-    stack: list[_Node] = []
-    keys: list[_Node | None] = []  # per open mapping: a key waiting for its value
-    root: _Node | None = None
-    try:
-        for event in yaml.parse(pyyaml_view(text), Loader=loader):
-            if isinstance(event, yaml.DocumentEndEvent):
-                break
-            if isinstance(event, yaml.CollectionEndEvent):
-                closed = stack.pop()
-                keys.pop()
-                closed.end = _span(event)[1]
-                continue
-            if isinstance(event, yaml.ScalarEvent):
-                node = _Node("scalar", *_span(event))
-                node.style, node.value = event.style, event.value
-            elif isinstance(event, yaml.AliasEvent):
-                node = _Node("alias", *_span(event))
-                node.target = anchors.get(event.anchor or "")
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                start, _, line, column = _span(event)
-                node = _Node(kind, start, start, line, column)
-                node.flow = bool(event.flow_style)
-            else:
-                continue
-            anchor = getattr(event, "anchor", None)
-            if anchor and node.kind != "alias":
-                anchors[anchor] = node
-            if not stack:
-                root = node
-            elif stack[-1].kind == "seq":
-                stack[-1].items.append(node)
-            elif keys[-1] is None:
-                keys[-1] = node
-            else:
-                key = keys[-1]
-                assert key is not None
-                stack[-1].entries.append((key, node))
-                keys[-1] = None
-            if node.kind in ("map", "seq"):
-                if len(stack) >= _MAX_DEPTH:
-                    raise CannotEdit("nesting too deep to edit")
-                stack.append(node)
-                keys.append(None)
-    except yaml.YAMLError as exc:
-        raise CannotEdit(f"cannot locate positions: {exc}") from None
-    if root is None:
-        raise CannotEdit("empty document")
-    return root
-
-
-def _span(event: yaml.Event) -> tuple[int, int, int, int]:
-    """(start offset, end offset, line, column) of an event."""
-    start, end = event.start_mark, event.end_mark
-    if start is None or end is None:
-        raise CannotEdit("the YAML parser gave no positions")
-    return start.index, end.index, start.line, start.column
+def _is_string(node: Node) -> bool:
+    return node.kind == "scalar" and (
+        node.style is not None or not _PLAIN_NOT_STRING.match(node.value)
+    )
 
 
 class YamlLayout(Layout):
-    """Positions from PyYAML's event stream: every node's exact start and end in the text."""
+    """Edits placed on the locator's exact nodes (PyYAML's event stream: every node's exact start
+    and end in the text, and how it is written)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, locator: Locator | None = None) -> None:
         self.text = text
+        self.locator = locator if locator is not None else Locator(text, is_json=False)
 
     @cached_property
-    def root(self) -> _Node:
-        return _tree(self.text)
+    def root(self) -> Node:
+        try:
+            return self.locator.root()
+        except LayoutError as exc:
+            raise CannotEdit(str(exc)) from None
 
     # -- style ------------------------------------------------------------------------------
     @cached_property
@@ -271,7 +181,7 @@ class YamlLayout(Layout):
                         code_quotes[key.style or ""] += 1
                     else:
                         key_quotes[key.style or ""] += 1
-                    if value.is_string:
+                    if _is_string(value):
                         written = value.style if value.style in ("'", '"') else ""
                         by_key.setdefault(key.value, Counter())[written or ""] += 1
                         if written and key.value != "$ref":
@@ -299,10 +209,10 @@ class YamlLayout(Layout):
             newline=newline_of(self.text),
         )
 
-    def _sample(self, limit: int = 5000) -> Iterator[tuple[_Node | None, _Node]]:
+    def _sample(self, limit: int = 5000) -> Iterator[tuple[Node | None, Node]]:
         """Nodes in document order with the key that owns each (breadth-first, bounded: style is
         settled long before a big spec's last node). Aliases are not followed."""
-        queue: list[tuple[_Node | None, _Node]] = [(None, self.root)]
+        queue: list[tuple[Node | None, Node]] = [(None, self.root)]
         index = 0
         while index < len(queue):
             parent_key, node = queue[index]
@@ -316,47 +226,20 @@ class YamlLayout(Layout):
                 queue.extend((None, item) for item in node.items[: limit - len(queue)])
 
     # -- navigation -------------------------------------------------------------------------
-    def _find(self, pointer: Pointer) -> tuple[int, list[tuple[_Node | None, _Node]]]:
-        """Walk ``pointer`` as far as it exists; returns the depth reached and the chain of
-        (owning key, node) from the root. Through an alias the walk continues in the anchored
-        node, where its text is: the fix goes where the shared value is defined, like a
-        ``$ref``'d component, and every alias of it gains the same content."""
-        chain: list[tuple[_Node | None, _Node]] = [(None, self.root)]
-        node = self.root
-        for depth, part in enumerate(pointer):
-            found: tuple[_Node | None, _Node] | None = None
-            if node.kind == "map":
-                for name, value in node.entries:
-                    if name.kind == "scalar" and name.value == str(part):
-                        found = (name, value)
-                if found is None and any(k.value == "<<" for k, _ in node.entries):
-                    where = pointer_to_str(pointer[: depth + 1])
-                    raise CannotEdit(f"'{where}' may come from a YAML merge key")
-            elif node.kind == "seq":
-                try:
-                    index = int(part)
-                except ValueError:
-                    index = -1
-                if 0 <= index < len(node.items):
-                    found = (None, node.items[index])
-            if found is None:
-                return depth, chain
-            child = found[1]
-            if child.kind == "alias":
-                target = child.target
-                if target is None:
-                    raise CannotEdit(f"'{pointer_to_str(pointer[: depth + 1])}' is a lost alias")
-                found = (None, target)  # its anchor has no key here
-            chain.append(found)
-            node = found[1]
-        return len(pointer), chain
+    def _find(self, pointer: Pointer) -> tuple[int, Chain]:
+        """Walk ``pointer`` as far as it exists (``Locator.walk``): the depth reached and the
+        chain of (owning key, node) from the root, through aliases to where their text is."""
+        try:
+            return self.locator.walk(pointer)
+        except LayoutError as exc:
+            raise CannotEdit(str(exc)) from None
 
     def _line_after(self, index: int) -> int:
         """The start of the line after the one holding ``index`` (or the end of the text)."""
         newline = self.text.find("\n", index)
         return len(self.text) if newline < 0 else newline + 1
 
-    def _block_end(self, node: _Node, owner_end: int) -> int:
+    def _block_end(self, node: Node, owner_end: int) -> int:
         """Where a new line may be inserted right after ``node``'s last content: after the line
         holding its last character, so a trailing comment stays with its line. ``owner_end`` is
         the end of the key owning ``node`` (an empty value has no text of its own)."""
@@ -375,12 +258,12 @@ class YamlLayout(Layout):
                 return self._line_after(owner_end)
         return self._line_after(node.end)
 
-    def _entry_end(self, key: _Node, value: _Node) -> int:
+    def _entry_end(self, key: Node, value: Node) -> int:
         """``_block_end`` of one block mapping entry."""
         return max(self._line_after(key.end), self._block_end(value, key.end))
 
     # -- rendering --------------------------------------------------------------------------
-    def _context(self, mapping: _Node | None) -> _Context:
+    def _context(self, mapping: Node | None) -> _Context:
         """How keys are written in ``mapping`` (the one receiving the entry): its status-code
         keys' quoting, and whether it quotes its other keys (JSON written as YAML), which the
         whole snippet then does too. A mapping with no example of its own follows the file."""
@@ -495,7 +378,7 @@ class YamlLayout(Layout):
             entry = "\n" + entry
         return replace(self._insert_line(at, entry), column=column)
 
-    def _spaced(self, node: _Node) -> bool:
+    def _spaced(self, node: Node) -> bool:
         """Whether the mapping separates its entries with blank lines (DigitalOcean's responses
         do): then the new entry gets one too."""
         pairs = blank = 0
@@ -515,7 +398,7 @@ class YamlLayout(Layout):
             return Edit(at, at, nl + entry[: -len(nl)])
         return Edit(at, at, entry)
 
-    def _add_flow(self, node: _Node, entry: str, after: int | None = None) -> Edit:
+    def _add_flow(self, node: Node, entry: str, after: int | None = None) -> Edit:
         entry = self._with_newlines(entry)
         if node.kind == "map" and node.entries:
             key, value = node.entries[-1 if after is None else after]
@@ -529,7 +412,7 @@ class YamlLayout(Layout):
             raise CannotEdit("cannot find the flow collection's opening bracket")
         return Edit(opening + 1, opening + 1, entry)
 
-    def _append_item(self, node: _Node, value: Any) -> Edit:
+    def _append_item(self, node: Node, value: Any) -> Edit:
         ctx = self._context(None)
         if node.flow:
             return self._add_flow(node, self._flow(value, None, ctx))

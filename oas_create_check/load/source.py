@@ -97,19 +97,22 @@ class SourceFile:
         they come from the layout (``Locator.keys``), else from the child's verdict: finding a
         Problem schema by its name needs no parse of every schema, nor a wait for the child."""
         if self.store is not None and tuple(map(str, pointer)) == self.store.pointer:
-            keys = self._locate().keys(pointer)
+            keys = self.locator.keys(pointer)
             return list(self.store.names) if keys is None else keys
         found, value = self.value_at(pointer)
         return list(value) if found and isinstance(value, dict) else []
 
-    def _locate(self) -> Locator:
+    @property
+    def locator(self) -> Locator:
+        """Where this text writes its nodes (``locate.py``), for findings and the fixer alike;
+        built on the first question."""
         if self._locator is None:
             self._locator = Locator(self.text, self.is_json)
         return self._locator
 
     def locate(self, pointer: Pointer) -> tuple[int, int]:
         """1-based (line, column) of the node at ``pointer``, or of its nearest existing parent."""
-        return self._locate().locate(pointer)
+        return self.locator.locate(pointer)
 
     @property
     def is_openapi(self) -> bool:

@@ -18,11 +18,9 @@ throw away what it found and read the file whole. Either way every message and l
 the one a whole parse gives. The store's data is parsed in the parent only when something asks
 for it (``SourceFile.data``, ``Store.fill``).
 
-Why a cut at such lines is exact: yaml-rs refuses flow and quoted scalars continued on a line no
-deeper than their block parent (``tests/test_split_parse.py`` checks this), so a line of the
-``components`` span at its children's indentation, or a line at column 0, is a key of that
-mapping or an error; text cut at such lines parses as the pieces did in the whole. Anchors are the
-one link across the cut: a store that may define one is not split off (an alias in the rest could
+The lines are the locator's (``Locator.block_entry``, which says why a cut there is exact;
+``tests/test_split_parse.py`` checks the parser behaviour it rests on). Anchors are the one link
+across the cut: a store that may define one is not split off (an alias in the rest could
 name it; the alias-expansion limit counts the whole document), and an alias in the store to an
 anchor of the rest fails the child's parse.
 """
@@ -32,18 +30,14 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-import re
 import signal
 import threading
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, NoReturn
 
-from oas_create_check.load.locate import CONTENT_LINE, INLINE_REST, key_pattern
+from oas_create_check.load.locate import Locator
 from oas_create_check.load.parse import load_yaml, prescan_clean
 from oas_create_check.model import Pointer
-
-_DOCUMENT_START = re.compile(r"---[ \t]*(?:#.*)?\r?$", re.MULTILINE)
-_SHALLOW_LINES: dict[int, re.Pattern[str]] = {}
 
 
 @dataclass
@@ -157,101 +151,20 @@ def _abandon(store: Store) -> None:
 
 
 def find_cut(text: str) -> _Cut | None:
-    """The schema store's entry, if the layout proves where it starts and ends: the text is one
-    block mapping at column 0, lines break at LF (a lone CR breaks YAML lines the layout would not
-    see), and the store may define no anchor."""
-    if not _block_mapping_root(text) or ("\r" in text and text.count("\r") != text.count("\r\n")):
+    """The schema store's entry, if the layout proves where it starts and ends
+    (``Locator.block_entry``: the text is one block mapping at column 0, and the entry's lines
+    are its own), lines break at LF (a lone CR breaks YAML lines the layout would not see), and
+    the store may define no anchor."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
-    components = _key_line(text, "components", 0, 0, len(text))
-    if components is not None:
-        cut = _components_schemas(text, components)
-    else:
-        definitions = _key_line(text, "definitions", 0, 0, len(text))
-        cut = _entry(text, (), "definitions", 0, definitions) if definitions is not None else None
-    if cut is None or _may_define_anchor(text, cut.start, cut.end):
-        return None
-    return cut
-
-
-def _block_mapping_root(text: str) -> bool:
-    """Whether the first node is a key at column 0 (after at most a bare ``---``): the root is a
-    block mapping, so every other line at column 0 is a root key, a comment or an error."""
-    first = CONTENT_LINE.search(text)
-    if first is not None and not first.group(1) and _DOCUMENT_START.match(text, first.start()):
-        first = CONTENT_LINE.search(text, text.find("\n", first.start()) + 1)
-    return (
-        first is not None
-        and not first.group(1)
-        and key_pattern(0, first_line=True).match(text, first.start()) is not None
-    )
-
-
-def _components_schemas(text: str, components: int) -> _Cut | None:
-    """The ``schemas`` entry of the ``components`` mapping whose key line starts at
-    ``components``: at the indentation of the mapping's first key, with no line of the mapping
-    before it less indented (else it would belong elsewhere)."""
-    body = text.find("\n", components) + 1
-    first = CONTENT_LINE.search(text, body) if body > 0 else None
-    if first is None:
-        return None
-    indent = len(first.group(1))
-    if indent == 0 or key_pattern(indent, first_line=True).match(text, first.start()) is None:
-        return None
-    schemas = _key_line(text, "schemas", indent, body, len(text))
-    if schemas is None or _first_shallow_line(text, body, schemas, indent - 1) != schemas:
-        return None
-    return _entry(text, ("components",), "schemas", indent, schemas)
-
-
-def _entry(text: str, parent: tuple[str, ...], key: str, indent: int, start: int) -> _Cut | None:
-    """The entry whose key line starts at ``start``: it runs to the next line at ``indent`` or
-    less holding a node, which must be a key there or at column 0 (anything else: no cut)."""
-    value_start = text.find("\n", start) + 1
-    if value_start == 0:
-        return None
-    end = _first_shallow_line(text, value_start, len(text), indent)
-    if end == value_start:
-        return None  # no value below the key
-    if end < len(text):
-        ends_entry = key_pattern(indent, first_line=True).match(text, end)
-        if ends_entry is None and key_pattern(0, first_line=True).match(text, end) is None:
-            return None
-    return _Cut(parent, key, start, value_start, end)
-
-
-def _key_line(text: str, key: str, indent: int, start: int, end: int) -> int | None:
-    """Start of the first line in [start, end) (``start`` a line start) written ``key:`` at
-    exactly ``indent``, with at most a comment after the colon (so its value is the block below)."""
-    written = " " * indent + key + ":"
-    if text.startswith(written, start):
-        at = start
-    else:
-        at = text.find("\n" + written, start, end) + 1
-        if at == 0:
-            return None
-    colon = at + len(written)
-    line_end = text.find("\n", colon)
-    line_end = len(text) if line_end < 0 else line_end
-    if colon < line_end and text[colon] not in " \t\r":
-        return None  # ``schemas:x`` is a plain scalar, not this key
-    return at if INLINE_REST.fullmatch(text, colon, line_end) else None
-
-
-def _first_shallow_line(text: str, start: int, end: int, indent: int) -> int:
-    """Start of the first line in [start, end) (``start`` a line start after the first) holding a
-    node at ``indent`` or less (blank and comment lines do not count); ``end`` if there is none."""
-    pattern = _SHALLOW_LINES.get(indent)
-    if pattern is None:
-        # Lines not indented deeper, and not blank: 2x faster than ``\n {0,n}(?=[^ \r\n])``.
-        pattern = re.compile(r"\n(?! {%d})(?! *\r?$)" % (indent + 1), re.MULTILINE)
-        _SHALLOW_LINES[indent] = pattern
-    for match in pattern.finditer(text, start - 1, end):
-        line = match.start() + 1
-        line_end = text.find("\n", line)
-        content = text[line : line_end if line_end >= 0 else len(text)].strip()
-        if content and not content.startswith("#"):
-            return line
-    return end
+    locator = Locator(text, is_json=False)
+    for pointer in (("components", "schemas"), ("definitions",)):
+        entry = locator.block_entry(pointer)
+        if entry is not None:
+            if _may_define_anchor(text, entry.start, entry.end):
+                return None
+            return _Cut(pointer[:-1], pointer[-1], entry.start, entry.value_start, entry.end)
+    return None
 
 
 def _may_define_anchor(text: str, start: int, end: int) -> bool:

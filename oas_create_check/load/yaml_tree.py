@@ -1,0 +1,177 @@
+"""The exact reader of YAML: every node of a text's first document with its exact span, built
+from PyYAML's event stream. The one place the project walks PyYAML events: positions the layout
+cannot vouch for, duplicate-key lines, the fixer's spans and styles, and the test oracle of the
+layout scan (``tests/test_positions.py``) all read this tree.
+
+Events, never the composer: PyYAML's C composer recurses once per nesting level and kills the
+process on very deep input; the walk here keeps its own stack. An alias is a node of its own
+(an alias bomb costs nothing); the insides of a complex (collection) key are kept in the key node
+but never indexed. A syntax error or a nesting past ``_MAX_DEPTH`` ends the walk: the tree keeps
+what was read (enough to place findings and duplicate keys) and says why it stopped (the fixer
+then refuses to edit).
+"""
+
+from __future__ import annotations
+
+import re
+
+from oas_create_check.load.node import (
+    ALIAS,
+    MAP,
+    SCALAR,
+    SEQ,
+    LayoutError,
+    Node,
+    NodeStore,
+    code,
+)
+
+#: Line breaks of YAML 1.1 that YAML 1.2 (yaml-rs, which decides what a document means) reads as
+#: ordinary characters. PyYAML breaks lines at them, so it could see a structure yaml-rs never saw
+#: (a comment ending at U+2028, then 100,000 levels of ``- - -``) and that the nesting pre-scan in
+#: ``parse.py`` was never asked about.
+_YAML11_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+#: PyYAML's event parser keeps its stacks on the heap, but its scanner re-checks every open flow
+#: level on each token, so a stream nesting deeper than this is abandoned (the tree keeps what it
+#: has): documents the loader accepted nest far less.
+_MAX_DEPTH = 2_000
+
+
+def pyyaml_view(text: str) -> str:
+    """``text`` as PyYAML must be given it: same length (so offsets stay exact), with the YAML 1.1
+    line breaks replaced by spaces, so that PyYAML sees the lines yaml-rs saw."""
+    if not _YAML11_ONLY_BREAKS.search(text):
+        return text
+    return _YAML11_ONLY_BREAKS.sub(" ", text)
+
+
+class YamlTree:
+    """The first document's nodes (``root`` is None for an empty stream), and why the walk
+    stopped early, if it did (``error``: the tree then holds what came before)."""
+
+    def __init__(self, store: NodeStore, root: int | None, error: str | None) -> None:
+        self.store = store
+        self.root = root
+        self.error = error
+
+    def complete(self) -> Node:
+        """The root of a tree read to its end; ``LayoutError`` otherwise (the fixer edits only
+        what it could read whole)."""
+        if self.error is not None:
+            raise LayoutError(self.error)
+        if self.root is None:
+            raise LayoutError("empty document")
+        return self.store.node(self.root)
+
+    def offset(self, path: tuple[str, ...]) -> int:
+        """Offset of the key (or sequence item) at ``path``, or of its nearest existing parent
+        (``NodeStore.offset``)."""
+        return self.store.offset(self.root, path)
+
+    def duplicate_key_offset(self) -> int | None:
+        return self.store.duplicate_key_offset(self.root)
+
+    def index(self) -> dict[tuple[str, ...], int]:
+        return self.store.index(self.root)
+
+
+def read_yaml_tree(text: str) -> YamlTree:
+    """The first document of ``text`` as nodes, from the event stream with an explicit stack.
+    PyYAML reads ``pyyaml_view(text)``, which has the same length (offsets stay exact) and no
+    YAML 1.1-only line breaks, so it sees the lines the project's loader saw.
+
+    The loop is the cost of every exact answer, so the open collection's state lives in locals,
+    saved on a stack only when a collection opens."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(pyyaml_view(text))
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    document_end, stream_end = yaml.DocumentEndEvent, yaml.StreamEndEvent
+    store = NodeStore()
+    rows, add, collections = store.rows, store.rows.append, store.children
+    scalar_codes = {style: code(SCALAR, style=style) for style in (None, "'", '"', "|", ">")}
+    anchors: dict[str, int] = {}
+    # The open collection: its number (-1 at the top, outside any), whether a mapping, its
+    # children so far (a mapping's as key, value, ...), and whether a mapping's next child is a
+    # key. The enclosing ones wait on ``stack``.
+    parent, in_mapping, children, expect_key = -1, False, [], True
+    stack: list[tuple[int, bool, list[int], bool]] = []
+    root: int | None = None
+    error: str | None = None
+    get_event = loader.get_event
+    try:
+        while True:
+            event = get_event()
+            cls = type(event)
+            mark = event.start_mark
+            number = len(rows)
+            if cls is scalar_event:  # most events: their own short way
+                add(
+                    (
+                        scalar_codes.get(event.style, SCALAR),
+                        mark.index,
+                        event.end_mark.index,
+                        mark.line,
+                        mark.column,
+                        event.value,
+                    )
+                )
+                if event.anchor:
+                    anchors[event.anchor] = number
+                if parent < 0:
+                    root = number
+                else:
+                    children.append(number)
+                    expect_key = not expect_key
+                continue
+            if cls is mapping_end or cls is sequence_end:
+                row = rows[parent]
+                rows[parent] = (row[0], row[1], event.end_mark.index, row[3], row[4], "")
+                collections[parent] = tuple(children)
+                parent, in_mapping, children, expect_key = stack.pop()
+                continue
+            opens = cls is mapping_start or cls is sequence_start
+            if opens:
+                kind = code(MAP if cls is mapping_start else SEQ, bool(event.flow_style))
+                add((kind, mark.index, mark.index, mark.line, mark.column, ""))
+                if event.anchor:
+                    anchors[event.anchor] = number
+            elif cls is alias_event:
+                add((ALIAS, mark.index, event.end_mark.index, mark.line, mark.column, ""))
+                target = anchors.get(event.anchor or "")
+                if target is not None:
+                    store.targets[number] = target
+            elif cls is document_end or cls is stream_end:
+                break
+            else:
+                continue
+            if parent < 0:
+                root = number
+            else:
+                children.append(number)
+                expect_key = not expect_key
+            if opens:
+                if len(stack) >= _MAX_DEPTH:
+                    error = "nesting too deep to edit"
+                    break
+                stack.append((parent, in_mapping, children, expect_key))
+                parent, in_mapping, children, expect_key = number, cls is mapping_start, [], True
+    except yaml.YAMLError as exc:
+        error = f"cannot locate positions: {exc}"
+    finally:
+        loader.dispose()
+    if parent >= 0:
+        # The walk stopped inside collections: they keep what was read. A key read without its
+        # value still counts, as far as the walk got: the value stands empty at the key's end.
+        for number, mapping, read, key_next in [
+            *stack[1:],
+            (parent, in_mapping, children, expect_key),
+        ]:
+            if mapping and not key_next:
+                key = rows[read[-1]]
+                read.append(len(rows))
+                add((SCALAR, key[2], key[2], key[3], key[4], ""))
+            collections[number] = tuple(read)
+    return YamlTree(store, root, error)
