@@ -26,7 +26,7 @@ from itertools import islice
 
 from oas_create_check.model import Classification, Confidence, Kind, Signal
 from oas_create_check.spec.operations import Operation, Spec
-from oas_create_check.spec.resource import NOT_PLURAL, Resource, is_param, segments
+from oas_create_check.spec.resource import NOT_PLURAL, Resource, is_param, rpc_style, segments
 
 CREATE_VERBS = frozenset(
     """
@@ -300,16 +300,6 @@ def _boilerplate_201(spec: Spec) -> bool:
     return len(posts) >= 5 and with_201 >= 0.9 * len(posts)
 
 
-@lru_cache(maxsize=8)
-def _rpc_style(spec: Spec) -> bool:
-    """Whether the API names operations rather than resources in its paths, as AWS's
-    ``/#X-Amz-Target=Service.CreateThing`` and ``/?Action=CreateThing`` ones do."""
-    paths = list(spec.path_items)
-    if not paths:
-        return False
-    return sum("X-Amz-Target=" in p or "Action=" in p for p in paths) * 2 >= len(paths)
-
-
 def _plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
 
@@ -371,7 +361,7 @@ def signals(op: Operation) -> list[Signal]:
     parts = segments(op.path)
     last = parts[-1] if parts else ""
     codes = op.status_codes()
-    resource = Resource(op)
+    resource = Resource.of(op)
 
     if "201" in codes:
         if is_post and _boilerplate_201(op.spec):
@@ -435,7 +425,7 @@ def signals(op: Operation) -> list[Signal]:
     )
     # In an RPC-style API (AWS's ``/#X-Amz-Target=...``, a spec with hardly any item paths)
     # nothing is addressable by path: the missing item path is no evidence there.
-    if not addressable and not is_param(last) and not _rpc_style(op.spec):
+    if not addressable and not is_param(last) and not rpc_style(op.spec):
         found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
     score = sum(s.weight for s in found)
     if SETTLED_AGAINST < score < SETTLED_FOR:
@@ -457,7 +447,7 @@ def _schema_signals(
     listing = resource.listing
     if listing is True and not by_verb:
         found.append(_signal("lists-objects", f"GET {op.path} lists objects"))
-    elif listing is False and not item_uri and not _rpc_style(op.spec):
+    elif listing is False and not item_uri and not rpc_style(op.spec):
         # a singleton readable at the same URI (a spend limit), or an RPC that also answers GET
         found.append(_signal("get-not-a-list", f"GET {op.path} answers something else than a list"))
     if resource.returns_the_item:

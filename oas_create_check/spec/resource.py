@@ -3,23 +3,28 @@
 One place answers "where is the created resource?": the item path below the collection, the
 ``GET`` that reads one item and the schema it returns, the ``GET`` that lists the collection, and
 whether the operation's success response carries an identifier. The judgement weighs these facts
-(``classify.py``); rules that ask about the created resource read them from here too.
+(``classify.py``); the rules that ask about the created resource (can it be read back, does the
+``201`` identify it, is it still pending) read them from here too, never from a copy.
 
 Schemas are compared by where they are defined (the target of their ``$ref``) before anything is
 read: two responses that ``$ref`` one component describe the same type without a look inside.
-Only the success responses of the operation and of its ``GET`` neighbours are ever opened, one
-level deep, so a large spec's schema store is not read as a whole.
+For the judgement, only the success responses of the operation and of its ``GET`` neighbours are
+ever opened, one level deep, so a large spec's schema store is not read as a whole. The rules'
+deeper questions (``schema_properties``, ``pending_state``) follow ``$ref`` and ``allOf`` into
+the store, and are asked only where the cheap evidence leaves the answer open.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node
-from oas_create_check.spec.operations import Operation, Response, Spec
+from oas_create_check.load.source import key_text
+from oas_create_check.spec.operations import HTTP_METHODS, Operation, Response, Spec
 
 #: Property names that identify a resource or link to it.
 _ID_NAMES = frozenset(
@@ -52,13 +57,51 @@ def is_param(segment: str) -> bool:
 def _item_paths(spec: Spec) -> dict[tuple[str, ...], str]:
     """Collection segments -> the first item path right below it (``("pets",)`` ->
     ``/pets/{id}``), computed once per spec: every POST asks."""
-    found: dict[tuple[str, ...], str] = {}
+    return {parts: found[0] for parts, found in _all_item_paths(spec).items()}
+
+
+@lru_cache(maxsize=8)
+def _all_item_paths(spec: Spec) -> dict[tuple[str, ...], list[str]]:
+    """Collection segments -> every item path right below it, as the item's segments joined
+    (``("pets",)`` -> ``["/pets/{id}", "/pets/{name}"]``), in document order."""
+    found: dict[tuple[str, ...], list[str]] = {}
     for path in spec.path_items:
         parts = segments(path)
         for depth, segment in enumerate(parts):
             if is_param(segment):
-                found.setdefault(tuple(parts[:depth]), "/" + "/".join(parts[: depth + 1]))
+                item = "/" + "/".join(parts[: depth + 1])
+                known = found.setdefault(tuple(parts[:depth]), [])
+                if item not in known:
+                    known.append(item)
     return found
+
+
+@lru_cache(maxsize=8)
+def _paths_by_segments(spec: Spec) -> dict[tuple[str, ...], list[str]]:
+    """Path keys by their segments (``/pets/{id}/`` and ``/pets/{id}`` are one path), in
+    document order."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    for path in spec.path_items:
+        found.setdefault(_segments(path), []).append(path)
+    return found
+
+
+def path_key(spec: Spec, path: str) -> str | None:
+    """The key under ``paths`` that spells ``path`` (maybe with a trailing slash), or None when
+    the spec has no such path (``/pets/{id}`` may appear only as the start of deeper paths)."""
+    spelled = _paths_by_segments(spec).get(_segments(path))
+    return spelled[0] if spelled else None
+
+
+@lru_cache(maxsize=8)
+def rpc_style(spec: Spec) -> bool:
+    """Whether the API names operations rather than resources in its paths, as AWS's
+    ``/#X-Amz-Target=Service.CreateThing`` and ``/?Action=CreateThing`` ones do: nothing there is
+    addressable by path, so a missing item path is no evidence of anything."""
+    paths = list(spec.path_items)
+    if not paths:
+        return False
+    return sum("X-Amz-Target=" in p or "Action=" in p for p in paths) * 2 >= len(paths)
 
 
 _VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*|api|rest)$", re.IGNORECASE)
@@ -122,7 +165,7 @@ def schema_identity(node: Node) -> SchemaRef | None:
     file = node.file.key
     if location:
         file = file.parent / unquote(location)
-    return SchemaRef(str(file).replace("/./", "/"), unquote(fragment))
+    return SchemaRef(os.path.normpath(file), unquote(fragment))
 
 
 def response_schema(op: Operation, response: Response) -> Node | None:
@@ -139,13 +182,28 @@ def response_schema(op: Operation, response: Response) -> Node | None:
     return media.child("schema") if media is not None else None
 
 
+#: Where ``Resource.of`` keeps an operation's resource.
+_MEMO = "_created_resource"
+
+
 class Resource:
-    """The facts about the resource that ``op`` would create, each computed on first use."""
+    """The facts about the resource that ``op`` would create, each computed on first use. Ask
+    ``Resource.of(op)``: the judgement and the rules then share one set of answers."""
 
     def __init__(self, op: Operation) -> None:
         self.op = op
         self.spec = op.spec
         self.segments = segments(op.path)
+        self._bodies: dict[tuple[str, str], Properties | None] = {}
+
+    @classmethod
+    def of(cls, op: Operation) -> Resource:
+        """The one ``Resource`` of ``op``, kept on the operation view like its other cached
+        facts (and gone with it)."""
+        found = op.__dict__.get(_MEMO)
+        if not isinstance(found, Resource):
+            found = op.__dict__[_MEMO] = cls(op)
+        return found
 
     # -- where the resource would live -------------------------------------------------------
     @cached_property
@@ -191,12 +249,12 @@ class Resource:
         """The ``GET`` of the item path, as a view (to read its schema)."""
         if self.item_path is None:
             return None
-        for path, node in self.spec.path_items.items():
-            if segments(path) == segments(self.item_path):
-                get = node.child("get")
-                target = self.spec.workspace.deref(get) if get is not None else None
-                if target is not None and isinstance(target.value, dict):
-                    return Operation(self.spec, path, "get", node, target)
+        for path in _paths_by_segments(self.spec).get(_segments(self.item_path), ()):
+            node = self.spec.path_items[path]
+            get = node.child("get")
+            target = self.spec.workspace.deref(get) if get is not None else None
+            if target is not None and isinstance(target.value, dict):
+                return Operation(self.spec, path, "get", node, target)
         return None
 
     @property
@@ -280,6 +338,421 @@ class Resource:
         response = success_response(self.op)
         headers = response.node.value.get("headers") if response is not None else None
         return isinstance(headers, dict) and any(str(h).lower() == "location" for h in headers)
+
+    def body_properties(self, response: Response) -> Properties:
+        """The properties of a response's JSON body (``schema_properties``), read once per
+        response however many rules ask."""
+        key = ("body", response.code)
+        found = self._bodies.get(key)
+        if found is None:
+            schema = response_schema(self.op, response)
+            found = schema_properties(self.spec, schema) if schema is not None else NO_PROPERTIES
+            self._bodies[key] = found
+        return found
+
+    def payload_properties(self, response: Response) -> Properties | None:
+        """The properties of the payload of a response's envelope body (``envelope_payload``),
+        or None when the body is no envelope."""
+        key = ("payload", response.code)
+        if key not in self._bodies:
+            inner = envelope_payload(self.body_properties(response))
+            self._bodies[key] = schema_properties(self.spec, inner) if inner is not None else None
+        return self._bodies[key]
+
+    def names_nothing(self, response: Response) -> list[str] | None:
+        """The property names of a response body that cannot identify anything: every property
+        a plain inline value, none of them an id, a name or a link (``{"message": ...,
+        "success": ...}``); None if the body may identify something, or is not seen whole. Only
+        the body's own schema is read (through ``$ref`` and ``allOf``), never what it nests."""
+        properties = self.body_properties(response)
+        if not properties.complete or identifying_property(properties.names) is not None:
+            return None
+        return properties.names if only_scalars(properties) else None
+
+    def same_type_as_item(self, response: Response) -> bool:
+        """The response's body is the type the item's ``GET`` returns, compared by ``$ref``
+        target after unwrapping an envelope on both sides (``{"droplet": {$ref: droplet.yml}}``),
+        without opening either; or the judgement's own ``returns_the_item``."""
+        schema = response_schema(self.op, response)
+        get = self.item_get
+        theirs = success_schema(get) if get is not None else None
+        if schema is None or theirs is None:
+            return False
+        mine_id = schema_identity(_payload_node(schema))
+        theirs_id = schema_identity(_payload_node(theirs))
+        if mine_id is not None and mine_id == theirs_id:
+            return True
+        return response.code == "201" and self.returns_the_item
+
+    # -- how the created resource is read back ----------------------------------------------
+    @cached_property
+    def read_by(self) -> str | None:
+        """The ``GET`` that reads the created resource back, as the spec documents it, or None.
+
+        Cheapest evidence first: a ``GET`` on an item path right below the collection (or below
+        the parent collection, for ``POST /things/create``); a ``GET`` the success response's
+        ``links`` name; a ``GET`` on the path an example or description of its ``Location``
+        header shows; a ``GET`` on the same path, named by a singular noun, that answers one
+        object (a singleton: ``POST`` and ``GET /users/{id}/avatar``); a ``GET`` on some item path of the API that returns the
+        very type the operation returns (``POST /files/{id}/copy`` gives a file). An RPC-style
+        API (AWS's ``X-Amz-Target``) has no paths to read by: it is never asked."""
+        spec = self.spec
+        below = _all_item_paths(spec).get(tuple(self.segments), [])
+        parent = (
+            _all_item_paths(spec).get(tuple(self.segments[:-1]), [])
+            if len(self.segments) > 1 and not is_param(self.segments[-1])
+            else []
+        )
+        for item in (*below, *parent):
+            path = self._path_with_get(item)
+            if path is not None:
+                return f"GET {path}"
+        response = self.own_success
+        if response is not None:
+            linked = self._linked_get(response)
+            if linked is not None:
+                return linked
+            shown = self._location_get(response)
+            if shown is not None:
+                return shown
+        # a plural collection's GET lists it: only a singular noun's GET is worth opening
+        last = self.segments[-1] if self.segments else ""
+        plural = last.endswith("s") and not last.endswith("ss") and last not in NOT_PLURAL
+        if self.answers_get and not plural and self.listing is False:
+            return f"GET {self.op.path}"
+        if self.returns_a_resource:
+            return "a GET on an item path that returns the same schema"
+        return None
+
+    @cached_property
+    def own_success(self) -> Response | None:
+        """The operation's own first success response (201, 200, 202, 2XX), from the responses
+        it has resolved already."""
+        for code in _SUCCESS:
+            if code in self.op.responses:
+                return self.op.responses[code]
+        return None
+
+    @cached_property
+    def unit_of_work(self) -> bool:
+        """The created thing is a unit of work, by the last noun of its path: a job, run, task,
+        report, export, import, batch, action, scan, build, deployment, operation..."""
+        nouns = [s for s in self.segments if not is_param(s)]
+        last = re.findall(r"[A-Za-z]+", nouns[-1]) if nouns else []
+        return bool(last) and last[-1].lower() in _WORK_NOUNS
+
+    @cached_property
+    def item_paths(self) -> list[str]:
+        """Every item path right below the collection (``/pets`` -> ``/pets/{id}``), with or
+        without a ``GET``."""
+        return list(_all_item_paths(self.spec).get(tuple(self.segments), []))
+
+    def _path_with_get(self, item: str) -> str | None:
+        path = path_key(self.spec, item)
+        return path if path is not None and "get" in self.spec.methods_at(path) else None
+
+    def _linked_get(self, response: Response) -> str | None:
+        """A ``GET`` named by the response's ``links`` (OpenAPI 3): by ``operationId`` or by an
+        ``operationRef`` into this document's ``paths``."""
+        links = response.node.child("links")
+        if links is None or not isinstance(links.value, dict):
+            return None
+        by_id = _operations_by_id(self.spec)
+        for _, entry in links.items():
+            link = self.spec.workspace.deref(entry)
+            value = link.value if link is not None else None
+            if not isinstance(value, dict):
+                continue
+            target = by_id.get(str(value.get("operationId", "")))
+            ref = value.get("operationRef")
+            if target is None and isinstance(ref, str) and ref.startswith("#/paths/"):
+                pointer = [
+                    unquote(p).replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")
+                ]
+                if len(pointer) == 3:
+                    target = (pointer[1], pointer[2].lower())
+            if target is not None and target[1] == "get" and target[0] in self.spec.path_items:
+                return f"GET {target[0]} (linked)"
+        return None
+
+    def _location_get(self, response: Response) -> str | None:
+        """A ``GET`` on the path that the ``Location`` header's example or description shows
+        (``/v1/pets/42``, ``https://api.example.com/pets/{petId}``), matched against the path
+        templates from the end, past any server prefix."""
+        holder = response.node.child("headers")
+        if holder is None or not isinstance(holder.value, dict):
+            return None
+        for name, entry in holder.items():
+            if name.lower() != "location":
+                continue
+            header = self.spec.workspace.deref(entry)
+            for text in _example_texts(header.value if header is not None else None):
+                for found in _URL_PATH.findall(text):
+                    path = _get_matching(self.spec, tuple(s for s in found.split("/") if s))
+                    if path is not None:
+                        return f"GET {path} (where Location points)"
+        return None
+
+
+@lru_cache(maxsize=8)
+def _operations_by_id(spec: Spec) -> dict[str, tuple[str, str]]:
+    """operationId -> (path, method), read from the path items' operations as written."""
+    found: dict[str, tuple[str, str]] = {}
+    for path, item in spec.path_items.items():
+        for method in HTTP_METHODS:
+            operation = item.value.get(method)
+            if isinstance(operation, dict) and isinstance(operation.get("operationId"), str):
+                found.setdefault(operation["operationId"], (path, method))
+    return found
+
+
+#: A URI path in free text: after a scheme and host, or starting with ``/``.
+_URL_PATH = re.compile(r"(?:https?://[^/\s\"'<>]+)?(/[\w\-.~%{}:@/]+)")
+
+
+def _example_texts(header: object) -> list[str]:
+    """What a header object says about its value: its examples, then its description."""
+    if not isinstance(header, dict):
+        return []
+    texts: list[object] = [header.get("example"), header.get("x-example")]
+    schema = header.get("schema")
+    if isinstance(schema, dict):
+        texts += [schema.get("example"), *(schema.get("examples") or [])[:3]]
+    examples = header.get("examples")
+    if isinstance(examples, dict):
+        texts += [e.get("value") for e in examples.values() if isinstance(e, dict)]
+    texts.append(header.get("description"))
+    return [t for t in texts if isinstance(t, str)]
+
+
+def _get_matching(spec: Spec, shown: tuple[str, ...]) -> str | None:
+    """The path with a ``GET`` whose template matches the end of ``shown`` (``{x}`` matches any
+    segment), ending in a parameter: a collection's own path is no item."""
+    for parts, spelled in _paths_by_segments(spec).items():
+        if not parts or not is_param(parts[-1]) or len(parts) > len(shown):
+            continue
+        tail = shown[len(shown) - len(parts) :]
+        if all(is_param(t) or t == s for t, s in zip(parts, tail, strict=True)):
+            for path in spelled:
+                if "get" in spec.methods_at(path):
+                    return path
+    return None
+
+
+# -- what a schema says, through ``$ref`` and ``allOf`` -----------------------------------------
+#: How many ``$ref``/``allOf`` levels a question about a schema follows.
+_MAX_SCHEMA_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Properties:
+    """The properties an object schema lists, each with the ``properties`` mapping that lists it
+    (a node per property is made only when asked: a large schema has hundreds), and whether the
+    list is complete: a ``oneOf``, a free-form part or a broken ``$ref`` leaves it open, so no
+    rule may conclude that a property is absent."""
+
+    owners: dict[str, Node]
+    complete: bool
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.owners)
+
+    def node(self, name: str) -> Node | None:
+        owner = self.owners.get(name)
+        return owner.child(name) if owner is not None else None
+
+
+#: What an unreadable schema has: nothing, and not all of it.
+NO_PROPERTIES = Properties({}, complete=False)
+
+
+def schema_properties(spec: Spec, node: Node) -> Properties:
+    """The properties of the object schema at ``node``, merged through ``$ref`` and ``allOf``
+    (across files)."""
+    found: dict[str, Node] = {}
+    complete = _collect(spec, node, found, set(), 0)
+    return Properties(found, complete and bool(found))
+
+
+def envelope_payload(properties: Properties) -> Node | None:
+    """The payload of an envelope body: its one property (``{"droplet": {...}}``), or the
+    ``data``/``result``/``item``... of a body of at most four properties (not opened)."""
+    names = properties.names
+    if len(names) == 1:
+        return properties.node(names[0])
+    if 0 < len(names) <= 4:
+        for envelope in _ENVELOPES:
+            if envelope in properties.owners:
+                return properties.node(envelope)
+    return None
+
+
+def _payload_node(node: Node) -> Node:
+    """``envelope_payload`` of an inline schema, read without opening any ``$ref``: a
+    ``$ref``'d schema names its type already."""
+    value = node.value
+    props = value.get("properties") if isinstance(value, dict) and "$ref" not in value else None
+    if not isinstance(props, dict) or not 0 < len(props) <= 4:
+        return node
+    holder = node.child("properties")
+    names = [key_text(k) for k in props]
+    if holder is None:
+        return node
+    if len(names) == 1:
+        return holder.child(names[0]) or node
+    for envelope in _ENVELOPES:
+        if envelope in names:
+            return holder.child(envelope) or node
+    return node
+
+
+def _collect(
+    spec: Spec, node: Node, found: dict[str, Node], seen: set[tuple[object, ...]], depth: int
+) -> bool:
+    """Add the properties of ``node`` to ``found``; whether they are all there is."""
+    if depth > _MAX_SCHEMA_DEPTH:
+        return False
+    target = spec.workspace.deref(node)
+    if target is None or not isinstance(target.value, dict):
+        return False
+    mark = (target.file.key, target.pointer)
+    if mark in seen:
+        return True  # a cycle adds nothing new
+    seen.add(mark)
+    value = target.value
+    props = target.child("properties") if isinstance(value.get("properties"), dict) else None
+    listed = complete = props is not None
+    if props is not None:
+        for name in props.value:
+            found.setdefault(key_text(name), props)
+    if isinstance(value.get("allOf"), list):
+        parts = target.child("allOf")
+        results = [
+            _collect(spec, part, found, seen, depth + 1)
+            for part in (parts.elements() if parts is not None else ())
+        ]
+        complete = (listed or bool(results)) and all(results)
+    for branching in ("oneOf", "anyOf"):
+        if isinstance(value.get(branching), list):
+            options = target.child(branching)
+            for option in options.elements() if options is not None else ():
+                _collect(spec, option, found, seen, depth + 1)
+            complete = False
+    return complete
+
+
+def enum_values(spec: Spec, node: Node, depth: int = 0) -> list[object]:
+    """The values a schema allows when it lists them: ``enum``, ``const``, or those of the
+    parts of its ``allOf``/``oneOf``/``anyOf``, through ``$ref``."""
+    if depth > _MAX_SCHEMA_DEPTH:
+        return []
+    target = spec.workspace.deref(node)
+    if target is None or not isinstance(target.value, dict):
+        return []
+    value = target.value
+    if isinstance(value.get("enum"), list):
+        return list(value["enum"])
+    if "const" in value:
+        return [value["const"]]
+    found: list[object] = []
+    for combiner in ("allOf", "oneOf", "anyOf"):
+        parts = target.child(combiner)
+        if parts is not None and isinstance(parts.value, list):
+            for part in parts.elements():
+                found += enum_values(spec, part, depth + 1)
+    return found
+
+
+#: Property names that identify a resource for a client reading a ``201`` or ``202`` body:
+#: those of the judgement, and the other names APIs identify things by (Google's and
+#: Kubernetes' ``name``, a ``slug``, an order ``number``, a ``job``, an ``ip``...).
+_BODY_ID_NAMES = _ID_NAMES | frozenset(
+    "name _links job slug code number ip handle token ids".split()
+)
+_BODY_ID_SUFFIX = re.compile(
+    r"(?:_id|Id|ID|_ids|Ids|IDs|_uuid|Uuid|_key|Key|_url|Url|URL|_uri|Uri|URI|_href|Href|"
+    r"_link|Link|_links|Links|_number|Number)$"
+)
+#: JSON Schema types that hold no further properties.
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean", "null"})
+
+
+def identifying_property(names: list[str]) -> str | None:
+    """The first property that identifies the resource or links to it: ``id``, ``*_id``,
+    ``uuid``, ``href``, ``self``, ``url``, ``*_url``, ``links``, ``name``, ``slug``..."""
+    for name in names:
+        if name.lower() in _BODY_ID_NAMES or _BODY_ID_SUFFIX.search(name):
+            return name
+    return None
+
+
+def only_scalars(properties: Properties) -> bool:
+    """Whether every property is a plain value written inline (``type: string``, ``boolean``...):
+    nothing nested could hold the resource or its identifier. A ``$ref``'d, object, array or
+    combined property, or one without a type, may hold anything."""
+    for name in properties.names:
+        node = properties.node(name)
+        value = node.value if node is not None else None
+        if not isinstance(value, dict) or value.keys() & _NESTING:
+            return False
+        declared = value.get("type")
+        types = [declared] if isinstance(declared, str) else declared
+        if not isinstance(types, list) or not types or not set(map(str, types)) <= _SCALAR_TYPES:
+            return False
+    return True
+
+
+_NESTING = frozenset({"$ref", "properties", "items", "allOf", "oneOf", "anyOf"})
+
+
+#: Property names that hold a resource's lifecycle state.
+_STATE_NAMES = re.compile(
+    r"^(?:status|state|phase|lifecycle_?state|provisioning_?state|processing_?status|"
+    r"(?:job|task|run|operation|creation|build|deployment)_?(?:status|state))$",
+    re.IGNORECASE,
+)
+
+
+#: Lifecycle values that say the resource itself is still being made, whatever it is.
+CREATION_STATES = frozenset({"creating", "provisioning", "initializing", "initialising"})
+#: Nouns for a unit of work (the last word of the path's last noun: ``/reports``,
+#: ``/droplets/{id}/actions``, ``/detail_records_reports``): its "pending" is its own.
+_WORK_NOUNS = frozenset(
+    """
+    jobs runs tasks reports exports imports batches actions scans builds deployments
+    operations executions analyses syncs backups migrations conversions evaluations
+    """.split()
+)
+
+
+def pending_state(
+    spec: Spec, properties: list[Properties], pending: frozenset[str], work: bool
+) -> tuple[str, list[str]] | None:
+    """A lifecycle property (of the first of ``properties`` that has one) whose listed values
+    include one of ``pending`` (compared lower-case, without ``_``, ``-`` or spaces) that says
+    the creation is unfinished: a ``CREATION_STATES`` value always, any other only when the
+    resource is a unit of work (``work``: a job's "queued" is its own; an invitation's or a
+    payment's "pending" is its business, not its creation). The property and those values."""
+    for listed in properties:
+        for name in listed.names:
+            if not _STATE_NAMES.match(name):
+                continue
+            node = listed.node(name)
+            values = [v for v in enum_values(spec, node) if isinstance(v, str)] if node else []
+            hits = [
+                v
+                for v in values
+                if normal_word(v) in pending and (work or normal_word(v) in CREATION_STATES)
+            ]
+            if hits:
+                return name, hits
+    return None
+
+
+def normal_word(text: str) -> str:
+    """``In_Progress``, ``in-progress`` and ``inProgress`` -> ``inprogress``."""
+    return re.sub(r"[\s_-]", "", text).lower()
 
 
 def success_response(op: Operation) -> Response | None:
