@@ -21,7 +21,7 @@ from oas_create_check.model import RuleDoc
 
 START = "<!-- rules-table:start -->"
 END = "<!-- rules-table:end -->"
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def fix_label(doc: RuleDoc) -> str:

@@ -102,7 +102,7 @@ def _instead(op: Operation, resource: Resource) -> str:
             has.append(f"{item} is no path of its own, only the start of deeper ones")
             continue
         methods = ", ".join(m.upper() for m in sorted(op.spec.methods_at(path)))
-        has.append(f"{path} has {methods or 'no operations'}")
+        has.append(f"{path} answers only {methods}" if methods else f"{path} has no operations")
     if resource.answers_get:
         has.append(f"GET {op.path} lists the collection")
     response = resource.own_success
@@ -110,4 +110,4 @@ def _instead(op: Operation, resource: Resource) -> str:
     names = [str(name).lower() for name in headers] if isinstance(headers, dict) else []
     if response is not None and "location" in names:
         has.append(f"its {response.code} declares Location without saying where it points")
-    return "it has " + "; ".join(has) if has else "the spec has no GET for it anywhere"
+    return "; ".join(has) if has else "the spec has no GET for it anywhere"

@@ -69,7 +69,9 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     if created is None or op.has_body(created) or "location" in op.headers(created):
         return
     headers = sorted(op.headers(created))
-    has = f"it has only {', '.join(headers)}" if headers else "it has only a description"
+    has = (
+        f"it has only the headers {', '.join(headers)}" if headers else "it has only a description"
+    )
     yield Problem(
         created.node,
         f"201 response of POST {op.path} identifies nothing: no body and no Location header; {has}",
