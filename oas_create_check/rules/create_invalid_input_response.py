@@ -96,6 +96,13 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     yield Problem(
         target,
         f"{op.method.upper()} {op.path} creates from a request body but documents no "
-        f"{' or '.join(settings.invalid_input_statuses)} response for invalid input; {has}",
+        f"{_either(settings.invalid_input_statuses)} response for invalid input; {has}",
         fix,
     )
+
+
+def _either(statuses: tuple[str, ...]) -> str:
+    """``400 or 422``; ``400, 422 or 4XX``."""
+    if len(statuses) < 2:
+        return "".join(statuses)
+    return f"{', '.join(statuses[:-1])} or {statuses[-1]}"
