@@ -81,7 +81,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         return
     yield Problem(
         op.node,
-        f"POST {op.path} creates a resource that nothing reads back: no GET on "
+        f"POST {op.path} creates a resource that no GET reads back: none on "
         f"{_where(op, resource)}; {_instead(op, resource)}",
     )
 
@@ -110,4 +110,4 @@ def _instead(op: Operation, resource: Resource) -> str:
     names = [str(name).lower() for name in headers] if isinstance(headers, dict) else []
     if response is not None and "location" in names:
         has.append(f"its {response.code} declares Location without saying where it points")
-    return "; ".join(has) if has else "the spec has no GET for it anywhere"
+    return "; ".join(has) if has else "no other path of the spec reads it either"

@@ -86,6 +86,75 @@ def _paths_by_segments(spec: Spec) -> dict[tuple[str, ...], list[str]]:
     return found
 
 
+def _get_below(spec: Spec, item: tuple[str, ...]) -> str | None:
+    """A path right below the item path, named by a singular noun, that answers ``GET``
+    (``/zip_downloads/{id}/status``, ``/containers/{id}/json``): it reads the resource's state
+    or content. A plural one (``/tags/{id}/shows``) lists something else."""
+    for parts, spelled in _paths_by_segments(spec).items():
+        if len(parts) <= len(item) or parts[: len(item)] != item:
+            continue
+        below = parts[len(item)]
+        if is_param(below) or _plural(below):
+            continue
+        for path in spelled:
+            if "get" in spec.methods_at(path):
+                return path
+    return None
+
+
+def _plural(segment: str) -> bool:
+    """Whether a path segment names many things (``posts.json`` and ``children`` do)."""
+    word = re.sub(r"\.\w+$", "", segment).lower()
+    if word in _IRREGULAR_PLURALS:
+        return True
+    return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
+
+
+_IRREGULAR_PLURALS = frozenset("children people data media criteria indices".split())
+
+
+@lru_cache(maxsize=8)
+def _item_gets_by_noun(spec: Spec) -> dict[str, list[str]]:
+    """Item paths that answer ``GET``, by the lower-cased name of their collection (the
+    segment before the last parameter): ``snapshots`` -> ``/v2/snapshots/{snapshot_id}``."""
+    found: dict[str, list[str]] = {}
+    for parts, spelled in _paths_by_segments(spec).items():
+        if len(parts) < 2 or not is_param(parts[-1]) or is_param(parts[-2]):
+            continue
+        for path in spelled:
+            if "get" in spec.methods_at(path):
+                found.setdefault(parts[-2].lower(), []).append(path)
+                break
+    return found
+
+
+def _same_name_item_get(spec: Spec, own: str) -> str | None:
+    """An item ``GET`` of a collection of the same name elsewhere (``/v2/actions/{id}`` for
+    ``POST /v2/nfs/{id}/actions``), or named after the parent and the noun
+    (``/v2/vpc_peerings/{id}`` for ``POST /v2/vpcs/{id}/peerings``): at the top of the API,
+    where a resource type has its own home, or in the same family of paths. A namesake
+    elsewhere (``/v2/account/keys`` for ``/v2/functions/.../keys``) may be another thing."""
+    parts = _segments(own)
+    nouns = [p for p in parts if not is_param(p)]
+    if not nouns or is_param(parts[-1]):
+        return None
+    noun = nouns[-1].lower()
+    names = {noun}
+    if len(nouns) > 1:
+        parent = nouns[-2].lower()
+        single = parent[:-1] if _plural(parent) else parent
+        names |= {f"{single}_{noun}", f"{single}-{noun}", f"{parent}_{noun}"}
+    top = family(own)
+    for name in names:
+        for path in _item_gets_by_noun(spec).get(name, ()):
+            home = [p for p in _segments(path) if not _VERSION.match(p)]
+            if path.startswith(own.rstrip("/") + "/"):
+                continue
+            if len(home) == 2 or family(path) == top:
+                return path
+    return None
+
+
 def path_key(spec: Spec, path: str) -> str | None:
     """The key under ``paths`` that spells ``path`` (maybe with a trailing slash), or None when
     the spec has no such path (``/pets/{id}`` may appear only as the start of deeper paths)."""
@@ -389,13 +458,17 @@ class Resource:
     def read_by(self) -> str | None:
         """The ``GET`` that reads the created resource back, as the spec documents it, or None.
 
-        Cheapest evidence first: a ``GET`` on an item path right below the collection (or below
-        the parent collection, for ``POST /things/create``); a ``GET`` the success response's
-        ``links`` name; a ``GET`` on the path an example or description of its ``Location``
-        header shows; a ``GET`` on the same path, named by a singular noun, that answers one
-        object (a singleton: ``POST`` and ``GET /users/{id}/avatar``); a ``GET`` on some item path of the API that returns the
-        very type the operation returns (``POST /files/{id}/copy`` gives a file). An RPC-style
-        API (AWS's ``X-Amz-Target``) has no paths to read by: it is never asked."""
+        The paths alone answer, cheapest evidence first: a ``GET`` on an item path right below
+        the collection, or on a singular path below that item (``/zip_downloads/{id}/status``);
+        one on an item below the parent collection (``POST /things/create``); a ``GET`` that the
+        success response's ``links`` name, or on the path an example or the description of its
+        ``Location`` header shows; one on an item of a collection of the same name at the top
+        of the API or in the same family of paths (``POST /v2/nfs/{id}/actions`` and ``GET
+        /v2/actions/{id}``); a ``GET`` on the same path when a singular noun names it (a
+        singleton: ``POST`` and ``GET /users/{id}/avatar``). Last, a ``GET`` on an item path of
+        the API that returns the very type the operation returns, compared by ``$ref``
+        (``POST /files/{id}/copy`` gives a file). An RPC-style API (AWS's ``X-Amz-Target``)
+        has no paths to read by: it is never asked."""
         spec = self.spec
         below = _all_item_paths(spec).get(tuple(self.segments), [])
         parent = (
@@ -403,7 +476,11 @@ class Resource:
             if len(self.segments) > 1 and not is_param(self.segments[-1])
             else []
         )
-        for item in (*below, *parent):
+        for item in below:
+            path = self._path_with_get(item) or _get_below(spec, _segments(item))
+            if path is not None:
+                return f"GET {path}"
+        for item in parent:
             path = self._path_with_get(item)
             if path is not None:
                 return f"GET {path}"
@@ -415,10 +492,13 @@ class Resource:
             shown = self._location_get(response)
             if shown is not None:
                 return shown
-        # a plural collection's GET lists it: only a singular noun's GET is worth opening
+        same_name = _same_name_item_get(spec, self.op.path)
+        if same_name is not None:
+            return f"GET {same_name}"
+        # a singular noun's GET reads the one thing there (``/users/{id}/avatar``, the active
+        # ``/garbage-collection``), as does an item URI's; a plural noun's lists a collection
         last = self.segments[-1] if self.segments else ""
-        plural = last.endswith("s") and not last.endswith("ss") and last not in NOT_PLURAL
-        if self.answers_get and not plural and self.listing is False:
+        if self.answers_get and (is_param(last) or not _plural(last)):
             return f"GET {self.op.path}"
         if self.returns_a_resource:
             return "a GET on an item path that returns the same schema"
