@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from oas_create_check.model import AddEntry, Applicability, Fix, Kind, Severity
 from oas_create_check.rules import Problem
 from oas_create_check.rules import _remedies as remedies
-from oas_create_check.spec.resource import Resource
+from oas_create_check.spec.resource import Resource, every_post_declares
 
 if TYPE_CHECKING:
     from oas_create_check.settings import Settings
@@ -28,7 +28,9 @@ default, compared case-insensitively) and either no response body at all, or a b
 lists its properties (through `$ref` and `allOf`, across files) and offers neither a job id
 (`id`, `*_id`, `name`, `uuid`...) nor a URL to poll (`href`, `self`, `url`, `*_url`, `links`,
 `location`...). A body whose properties are left open (`oneOf`, a free-form object, a plain
-string) is given the benefit of the doubt.
+string) is given the benefit of the doubt, and so is an empty `202` that (nearly) every POST of
+the spec declares: that is a generator's default (springfox), not a statement about the
+operation.
 
 ## Why is this bad?
 RFC 9110 §15.3.3 (https://www.rfc-editor.org/rfc/rfc9110#section-15.3.3): a `202` "ought to"
@@ -86,6 +88,8 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
             f"no {monitors} header, and its body holds only plain values ({listed}), no job id "
             "and no URL to poll"
         )
+    elif every_post_declares(op.spec, "202"):
+        return  # an empty 202 on every POST is a generator's default, not this operation's
     else:
         has = f"it has headers {', '.join(sorted(headers))}" if headers else "it has no headers"
         missing = f"no {monitors} header and no body; {has}"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from oas_create_check.spec.operations import Operation
 
 ID = "create-readable-result"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.INFO
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "A POST that creates leaves a resource the spec can read back with GET."
 DOC = """

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from oas_create_check.model import Kind, Severity
 from oas_create_check.rules import Problem
+from oas_create_check.spec.resource import every_post_declares
 
 if TYPE_CHECKING:
     from oas_create_check.settings import Settings
@@ -19,9 +20,12 @@ SUMMARY = "The 201 of a POST that creates has a body or a Location: it says what
 DOC = """
 ## What it does
 Flags the `201` response of a POST `create` that declares neither a response body nor a
-`Location` header (headers followed through `$ref`, names compared case-insensitively). The
-finding points at the response where it is defined. A PUT is exempt: its own URI names the
-resource.
+`Location` header (headers followed through `$ref`, names compared case-insensitively), when no
+other success response of the operation has a body either (generators such as springfox add an
+empty `201 Created` beside the `200` that carries the resource), and unless (nearly) every POST
+of the spec declares `201` (a generator's default, which says nothing about the operation; the
+judgement weighs it the same way). The finding points at the response where it is defined. A
+PUT is exempt: its own URI names the resource.
 
 ## Why is this bad?
 RFC 9110 §15.3.2 (https://www.rfc-editor.org/rfc/rfc9110#section-15.3.2): the new resource is
@@ -67,6 +71,12 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         return
     created = op.responses.get("201")
     if created is None or op.has_body(created) or "location" in op.headers(created):
+        return
+    # a generator's empty "201 Created" beside the 200 that carries the resource (springfox
+    # declares both), or on every POST of the spec: it says nothing about this operation
+    if any(code.startswith("2") and op.has_body(r) for code, r in op.responses.items()):
+        return
+    if every_post_declares(op.spec, "201"):
         return
     headers = sorted(op.headers(created))
     has = (

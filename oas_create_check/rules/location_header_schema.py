@@ -16,21 +16,23 @@ if TYPE_CHECKING:
 ID = "location-header-schema"
 SEVERITY = Severity.INFO
 APPLIES_TO = (Kind.CREATE, Kind.UPSERT)
-SUMMARY = "The Location header of a creation's 201, 202 or 303 is a string of a URI format."
+SUMMARY = "The Location header of a creation's 201, 202 or 303 is a string, not a date or a number."
 DOC = """
 ## What it does
 Checks the `Location` header of the `201`, `202` and `303` responses of a `create` or `upsert`
 (and, on the `202`, the other `monitor-headers`), through `$ref`, across files: its schema
-(Swagger 2.0: the header's own `type` and `format`) must be a string, and a `format`, if given,
-one of `uri`, `uri-reference`, `iri`, `iri-reference`. A header without a schema or type is
-not flagged: it promises nothing wrong.
+(Swagger 2.0: the header's own `type` and `format`) must be a string, and its `format` must not
+be one that JSON Schema or OpenAPI define for something else (`date-time`, `uuid`, `email`,
+`int64`, `uri-template`...). `uri`, `uri-reference`, `iri` and `iri-reference` are right; a
+home-made `url` says the same and is left alone. A header without a schema or type is not
+flagged: it promises nothing wrong.
 
 ## Why is this bad?
 RFC 9110 §10.2.2 (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.2): `Location` is a
 URI-reference, relative ones included. A schema that says `integer`, `object` or `format:
 date-time` is wrong documentation: generated clients parse the header into the wrong type (or
-fail on every response), and validators reject correct responses. `format: url` or `uuid` is not
-a URI format JSON Schema knows (https://json-schema.org/draft/2020-12/json-schema-validation#section-7.3.5);
+fail on every response), and validators reject correct responses. JSON Schema's URI formats
+(https://json-schema.org/draft/2020-12/json-schema-validation#section-7.3.5) are the right ones;
 `uri-reference` accepts the relative URIs servers commonly send.
 
 ## Example
@@ -56,8 +58,16 @@ headers:
 No fix: changing a declared type changes generated clients; the designer decides.
 """
 
-#: JSON Schema's formats for URIs (draft 2020-12 §7.3.5): all of them fit a Location.
-URI_FORMATS = frozenset({"uri", "uri-reference", "iri", "iri-reference"})
+#: Formats JSON Schema (draft 2020-12 §7.3) and OpenAPI define for values that are not URI
+#: references. A format outside this list and the URI ones (``url``, ``link``) is a
+#: home-made spelling of the same intent: it is not flagged.
+NOT_URI_FORMATS = frozenset(
+    """
+    date-time date time duration email idn-email hostname idn-hostname ipv4 ipv6 uuid
+    uri-template json-pointer relative-json-pointer regex int32 int64 float double byte
+    binary password
+    """.split()
+)
 _STATUSES = ("201", "202", "303")
 
 
@@ -113,6 +123,6 @@ def _what_is_wrong(types: list[str], form: str | None) -> str | None:
     others = [t for t in types if t not in ("string", "null")]
     if types and (others or "string" not in types):
         return f"of type {'/'.join(types)}"
-    if form is not None and form not in URI_FORMATS:
+    if form is not None and form.lower() in NOT_URI_FORMATS:
         return f"with format {form}"
     return None

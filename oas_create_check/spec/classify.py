@@ -25,8 +25,15 @@ from functools import lru_cache
 from itertools import islice
 
 from oas_create_check.model import Classification, Confidence, Kind, Signal
-from oas_create_check.spec.operations import Operation, Spec
-from oas_create_check.spec.resource import NOT_PLURAL, Resource, is_param, rpc_style, segments
+from oas_create_check.spec.operations import Operation
+from oas_create_check.spec.resource import (
+    NOT_PLURAL,
+    Resource,
+    every_post_declares,
+    is_param,
+    rpc_style,
+    segments,
+)
 
 CREATE_VERBS = frozenset(
     """
@@ -291,15 +298,6 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
     return op.operation_id if said[2].startswith("operationId") else op.summary
 
 
-@lru_cache(maxsize=8)
-def _boilerplate_201(spec: Spec) -> bool:
-    """Whether (nearly) every POST of the spec declares 201, verbs and lookups included: a
-    generator's default, not a statement about each operation."""
-    posts = [op for op in spec.operations if op.method == "post"]
-    with_201 = sum("201" in op.status_codes() for op in posts)
-    return len(posts) >= 5 and with_201 >= 0.9 * len(posts)
-
-
 def _plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
 
@@ -364,7 +362,7 @@ def signals(op: Operation) -> list[Signal]:
     resource = Resource.of(op)
 
     if "201" in codes:
-        if is_post and _boilerplate_201(op.spec):
+        if is_post and every_post_declares(op.spec, "201"):
             # generators (springfox) declare 201 on every POST: it says little about this one
             found.append(_signal("declares-201-everywhere", "declares 201, as every POST here"))
         elif is_post:

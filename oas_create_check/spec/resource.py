@@ -155,6 +155,16 @@ def _same_name_item_get(spec: Spec, own: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=32)
+def every_post_declares(spec: Spec, code: str) -> bool:
+    """Whether (nearly) every POST of the spec declares ``code``, verbs and lookups included:
+    a generator's default (springfox puts 201 and 202 on every POST), not a statement about
+    any one operation."""
+    posts = [op for op in spec.operations if op.method == "post"]
+    declaring = sum(code in op.status_codes() for op in posts)
+    return len(posts) >= 5 and declaring >= 0.9 * len(posts)
+
+
 def path_key(spec: Spec, path: str) -> str | None:
     """The key under ``paths`` that spells ``path`` (maybe with a trailing slash), or None when
     the spec has no such path (``/pets/{id}`` may appear only as the start of deeper paths)."""
