@@ -23,11 +23,19 @@ SUMMARY = "The 201 of a create does not return a resource whose state may still 
 DOC = """
 ## What it does
 Flags the `201` response of a `create` whose JSON body schema (through `$ref` and `allOf`,
-across files, and inside a small `data` envelope) has a lifecycle property (`status`, `state`,
-`phase`, `provisioning_state`, `job_status`...) whose listed values (`enum` or `const`, through
-`$ref`) include a pending one: `pending`, `queued`, `processing`, `in_progress`, `provisioning`,
-`creating`, `initializing`, `not_started` by default (compared ignoring case, `_`, `-` and
-spaces). The create may well be asynchronous.
+across files, and inside an envelope such as `{"cluster": {...}}` or `{"data": {...}}`) has a
+lifecycle property (`status`, `state`, `phase`, `provisioning_state`, `job_status`...) whose
+listed values (`enum` or `const`, through `$ref`) say the creation is not finished: a value
+that says so of any resource (`creating`, `provisioning`, `initializing`), or any of the
+`pending-states` (`pending`, `queued`, `processing`, `in_progress`, `not_started`...) when the
+resource is a unit of work by the last noun of its path (jobs, runs, tasks, reports, exports,
+imports, batches, actions, scans, builds, deployments, operations...). Values compare ignoring
+case, `_`, `-` and spaces. An invitation's or a payment's "pending" is its business, not its
+creation: it is not flagged.
+
+Off by default (`enable = ["created-not-pending"]`): it must open every `201` body schema and
+the enums it refers to, which on a large YAML spec means parsing the schema store the other
+checks leave unread (docs/rules-precision.md has its measured precision and cost).
 
 ## Why is this bad?
 `201 Created` says the resource exists now (RFC 9110 §15.3.2,
@@ -37,9 +45,9 @@ fail. If creation finishes later, `202 Accepted` (§15.3.3,
 https://www.rfc-editor.org/rfc/rfc9110#section-15.3.3) with a status monitor tells clients to
 wait, as Microsoft's long-running-operation guidelines
 (https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations--jobs)
-and Google AIP-151 (https://google.aip.dev/151) do. The finding is information: a resource may
-have a "pending" stage that has nothing to do with its creation (an invitation waiting for an
-answer); then suppress it on the operation.
+and Google AIP-151 (https://google.aip.dev/151) do. A resource whose creation is finished may
+still go through stages of its own; when the rule mistakes one for an unfinished creation,
+suppress it on the operation.
 
 ## Example
 ```yaml
@@ -65,7 +73,8 @@ answer); then suppress it on the operation.
 ## Options
 - `pending-states` (default `["pending", "queued", "processing", "in_progress",
   "provisioning", "creating", "initializing", "not_started"]`): the lifecycle values that mean
-  "not there yet".
+  "not there yet"; `creating`, `provisioning` and `initializing` count on any resource, the
+  others on units of work.
 
 ## Fix safety
 No fix: moving to `202` changes the contract; it is the API designer's call.

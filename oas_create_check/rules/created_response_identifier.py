@@ -27,12 +27,17 @@ ENABLED_BY_DEFAULT = False
 SUMMARY = "The 201 body of a POST that creates is the resource or carries its identifier."
 DOC = """
 ## What it does
-Flags the `201` response of a POST `create` whose JSON body schema lists its properties (through
-`$ref` and `allOf`, across files, and inside a small `data`/`result` envelope) and none of them
-identifies anything: no `id`, `*_id`/`*Id`, `uuid`, `key`, `name`, `self`, `href`, `url`,
-`*_url`, `links`, `location`... It is not flagged when the body is the schema the item's `GET`
-returns (or a type some item path of the API returns), nor when the schema leaves its properties
-open (`oneOf`, a free-form object, a plain string such as the new ID).
+Flags the `201` response of a POST `create` whose JSON body schema (through `$ref` and `allOf`,
+across files) holds nothing but plain values written inline (`type: string`, `boolean`...) and
+none of them identifies anything: no `id`, `*_id`/`*Id`, `uuid`, `key`, `name`, `slug`,
+`number`, `self`, `href`, `url`, `*_url`, `links`, `location`... (`{"message": "ok",
+"success": true}`). It is not flagged when the body is the schema the item's `GET` returns (or
+a type some item path of the API returns), when a property nests an object or a `$ref` (the
+resource may be inside), nor when the schema leaves its properties open (`oneOf`, a free-form
+object, a plain string such as the new ID).
+
+Off by default (`enable = ["created-response-identifier"]`): on the corpus it fired twice in
+251 specs, and a `$ref`'d body must be opened to judge it (docs/rules-precision.md).
 
 ## Why is this bad?
 Guidance on creation: the `201` body is the newly created resource, or its ID. Google AIP-133

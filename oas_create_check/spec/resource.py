@@ -486,12 +486,12 @@ class Resource:
             if len(self.segments) > 1 and not is_param(self.segments[-1])
             else []
         )
-        for item in below:
-            path = self._path_with_get(item) or _get_below(spec, _segments(item))
+        for item in (*below, *parent):
+            path = self._path_with_get(item)
             if path is not None:
                 return f"GET {path}"
-        for item in parent:
-            path = self._path_with_get(item)
+        for item in below:
+            path = _get_below(spec, _segments(item))
             if path is not None:
                 return f"GET {path}"
         response = self.own_success
