@@ -1,17 +1,20 @@
 """What a POST or PUT would bring into existence, read from the spec's own structure.
 
 One place answers "where is the created resource?": the item path below the collection, the
-``GET`` that reads one item and the schema it returns, the ``GET`` that lists the collection, and
-whether the operation's success response carries an identifier. The judgement weighs these facts
+``GET`` that reads one item and the schema it returns, the ``GET`` that lists the collection,
+whether the operation's success response carries an identifier, which ``GET`` reads the result
+back, and whether its lifecycle says it is still being made. The judgement weighs these facts
 (``classify.py``); the rules that ask about the created resource (can it be read back, does the
-``201`` identify it, is it still pending) read them from here too, never from a copy.
+``201`` identify it, is it still pending) read them from here too (``Resource.of``), never from a
+copy.
 
 Schemas are compared by where they are defined (the target of their ``$ref``) before anything is
 read: two responses that ``$ref`` one component describe the same type without a look inside.
 For the judgement, only the success responses of the operation and of its ``GET`` neighbours are
-ever opened, one level deep, so a large spec's schema store is not read as a whole. The rules'
-deeper questions (``schema_properties``, ``pending_state``) follow ``$ref`` and ``allOf`` into
-the store, and are asked only where the cheap evidence leaves the answer open.
+ever opened, one level deep, so a large spec's schema store is not read as a whole. Reading a
+result back is decided from the paths alone. The rules' deeper questions about a body (its
+properties, the values of its state: ``schemas.py``) follow ``$ref`` and ``allOf`` into the
+store, and are asked only where the cheap evidence leaves the answer open.
 """
 
 from __future__ import annotations
@@ -23,17 +26,24 @@ from functools import cached_property, lru_cache
 from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node
-from oas_create_check.load.source import key_text
 from oas_create_check.spec.operations import HTTP_METHODS, Operation, Response, Spec
+from oas_create_check.spec.schemas import (
+    ENVELOPES,
+    NO_PROPERTIES,
+    Properties,
+    enum_values,
+    envelope_payload,
+    only_scalars,
+    payload_node,
+    schema_properties,
+)
 
 #: Property names that identify a resource or link to it.
 _ID_NAMES = frozenset(
     "id uuid guid sid key self href url uri link links location resource_id resourceid".split()
 )
 _ID_SUFFIX = re.compile(r"(?:_id|Id|ID|_uuid|Uuid|_key|Key)$")
-#: Envelope properties that hold the payload (``{"data": {...}}``).
-_ENVELOPES = ("data", "result", "item", "resource", "object")
-#: Properties that hold the items of a list response (``{"items": [...], "next": ...}``).
+#: The success statuses, in the order the result of a POST or PUT is looked for.
 _SUCCESS = ("201", "200", "202", "2XX")
 
 
@@ -457,8 +467,8 @@ class Resource:
         theirs = success_schema(get) if get is not None else None
         if schema is None or theirs is None:
             return False
-        mine_id = schema_identity(_payload_node(schema))
-        theirs_id = schema_identity(_payload_node(theirs))
+        mine_id = schema_identity(payload_node(schema))
+        theirs_id = schema_identity(payload_node(theirs))
         if mine_id is not None and mine_id == theirs_id:
             return True
         return response.code == "201" and self.returns_the_item
@@ -629,131 +639,6 @@ def _get_matching(spec: Spec, shown: tuple[str, ...]) -> str | None:
     return None
 
 
-# -- what a schema says, through ``$ref`` and ``allOf`` -----------------------------------------
-#: How many ``$ref``/``allOf`` levels a question about a schema follows.
-_MAX_SCHEMA_DEPTH = 8
-
-
-@dataclass(frozen=True)
-class Properties:
-    """The properties an object schema lists, each with the ``properties`` mapping that lists it
-    (a node per property is made only when asked: a large schema has hundreds), and whether the
-    list is complete: a ``oneOf``, a free-form part or a broken ``$ref`` leaves it open, so no
-    rule may conclude that a property is absent."""
-
-    owners: dict[str, Node]
-    complete: bool
-
-    @property
-    def names(self) -> list[str]:
-        return list(self.owners)
-
-    def node(self, name: str) -> Node | None:
-        owner = self.owners.get(name)
-        return owner.child(name) if owner is not None else None
-
-
-#: What an unreadable schema has: nothing, and not all of it.
-NO_PROPERTIES = Properties({}, complete=False)
-
-
-def schema_properties(spec: Spec, node: Node) -> Properties:
-    """The properties of the object schema at ``node``, merged through ``$ref`` and ``allOf``
-    (across files)."""
-    found: dict[str, Node] = {}
-    complete = _collect(spec, node, found, set(), 0)
-    return Properties(found, complete and bool(found))
-
-
-def envelope_payload(properties: Properties) -> Node | None:
-    """The payload of an envelope body: its one property (``{"droplet": {...}}``), or the
-    ``data``/``result``/``item``... of a body of at most four properties (not opened)."""
-    names = properties.names
-    if len(names) == 1:
-        return properties.node(names[0])
-    if 0 < len(names) <= 4:
-        for envelope in _ENVELOPES:
-            if envelope in properties.owners:
-                return properties.node(envelope)
-    return None
-
-
-def _payload_node(node: Node) -> Node:
-    """``envelope_payload`` of an inline schema, read without opening any ``$ref``: a
-    ``$ref``'d schema names its type already."""
-    value = node.value
-    props = value.get("properties") if isinstance(value, dict) and "$ref" not in value else None
-    if not isinstance(props, dict) or not 0 < len(props) <= 4:
-        return node
-    holder = node.child("properties")
-    names = [key_text(k) for k in props]
-    if holder is None:
-        return node
-    if len(names) == 1:
-        return holder.child(names[0]) or node
-    for envelope in _ENVELOPES:
-        if envelope in names:
-            return holder.child(envelope) or node
-    return node
-
-
-def _collect(
-    spec: Spec, node: Node, found: dict[str, Node], seen: set[tuple[object, ...]], depth: int
-) -> bool:
-    """Add the properties of ``node`` to ``found``; whether they are all there is."""
-    if depth > _MAX_SCHEMA_DEPTH:
-        return False
-    target = spec.workspace.deref(node)
-    if target is None or not isinstance(target.value, dict):
-        return False
-    mark = (target.file.key, target.pointer)
-    if mark in seen:
-        return True  # a cycle adds nothing new
-    seen.add(mark)
-    value = target.value
-    props = target.child("properties") if isinstance(value.get("properties"), dict) else None
-    listed = complete = props is not None
-    if props is not None:
-        for name in props.value:
-            found.setdefault(key_text(name), props)
-    if isinstance(value.get("allOf"), list):
-        parts = target.child("allOf")
-        results = [
-            _collect(spec, part, found, seen, depth + 1)
-            for part in (parts.elements() if parts is not None else ())
-        ]
-        complete = (listed or bool(results)) and all(results)
-    for branching in ("oneOf", "anyOf"):
-        if isinstance(value.get(branching), list):
-            options = target.child(branching)
-            for option in options.elements() if options is not None else ():
-                _collect(spec, option, found, seen, depth + 1)
-            complete = False
-    return complete
-
-
-def enum_values(spec: Spec, node: Node, depth: int = 0) -> list[object]:
-    """The values a schema allows when it lists them: ``enum``, ``const``, or those of the
-    parts of its ``allOf``/``oneOf``/``anyOf``, through ``$ref``."""
-    if depth > _MAX_SCHEMA_DEPTH:
-        return []
-    target = spec.workspace.deref(node)
-    if target is None or not isinstance(target.value, dict):
-        return []
-    value = target.value
-    if isinstance(value.get("enum"), list):
-        return list(value["enum"])
-    if "const" in value:
-        return [value["const"]]
-    found: list[object] = []
-    for combiner in ("allOf", "oneOf", "anyOf"):
-        parts = target.child(combiner)
-        if parts is not None and isinstance(parts.value, list):
-            for part in parts.elements():
-                found += enum_values(spec, part, depth + 1)
-    return found
-
-
 #: Property names that identify a resource for a client reading a ``201`` or ``202`` body:
 #: those of the judgement, and the other names APIs identify things by (Google's and
 #: Kubernetes' ``name``, a ``slug``, an order ``number``, a ``job``, an ``ip``...).
@@ -764,8 +649,6 @@ _BODY_ID_SUFFIX = re.compile(
     r"(?:_id|Id|ID|_ids|Ids|IDs|_uuid|Uuid|_key|Key|_url|Url|URL|_uri|Uri|URI|_href|Href|"
     r"_link|Link|_links|Links|_number|Number)$"
 )
-#: JSON Schema types that hold no further properties.
-_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean", "null"})
 
 
 def identifying_property(names: list[str]) -> str | None:
@@ -775,25 +658,6 @@ def identifying_property(names: list[str]) -> str | None:
         if name.lower() in _BODY_ID_NAMES or _BODY_ID_SUFFIX.search(name):
             return name
     return None
-
-
-def only_scalars(properties: Properties) -> bool:
-    """Whether every property is a plain value written inline (``type: string``, ``boolean``...):
-    nothing nested could hold the resource or its identifier. A ``$ref``'d, object, array or
-    combined property, or one without a type, may hold anything."""
-    for name in properties.names:
-        node = properties.node(name)
-        value = node.value if node is not None else None
-        if not isinstance(value, dict) or value.keys() & _NESTING:
-            return False
-        declared = value.get("type")
-        types = [declared] if isinstance(declared, str) else declared
-        if not isinstance(types, list) or not types or not set(map(str, types)) <= _SCALAR_TYPES:
-            return False
-    return True
-
-
-_NESTING = frozenset({"$ref", "properties", "items", "allOf", "oneOf", "anyOf"})
 
 
 #: Property names that hold a resource's lifecycle state.
@@ -891,7 +755,7 @@ def _unwrap(node: Node) -> Node:
     props = node.child("properties")
     if props is None or not isinstance(props.value, dict) or len(props.value) > 4:
         return node
-    for envelope in _ENVELOPES:
+    for envelope in ENVELOPES:
         inner = props.child(envelope)
         if inner is None or not isinstance(inner.value, dict):
             continue
