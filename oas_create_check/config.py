@@ -7,12 +7,15 @@ Config keys (``[tool.oas-create-check]`` in pyproject.toml, or the top level of
 
     select = ["create-status-201", ...]       # only these rules
     ignore = ["create-duplicate-policy"]      # never these
+    enable = ["created-not-pending"]          # rules that are off by default, switched on
     fail-on = "warning"                       # error | warning | info
     severity = { create-duplicate-policy = "error" }
     duplicate-statuses = ["409", "422"]       # responses that document a duplicate policy
     idempotency-headers = ["Idempotency-Key"] # header parameters that make a retry safe
     monitor-headers = ["Location"]            # 202 headers that point at a status monitor
     duplicate-fix = "409"                     # or "idempotency-key"
+    invalid-input-statuses = ["400", "422"]   # responses that refuse bad input (add "4XX", "default")
+    pending-states = ["pending", "queued", ...] # lifecycle values of a resource not there yet
     ref-root = "."                            # where $refs may lead (default: the spec's folder)
     validate = false                          # run openapi-spec-validator (rule valid-spec)
     roots = ["openapi.yaml"]                  # root documents checked for a named $ref'd fragment
@@ -142,6 +145,14 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _nonempty(values: tuple[str, ...], key: str, where: str) -> tuple[str, ...]:
+    """A list a rule matches against: an empty one would silence the rule in a way nobody
+    reading the configuration would guess (``ignore`` does that openly)."""
+    if not values:
+        raise ConfigError(f"{where}: '{key}' must name at least one value")
+    return values
+
+
 def from_table(table: dict[str, Any], path: Path) -> Settings:
     """Validate one config table into Settings."""
     from oas_create_check.rules import all_rules
@@ -152,14 +163,17 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
     changes: dict[str, Any] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("_", "-")
-        if key in ("select", "ignore"):
+        if key in ("select", "ignore", "enable"):
             names = _strings(value, key, where)
             unknown = set(names) - known_rules
             if unknown:
                 raise ConfigError(
                     f"{where}: '{key}' names unknown rules: {', '.join(sorted(unknown))}"
                 )
-            changes[key] = frozenset(names)
+            if key == "enable":
+                changes["enable"] = changes.get("enable", frozenset()) | frozenset(names)
+            else:
+                changes[key] = frozenset(names)
         elif key == "fail-on":
             changes["fail_on"] = _severity(value, key, where)
         elif key == "severity":
@@ -175,6 +189,8 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
             }
         elif key in ("duplicate-statuses", "idempotency-headers", "monitor-headers"):
             changes[key.replace("-", "_")] = _strings(value, key, where)
+        elif key in ("invalid-input-statuses", "pending-states"):
+            changes[key.replace("-", "_")] = _nonempty(_strings(value, key, where), key, where)
         elif key == "duplicate-fix":
             if value not in ("409", 409, "idempotency-key"):
                 raise ConfigError(f'{where}: \'duplicate-fix\' must be "409" or "idempotency-key"')
@@ -189,7 +205,7 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: 'validate' must be true or false")
             if value:
-                changes["enable"] = frozenset({VALIDATE_RULE})
+                changes["enable"] = changes.get("enable", frozenset()) | {VALIDATE_RULE}
         elif key == "weak-create-severity":
             changes["weak_create_severity"] = (
                 None if value == "rule" else _severity(value, key, where)

@@ -24,6 +24,19 @@ class Settings:
     idempotency_headers: tuple[str, ...] = ("Idempotency-Key",)
     monitor_headers: tuple[str, ...] = ("Location",)
     duplicate_fix: str = "409"
+    #: Responses that document how a create refuses bad input (``create-invalid-input-response``).
+    invalid_input_statuses: tuple[str, ...] = ("400", "422")
+    #: Lifecycle values that say a resource is not there yet (``created-not-pending``).
+    pending_states: tuple[str, ...] = (
+        "pending",
+        "queued",
+        "processing",
+        "in_progress",
+        "provisioning",
+        "creating",
+        "initializing",
+        "not_started",
+    )
     classify: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
     ref_root: Path | None = None
     #: Rules that are off by default and switched on (``validate = true`` / ``--validate`` is

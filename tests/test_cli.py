@@ -27,6 +27,9 @@ paths:
           description: created
           headers: {Location: {schema: {type: string}}}
         "409": {description: dup, content: {application/problem+json: {schema: {type: object}}}}
+  /pets/{petId}:
+    get:
+      responses: {"200": {description: the pet}}
 """
 
 
@@ -76,7 +79,11 @@ def test_json_output_shape(run_cli: RunCli) -> None:
 
 def test_fail_on_select_and_ignore(run_cli: RunCli) -> None:
     assert run_cli("--fail-on", "error", "--select", "create-duplicate-policy", PETSTORE)[0] == 0
-    code, out, _ = run_cli("--ignore", "create-status-201,create-duplicate-policy", PETSTORE)
+    code, out, _ = run_cli(
+        "--ignore",
+        "create-status-201,create-duplicate-policy,create-invalid-input-response",
+        PETSTORE,
+    )
     assert code == 0 and "no findings" in out
     assert run_cli("--select", "no-such-rule", PETSTORE)[0] == 2
     assert run_cli("--fail-on", "catastrophic", PETSTORE)[0] == 2
@@ -231,7 +238,7 @@ def test_entry_point_runs_as_a_process() -> None:
         cwd=REPO,
         timeout=60,
     )
-    assert result.returncode == 1 and json.loads(result.stdout)["summary"]["findings"] == 2
+    assert result.returncode == 1 and json.loads(result.stdout)["summary"]["findings"] == 3
 
 
 def test_parallel_run_reports_exactly_what_a_serial_run_does(

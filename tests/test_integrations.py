@@ -409,7 +409,10 @@ def layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             {
                 "openapi": "3.0.3",
                 "info": {"title": "preview", "version": "1"},
-                "paths": {"/pets": {"$ref": "resources/pets/pets.yml"}},
+                "paths": {
+                    "/pets": {"$ref": "resources/pets/pets.yml"},
+                    "/pets/{petId}": {"$ref": "resources/pets/pet.yml"},
+                },
             }
         ),
         "utf-8",

@@ -181,7 +181,8 @@ def test_the_table_lists_every_rule_with_its_fix_safety() -> None:
             live if rule.id.startswith("probe-") else table
         )
     assert "| `create-status-201` | error | create, upsert |" in table
-    assert table.count("| safe |") == 3  # Location, duplicate policy, status monitor
+    # Location, duplicate policy, status monitor, the 400 for bad input, Location on a 303
+    assert table.count("| safe |") == 5
     assert "| unsafe only |" in table  # 200 -> 201 changes the contract
 
 

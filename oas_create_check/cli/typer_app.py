@@ -141,8 +141,9 @@ def list_rules() -> None:
     """List every rule with its default severity and summary."""
     from oas_create_check.rules import all_rules
 
+    width = max(len(rule_id) for rule_id in all_rules())
     for rule in all_rules().values():
-        typer.echo(f"{rule.id:<28} {rule.doc.severity.label:<8} {rule.doc.summary}")
+        typer.echo(f"{rule.id:<{width}} {rule.doc.severity.label:<8} {rule.doc.summary}")
 
 
 def show_rule(

@@ -90,12 +90,20 @@ def all_rules() -> dict[str, Rule]:
     return {rule.id: rule for rule in found}
 
 
-#: The order rules are listed in docs and output: the mission's four first.
+#: The order rules are listed in docs and output: the mission's four first, then the rest of the
+#: creation contract, from the operation to its responses' details.
 RULE_ORDER = (
     "create-status-201",
     "create-location-header",
     "create-duplicate-policy",
     "accepted-status-monitor",
+    "create-readable-result",
+    "create-invalid-input-response",
+    "created-response-body",
+    "created-response-identifier",
+    "created-not-pending",
+    "duplicate-see-other",
+    "location-header-schema",
     "idempotency-key-contract",
     "conflict-response-body",
     "unresolved-ref",

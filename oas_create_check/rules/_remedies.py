@@ -8,13 +8,17 @@ parameter). Values are plain data; ``fix.py`` renders them in the file's style.
 
 from __future__ import annotations
 
+import os
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node, ref_between
 from oas_create_check.load.source import SourceFile
 from oas_create_check.model import Pointer
-from oas_create_check.spec.operations import Spec, per_spec
+from oas_create_check.spec.operations import Operation, Spec, per_spec
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _PROBLEM_SCHEMA_NAMES = (
@@ -41,18 +45,41 @@ def _ref(spec: Spec, target_file: SourceFile, pointer: Pointer) -> dict[str, str
     return {"$ref": ref_between(target_file, spec.workspace.root, pointer)}
 
 
-def location_header(spec: Spec, target_file: SourceFile, monitor: bool = False) -> Any:
-    """A ``Location`` header object (or a ``$ref`` to the spec's own reusable one)."""
-    if not spec.is_swagger and not monitor:
+#: What a ``Location`` header points at, by the status it is added to.
+_LOCATION_DESCRIPTIONS = {
+    "created": "URI of the created resource.",
+    "monitor": "URI of a status monitor for the request; poll it until the resource is created.",
+    "existing": "URI of the existing resource that this request duplicates.",
+}
+
+
+def _problem_details() -> dict[str, Any]:
+    """RFC 9457 problem details, for a spec that has no error schema of its own."""
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+        },
+    }
+
+
+def location_header(
+    spec: Spec, target_file: SourceFile, monitor: bool = False, points_at: str = "created"
+) -> Any:
+    """A ``Location`` header object (or, for a created resource, a ``$ref`` to the spec's own
+    reusable one). ``points_at``: ``created``, ``monitor`` (also ``monitor=True``) or
+    ``existing`` (a ``303 See Other`` to the resource a duplicate request names)."""
+    if monitor:
+        points_at = "monitor"
+    if not spec.is_swagger and points_at == "created":
         pointer, headers = _components(spec, "headers")
         for name in headers:
             if str(name).lower() == "location":
                 return _ref(spec, target_file, (*pointer, name))
-    description = (
-        "URI of a status monitor for the request; poll it until the resource is created."
-        if monitor
-        else "URI of the created resource."
-    )
+    description = _LOCATION_DESCRIPTIONS[points_at]
     if spec.is_swagger:
         return {"description": description, "type": "string", "format": "uri"}
     return {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
@@ -111,22 +138,148 @@ def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
         "Conflict: the resource already exists, or a retry with the same key is in progress."
     )
     problem = _problem_schema(spec)
-    schema: Any
-    if problem is not None:
-        schema = _ref(spec, target_file, problem[0])
-    else:
-        schema = {
-            "type": "object",
-            "properties": {
-                "type": {"type": "string"},
-                "title": {"type": "string"},
-                "status": {"type": "integer"},
-                "detail": {"type": "string"},
-            },
-        }
+    schema: Any = _ref(spec, target_file, problem[0]) if problem is not None else _problem_details()
     if spec.is_swagger:
         return {"description": description, "schema": schema}
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
+
+
+#: Names of reusable responses for a rejected request (compared without case or punctuation).
+_BAD_REQUEST_NAMES = re.compile(
+    r"^(?:400|badrequest|badrequesterror|invalidrequest|invalidinput|validationerror|"
+    r"validationfailed|clienterror|error400|response400|http400)",
+)
+
+
+@per_spec
+def _shared_bad_request(spec: Spec) -> Node | None:
+    """The ``400`` response some POST or PUT already uses by ``$ref``."""
+    for op in spec.operations:
+        container = op.node.child("responses")
+        entry = container.child("400") if container is not None else None
+        if entry is not None and isinstance(entry.value, dict) and "$ref" in entry.value:
+            resolved = spec.workspace.deref(entry)
+            if resolved is not None:
+                return resolved
+    return None
+
+
+@per_spec
+def _bad_request_component(spec: Spec) -> Pointer | None:
+    """The root document's reusable response for a bad request, found by its name."""
+    pointer, responses = _components(spec, "responses")
+    for name, value in responses.items():
+        words = re.sub(r"[^a-z0-9]", "", str(name).lower())
+        if isinstance(value, dict) and _BAD_REQUEST_NAMES.match(words):
+            return (*pointer, name)
+    return None
+
+
+def _error_body(op: Operation) -> tuple[Node, str] | None:
+    """The body schema, by ``$ref`` (never opened), with its media type, that the operation's
+    own client errors use (``4xx``, else ``default``), else the one the spec's POSTs and PUTs
+    use most: the fix answers bad input the way the API answers its other errors."""
+    for client_errors in (True, False):
+        for code, response in op.responses.items():
+            if code.startswith("4") == client_errors and (client_errors or code == "default"):
+                found = _body_ref(op.spec, response.node)
+                if found is not None:
+                    return found
+    return _spec_error_body(op.spec)
+
+
+@per_spec
+def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], tuple[Node, str]] = {}
+    for client_errors in (True, False):
+        for op in spec.operations:
+            for code, response in op.responses.items():
+                if code.startswith("4") != client_errors or (
+                    not client_errors and code != "default"
+                ):
+                    continue
+                found = _body_ref(spec, response.node)
+                if found is None:
+                    continue
+                schema, media = found
+                key = (str(schema.file.key), str(schema.value["$ref"]))
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, (schema, media))
+        if counts:
+            best = max(counts, key=lambda k: counts[k])  # ties: the first seen (dicts keep order)
+            return first[best]
+    return None
+
+
+def _body_ref(spec: Spec, response: Node) -> tuple[Node, str] | None:
+    """A response's body schema if it is a ``$ref``, with its media type."""
+    if spec.is_swagger:
+        schema = response.child("schema")
+        media = ""
+    else:
+        content = response.child("content")
+        if content is None or not isinstance(content.value, dict):
+            return None
+        media = next((str(m) for m in content.value if "json" in str(m).lower()), "")
+        holder = content.child(media) if media else None
+        schema = holder.child("schema") if holder is not None else None
+    if schema is None or not isinstance(schema.value, dict) or "$ref" not in schema.value:
+        return None
+    return schema, media
+
+
+def invalid_input_response(op: Operation) -> Any:
+    """A ``400 Bad Request`` response for ``op``, the spec's own parts first: the ``400`` its
+    operations already share by ``$ref``, else its reusable response named so, else one whose
+    body is the schema the operation's (or the spec's) other client errors use, else its Problem
+    schema, else RFC 9457 problem details."""
+    spec, target_file = op.spec, op.node.file
+    shared = _shared_bad_request(spec)
+    if shared is not None:
+        return {"$ref": ref_between(target_file, shared.file, shared.pointer)}
+    component = _bad_request_component(spec)
+    if component is not None:
+        return _ref(spec, target_file, component)
+    description = "Bad Request: the request body is invalid; nothing was created."
+    media = PROBLEM_MEDIA_TYPE
+    schema: Any
+    error = _error_body(op)
+    problem = _problem_schema(spec)
+    if error is not None:
+        node, media = error
+        schema = {"$ref": _rebased(str(node.value["$ref"]), node.file, target_file)}
+    elif problem is not None:
+        schema = _ref(spec, target_file, problem[0])
+    else:
+        schema = _problem_details()
+    if spec.is_swagger:
+        return {"description": description, "schema": schema}
+    return {
+        "description": description,
+        "content": {media or PROBLEM_MEDIA_TYPE: {"schema": schema}},
+    }
+
+
+def _rebased(ref: str, written_in: SourceFile, moved_to: SourceFile) -> str:
+    """``ref`` as written in ``written_in``, rewritten to mean the same from ``moved_to``,
+    without reading its target (it may lie in a large spec's unread schema store)."""
+    return _rebased_path(ref, written_in.path, moved_to.path)
+
+
+@lru_cache(maxsize=256)
+def _rebased_path(ref: str, written_in: Path, moved_to: Path) -> str:
+    location, _, fragment = ref.partition("#")
+    if not location:
+        if written_in == moved_to:
+            return ref
+        target = os.path.normpath(written_in)
+    else:
+        target = os.path.normpath(written_in.parent / unquote(location))
+    if target == os.path.normpath(moved_to):
+        return "#" + fragment
+    relative = os.path.relpath(target, moved_to.parent).replace(os.sep, "/")
+    return relative + ("#" + fragment if fragment else "")
 
 
 def idempotency_parameter(spec: Spec, target_file: SourceFile, name: str) -> Any:

@@ -22,8 +22,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from oas_create_check.model import Classification, Confidence, Kind, Signal
-from oas_create_check.spec.operations import Operation, Spec, per_spec
-from oas_create_check.spec.resource import Resource, is_param, segments
+from oas_create_check.spec.operations import Operation
+from oas_create_check.spec.resource import (
+    Resource,
+    every_post_declares,
+    is_param,
+    rpc_style,
+    segments,
+)
 from oas_create_check.spec.words import (
     A_NEW,
     ADD_TO,
@@ -129,25 +135,6 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
     return op.operation_id if said[2].startswith("operationId") else op.summary
 
 
-@per_spec
-def _boilerplate_201(spec: Spec) -> bool:
-    """Whether (nearly) every POST of the spec declares 201, verbs and lookups included: a
-    generator's default, not a statement about each operation."""
-    posts = [op for op in spec.operations if op.method == "post"]
-    with_201 = sum("201" in op.status_codes() for op in posts)
-    return len(posts) >= 5 and with_201 >= 0.9 * len(posts)
-
-
-@per_spec
-def _rpc_style(spec: Spec) -> bool:
-    """Whether the API names operations rather than resources in its paths, as AWS's
-    ``/#X-Amz-Target=Service.CreateThing`` and ``/?Action=CreateThing`` ones do."""
-    paths = list(spec.path_items)
-    if not paths:
-        return False
-    return sum("X-Amz-Target=" in p or "Action=" in p for p in paths) * 2 >= len(paths)
-
-
 def _path_signals(op: Operation, last: str) -> list[Signal]:
     if ":" in last and not is_param(last):
         verb = last.rsplit(":", 1)[1]
@@ -192,10 +179,10 @@ def signals(op: Operation) -> list[Signal]:
     parts = segments(op.path)
     last = parts[-1] if parts else ""
     codes = op.status_codes()
-    resource = Resource(op)
+    resource = Resource.of(op)
 
     if "201" in codes:
-        if is_post and _boilerplate_201(op.spec):
+        if is_post and every_post_declares(op.spec, "201"):
             # generators (springfox) declare 201 on every POST: it says little about this one
             found.append(_signal("declares-201-everywhere", "declares 201, as every POST here"))
         elif is_post:
@@ -254,7 +241,7 @@ def signals(op: Operation) -> list[Signal]:
     )
     # In an RPC-style API (AWS's ``/#X-Amz-Target=...``, a spec with hardly any item paths)
     # nothing is addressable by path: the missing item path is no evidence there.
-    if not addressable and not is_param(last) and not _rpc_style(op.spec):
+    if not addressable and not is_param(last) and not rpc_style(op.spec):
         found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
     score = sum(s.weight for s in found)
     if SETTLED_AGAINST < score < SETTLED_FOR:
@@ -276,7 +263,7 @@ def _schema_signals(
     listing = resource.listing
     if listing is True and not by_verb:
         found.append(_signal("lists-objects", f"GET {op.path} lists objects"))
-    elif listing is False and not item_uri and not _rpc_style(op.spec):
+    elif listing is False and not item_uri and not rpc_style(op.spec):
         # a singleton readable at the same URI (a spend limit), or an RPC that also answers GET
         found.append(_signal("get-not-a-list", f"GET {op.path} answers something else than a list"))
     if resource.returns_the_item:

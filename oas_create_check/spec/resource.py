@@ -1,25 +1,42 @@
 """What a POST or PUT would bring into existence, read from the spec's own structure.
 
 One place answers "where is the created resource?": the item path below the collection, the
-``GET`` that reads one item and the schema it returns, the ``GET`` that lists the collection, and
-whether the operation's success response carries an identifier. The judgement weighs these facts
-(``classify.py``); rules that ask about the created resource read them from here too.
+``GET`` that reads one item and the schema it returns, the ``GET`` that lists the collection,
+whether the operation's success response carries an identifier, which ``GET`` reads the result
+back, and whether its lifecycle says it is still being made. The judgement weighs these facts
+(``classify.py``); the rules that ask about the created resource (can it be read back, does the
+``201`` identify it, is it still pending) read them from here too (``Resource.of``), never from a
+copy.
 
 Schemas are compared by where they are defined (the target of their ``$ref``) before anything is
 read: two responses that ``$ref`` one component describe the same type without a look inside.
-Only the success responses of the operation and of its ``GET`` neighbours are ever opened, one
-level deep, so a large spec's schema store is not read as a whole.
+For the judgement, only the success responses of the operation and of its ``GET`` neighbours are
+ever opened, one level deep, so a large spec's schema store is not read as a whole. Reading a
+result back is decided from the paths alone. The rules' deeper questions about a body (its
+properties, the values of its state: ``schemas.py``) follow ``$ref`` and ``allOf`` into the
+store, and are asked only where the cheap evidence leaves the answer open.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node
-from oas_create_check.spec.operations import Operation, Response, Spec, per_spec
+from oas_create_check.spec.operations import HTTP_METHODS, Operation, Response, Spec, per_spec
+from oas_create_check.spec.schemas import (
+    ENVELOPES,
+    NO_PROPERTIES,
+    Properties,
+    enum_values,
+    envelope_payload,
+    only_scalars,
+    payload_node,
+    schema_properties,
+)
 from oas_create_check.spec.words import NOT_PLURAL
 
 #: Property names that identify a resource or link to it.
@@ -27,9 +44,7 @@ _ID_NAMES = frozenset(
     "id uuid guid sid key self href url uri link links location resource_id resourceid".split()
 )
 _ID_SUFFIX = re.compile(r"(?:_id|Id|ID|_uuid|Uuid|_key|Key)$")
-#: Envelope properties that hold the payload (``{"data": {...}}``).
-_ENVELOPES = ("data", "result", "item", "resource", "object")
-#: Properties that hold the items of a list response (``{"items": [...], "next": ...}``).
+#: The success statuses, in the order the result of a POST or PUT is looked for.
 _SUCCESS = ("201", "200", "202", "2XX")
 
 
@@ -53,13 +68,130 @@ def is_param(segment: str) -> bool:
 def _item_paths(spec: Spec) -> dict[tuple[str, ...], str]:
     """Collection segments -> the first item path right below it (``("pets",)`` ->
     ``/pets/{id}``), computed once per spec: every POST asks."""
-    found: dict[tuple[str, ...], str] = {}
+    return {parts: found[0] for parts, found in _all_item_paths(spec).items()}
+
+
+@per_spec
+def _all_item_paths(spec: Spec) -> dict[tuple[str, ...], list[str]]:
+    """Collection segments -> every item path right below it, as the item's segments joined
+    (``("pets",)`` -> ``["/pets/{id}", "/pets/{name}"]``), in document order."""
+    found: dict[tuple[str, ...], list[str]] = {}
     for path in spec.path_items:
         parts = segments(path)
         for depth, segment in enumerate(parts):
             if is_param(segment):
-                found.setdefault(tuple(parts[:depth]), "/" + "/".join(parts[: depth + 1]))
+                item = "/" + "/".join(parts[: depth + 1])
+                known = found.setdefault(tuple(parts[:depth]), [])
+                if item not in known:
+                    known.append(item)
     return found
+
+
+@per_spec
+def _paths_by_segments(spec: Spec) -> dict[tuple[str, ...], list[str]]:
+    """Path keys by their segments (``/pets/{id}/`` and ``/pets/{id}`` are one path), in
+    document order."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    for path in spec.path_items:
+        found.setdefault(_segments(path), []).append(path)
+    return found
+
+
+def _get_below(spec: Spec, item: tuple[str, ...]) -> str | None:
+    """A path right below the item path, named by a singular noun, that answers ``GET``
+    (``/zip_downloads/{id}/status``, ``/containers/{id}/json``): it reads the resource's state
+    or content. A plural one (``/tags/{id}/shows``) lists something else."""
+    for parts, spelled in _paths_by_segments(spec).items():
+        if len(parts) <= len(item) or parts[: len(item)] != item:
+            continue
+        below = parts[len(item)]
+        if is_param(below) or _plural(below):
+            continue
+        for path in spelled:
+            if "get" in spec.methods_at(path):
+                return path
+    return None
+
+
+def _plural(segment: str) -> bool:
+    """Whether a path segment names many things (``posts.json`` and ``children`` do)."""
+    word = re.sub(r"\.\w+$", "", segment).lower()
+    if word in _IRREGULAR_PLURALS:
+        return True
+    return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
+
+
+_IRREGULAR_PLURALS = frozenset("children people data media criteria indices".split())
+
+
+@per_spec
+def _item_gets_by_noun(spec: Spec) -> dict[str, list[str]]:
+    """Item paths that answer ``GET``, by the lower-cased name of their collection (the
+    segment before the last parameter): ``snapshots`` -> ``/v2/snapshots/{snapshot_id}``."""
+    found: dict[str, list[str]] = {}
+    for parts, spelled in _paths_by_segments(spec).items():
+        if len(parts) < 2 or not is_param(parts[-1]) or is_param(parts[-2]):
+            continue
+        for path in spelled:
+            if "get" in spec.methods_at(path):
+                found.setdefault(parts[-2].lower(), []).append(path)
+                break
+    return found
+
+
+def _same_name_item_get(spec: Spec, own: str) -> str | None:
+    """An item ``GET`` of a collection of the same name elsewhere (``/v2/actions/{id}`` for
+    ``POST /v2/nfs/{id}/actions``), or named after the parent and the noun
+    (``/v2/vpc_peerings/{id}`` for ``POST /v2/vpcs/{id}/peerings``): at the top of the API,
+    where a resource type has its own home, or in the same family of paths. A namesake
+    elsewhere (``/v2/account/keys`` for ``/v2/functions/.../keys``) may be another thing."""
+    parts = _segments(own)
+    nouns = [p for p in parts if not is_param(p)]
+    if not nouns or is_param(parts[-1]):
+        return None
+    noun = nouns[-1].lower()
+    names = {noun}
+    if len(nouns) > 1:
+        parent = nouns[-2].lower()
+        single = parent[:-1] if _plural(parent) else parent
+        names |= {f"{single}_{noun}", f"{single}-{noun}", f"{parent}_{noun}"}
+    top = family(own)
+    for name in names:
+        for path in _item_gets_by_noun(spec).get(name, ()):
+            home = [p for p in _segments(path) if not _VERSION.match(p)]
+            if path.startswith(own.rstrip("/") + "/"):
+                continue
+            if len(home) == 2 or family(path) == top:
+                return path
+    return None
+
+
+@per_spec
+def every_post_declares(spec: Spec, code: str) -> bool:
+    """Whether (nearly) every POST of the spec declares ``code``, verbs and lookups included:
+    a generator's default (springfox puts 201 and 202 on every POST), not a statement about
+    any one operation."""
+    posts = [op for op in spec.operations if op.method == "post"]
+    declaring = sum(code in op.status_codes() for op in posts)
+    return len(posts) >= 5 and declaring >= 0.9 * len(posts)
+
+
+def path_key(spec: Spec, path: str) -> str | None:
+    """The key under ``paths`` that spells ``path`` (maybe with a trailing slash), or None when
+    the spec has no such path (``/pets/{id}`` may appear only as the start of deeper paths)."""
+    spelled = _paths_by_segments(spec).get(_segments(path))
+    return spelled[0] if spelled else None
+
+
+@per_spec
+def rpc_style(spec: Spec) -> bool:
+    """Whether the API names operations rather than resources in its paths, as AWS's
+    ``/#X-Amz-Target=Service.CreateThing`` and ``/?Action=CreateThing`` ones do: nothing there is
+    addressable by path, so a missing item path is no evidence of anything."""
+    paths = list(spec.path_items)
+    if not paths:
+        return False
+    return sum("X-Amz-Target=" in p or "Action=" in p for p in paths) * 2 >= len(paths)
 
 
 _VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*|api|rest)$", re.IGNORECASE)
@@ -123,7 +255,7 @@ def schema_identity(node: Node) -> SchemaRef | None:
     file = node.file.key
     if location:
         file = file.parent / unquote(location)
-    return SchemaRef(str(file).replace("/./", "/"), unquote(fragment))
+    return SchemaRef(os.path.normpath(file), unquote(fragment))
 
 
 def response_schema(op: Operation, response: Response) -> Node | None:
@@ -140,13 +272,28 @@ def response_schema(op: Operation, response: Response) -> Node | None:
     return media.child("schema") if media is not None else None
 
 
+#: Where ``Resource.of`` keeps an operation's resource.
+_MEMO = "_created_resource"
+
+
 class Resource:
-    """The facts about the resource that ``op`` would create, each computed on first use."""
+    """The facts about the resource that ``op`` would create, each computed on first use. Ask
+    ``Resource.of(op)``: the judgement and the rules then share one set of answers."""
 
     def __init__(self, op: Operation) -> None:
         self.op = op
         self.spec = op.spec
         self.segments = segments(op.path)
+        self._bodies: dict[tuple[str, str], Properties | None] = {}
+
+    @classmethod
+    def of(cls, op: Operation) -> Resource:
+        """The one ``Resource`` of ``op``, kept on the operation view like its other cached
+        facts (and gone with it)."""
+        found = op.__dict__.get(_MEMO)
+        if not isinstance(found, Resource):
+            found = op.__dict__[_MEMO] = cls(op)
+        return found
 
     # -- where the resource would live -------------------------------------------------------
     @cached_property
@@ -192,12 +339,12 @@ class Resource:
         """The ``GET`` of the item path, as a view (to read its schema)."""
         if self.item_path is None:
             return None
-        for path, node in self.spec.path_items.items():
-            if segments(path) == segments(self.item_path):
-                get = node.child("get")
-                target = self.spec.workspace.deref(get) if get is not None else None
-                if target is not None and isinstance(target.value, dict):
-                    return Operation(self.spec, path, "get", node, target)
+        for path in _paths_by_segments(self.spec).get(_segments(self.item_path), ()):
+            node = self.spec.path_items[path]
+            get = node.child("get")
+            target = self.spec.workspace.deref(get) if get is not None else None
+            if target is not None and isinstance(target.value, dict):
+                return Operation(self.spec, path, "get", node, target)
         return None
 
     @property
@@ -282,6 +429,286 @@ class Resource:
         headers = response.node.value.get("headers") if response is not None else None
         return isinstance(headers, dict) and any(str(h).lower() == "location" for h in headers)
 
+    def body_properties(self, response: Response) -> Properties:
+        """The properties of a response's JSON body (``schema_properties``), read once per
+        response however many rules ask."""
+        key = ("body", response.code)
+        found = self._bodies.get(key)
+        if found is None:
+            schema = response_schema(self.op, response)
+            found = schema_properties(self.spec, schema) if schema is not None else NO_PROPERTIES
+            self._bodies[key] = found
+        return found
+
+    def payload_properties(self, response: Response) -> Properties | None:
+        """The properties of the payload of a response's envelope body (``envelope_payload``),
+        or None when the body is no envelope."""
+        key = ("payload", response.code)
+        if key not in self._bodies:
+            inner = envelope_payload(self.body_properties(response))
+            self._bodies[key] = schema_properties(self.spec, inner) if inner is not None else None
+        return self._bodies[key]
+
+    def names_nothing(self, response: Response) -> list[str] | None:
+        """The property names of a response body that cannot identify anything: every property
+        a plain inline value, none of them an id, a name or a link (``{"message": ...,
+        "success": ...}``); None if the body may identify something, or is not seen whole. Only
+        the body's own schema is read (through ``$ref`` and ``allOf``), never what it nests."""
+        properties = self.body_properties(response)
+        if not properties.complete or identifying_property(properties.names) is not None:
+            return None
+        return properties.names if only_scalars(properties) else None
+
+    def same_type_as_item(self, response: Response) -> bool:
+        """The response's body is the type the item's ``GET`` returns, compared by ``$ref``
+        target after unwrapping an envelope on both sides (``{"droplet": {$ref: droplet.yml}}``),
+        without opening either; or the judgement's own ``returns_the_item``."""
+        schema = response_schema(self.op, response)
+        get = self.item_get
+        theirs = success_schema(get) if get is not None else None
+        if schema is None or theirs is None:
+            return False
+        mine_id = schema_identity(payload_node(schema))
+        theirs_id = schema_identity(payload_node(theirs))
+        if mine_id is not None and mine_id == theirs_id:
+            return True
+        return response.code == "201" and self.returns_the_item
+
+    # -- how the created resource is read back ----------------------------------------------
+    @cached_property
+    def read_by(self) -> str | None:
+        """The ``GET`` that reads the created resource back, as the spec documents it, or None.
+
+        The paths alone answer, cheapest evidence first: a ``GET`` on an item path right below
+        the collection, or on a singular path below that item (``/zip_downloads/{id}/status``);
+        one on an item below the parent collection (``POST /things/create``); a ``GET`` that the
+        success response's ``links`` name, or on the path an example or the description of its
+        ``Location`` header shows; one on an item of a collection of the same name at the top
+        of the API or in the same family of paths (``POST /v2/nfs/{id}/actions`` and ``GET
+        /v2/actions/{id}``); a ``GET`` on the same path when a singular noun names it (a
+        singleton: ``POST`` and ``GET /users/{id}/avatar``). Last, a ``GET`` on an item path of
+        the API that returns the very type the operation returns, compared by ``$ref``
+        (``POST /files/{id}/copy`` gives a file). An RPC-style API (AWS's ``X-Amz-Target``)
+        has no paths to read by: it is never asked."""
+        spec = self.spec
+        below = _all_item_paths(spec).get(tuple(self.segments), [])
+        parent = (
+            _all_item_paths(spec).get(tuple(self.segments[:-1]), [])
+            if len(self.segments) > 1 and not is_param(self.segments[-1])
+            else []
+        )
+        for item in (*below, *parent):
+            path = self._path_with_get(item)
+            if path is not None:
+                return f"GET {path}"
+        for item in below:
+            path = _get_below(spec, _segments(item))
+            if path is not None:
+                return f"GET {path}"
+        response = self.own_success
+        if response is not None:
+            linked = self._linked_get(response)
+            if linked is not None:
+                return linked
+            shown = self._location_get(response)
+            if shown is not None:
+                return shown
+        same_name = _same_name_item_get(spec, self.op.path)
+        if same_name is not None:
+            return f"GET {same_name}"
+        # a singular noun's GET reads the one thing there (``/users/{id}/avatar``, the active
+        # ``/garbage-collection``), as does an item URI's; a plural noun's lists a collection
+        last = self.segments[-1] if self.segments else ""
+        if self.answers_get and (is_param(last) or not _plural(last)):
+            return f"GET {self.op.path}"
+        if self.returns_a_resource:
+            return "a GET on an item path that returns the same schema"
+        return None
+
+    @cached_property
+    def own_success(self) -> Response | None:
+        """The operation's own first success response (201, 200, 202, 2XX), from the responses
+        it has resolved already."""
+        for code in _SUCCESS:
+            if code in self.op.responses:
+                return self.op.responses[code]
+        return None
+
+    @cached_property
+    def unit_of_work(self) -> bool:
+        """The created thing is a unit of work, by the last noun of its path: a job, run, task,
+        report, export, import, batch, action, scan, build, deployment, operation..."""
+        nouns = [s for s in self.segments if not is_param(s)]
+        last = re.findall(r"[A-Za-z]+", nouns[-1]) if nouns else []
+        return bool(last) and last[-1].lower() in _WORK_NOUNS
+
+    @cached_property
+    def item_paths(self) -> list[str]:
+        """Every item path right below the collection (``/pets`` -> ``/pets/{id}``), with or
+        without a ``GET``."""
+        return list(_all_item_paths(self.spec).get(tuple(self.segments), []))
+
+    def _path_with_get(self, item: str) -> str | None:
+        path = path_key(self.spec, item)
+        return path if path is not None and "get" in self.spec.methods_at(path) else None
+
+    def _linked_get(self, response: Response) -> str | None:
+        """A ``GET`` named by the response's ``links`` (OpenAPI 3): by ``operationId`` or by an
+        ``operationRef`` into this document's ``paths``."""
+        links = response.node.child("links")
+        if links is None or not isinstance(links.value, dict):
+            return None
+        by_id = _operations_by_id(self.spec)
+        for _, entry in links.items():
+            link = self.spec.workspace.deref(entry)
+            value = link.value if link is not None else None
+            if not isinstance(value, dict):
+                continue
+            target = by_id.get(str(value.get("operationId", "")))
+            ref = value.get("operationRef")
+            if target is None and isinstance(ref, str) and ref.startswith("#/paths/"):
+                pointer = [
+                    unquote(p).replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")
+                ]
+                if len(pointer) == 3:
+                    target = (pointer[1], pointer[2].lower())
+            if target is not None and target[1] == "get" and target[0] in self.spec.path_items:
+                return f"GET {target[0]} (linked)"
+        return None
+
+    def _location_get(self, response: Response) -> str | None:
+        """A ``GET`` on the path that the ``Location`` header's example or description shows
+        (``/v1/pets/42``, ``https://api.example.com/pets/{petId}``), matched against the path
+        templates from the end, past any server prefix."""
+        holder = response.node.child("headers")
+        if holder is None or not isinstance(holder.value, dict):
+            return None
+        for name, entry in holder.items():
+            if name.lower() != "location":
+                continue
+            header = self.spec.workspace.deref(entry)
+            for text in _example_texts(header.value if header is not None else None):
+                for found in _URL_PATH.findall(text):
+                    path = _get_matching(self.spec, tuple(s for s in found.split("/") if s))
+                    if path is not None:
+                        return f"GET {path} (where Location points)"
+        return None
+
+
+@per_spec
+def _operations_by_id(spec: Spec) -> dict[str, tuple[str, str]]:
+    """operationId -> (path, method), read from the path items' operations as written."""
+    found: dict[str, tuple[str, str]] = {}
+    for path, item in spec.path_items.items():
+        for method in HTTP_METHODS:
+            operation = item.value.get(method)
+            if isinstance(operation, dict) and isinstance(operation.get("operationId"), str):
+                found.setdefault(operation["operationId"], (path, method))
+    return found
+
+
+#: A URI path in free text: after a scheme and host, or starting with ``/``.
+_URL_PATH = re.compile(r"(?:https?://[^/\s\"'<>]+)?(/[\w\-.~%{}:@/]+)")
+
+
+def _example_texts(header: object) -> list[str]:
+    """What a header object says about its value: its examples, then its description."""
+    if not isinstance(header, dict):
+        return []
+    texts: list[object] = [header.get("example"), header.get("x-example")]
+    schema = header.get("schema")
+    if isinstance(schema, dict):
+        texts += [schema.get("example"), *(schema.get("examples") or [])[:3]]
+    examples = header.get("examples")
+    if isinstance(examples, dict):
+        texts += [e.get("value") for e in examples.values() if isinstance(e, dict)]
+    texts.append(header.get("description"))
+    return [t for t in texts if isinstance(t, str)]
+
+
+def _get_matching(spec: Spec, shown: tuple[str, ...]) -> str | None:
+    """The path with a ``GET`` whose template matches the end of ``shown`` (``{x}`` matches any
+    segment), ending in a parameter: a collection's own path is no item."""
+    for parts, spelled in _paths_by_segments(spec).items():
+        if not parts or not is_param(parts[-1]) or len(parts) > len(shown):
+            continue
+        tail = shown[len(shown) - len(parts) :]
+        if all(is_param(t) or t == s for t, s in zip(parts, tail, strict=True)):
+            for path in spelled:
+                if "get" in spec.methods_at(path):
+                    return path
+    return None
+
+
+#: Property names that identify a resource for a client reading a ``201`` or ``202`` body:
+#: those of the judgement, and the other names APIs identify things by (Google's and
+#: Kubernetes' ``name``, a ``slug``, an order ``number``, a ``job``, an ``ip``...).
+_BODY_ID_NAMES = _ID_NAMES | frozenset(
+    "name _links job slug code number ip handle token ids".split()
+)
+_BODY_ID_SUFFIX = re.compile(
+    r"(?:_id|Id|ID|_ids|Ids|IDs|_uuid|Uuid|_key|Key|_url|Url|URL|_uri|Uri|URI|_href|Href|"
+    r"_link|Link|_links|Links|_number|Number)$"
+)
+
+
+def identifying_property(names: list[str]) -> str | None:
+    """The first property that identifies the resource or links to it: ``id``, ``*_id``,
+    ``uuid``, ``href``, ``self``, ``url``, ``*_url``, ``links``, ``name``, ``slug``..."""
+    for name in names:
+        if name.lower() in _BODY_ID_NAMES or _BODY_ID_SUFFIX.search(name):
+            return name
+    return None
+
+
+#: Property names that hold a resource's lifecycle state.
+_STATE_NAMES = re.compile(
+    r"^(?:status|state|phase|lifecycle_?state|provisioning_?state|processing_?status|"
+    r"(?:job|task|run|operation|creation|build|deployment)_?(?:status|state))$",
+    re.IGNORECASE,
+)
+
+
+#: Lifecycle values that say the resource itself is still being made, whatever it is.
+CREATION_STATES = frozenset({"creating", "provisioning", "initializing", "initialising"})
+#: Nouns for a unit of work (the last word of the path's last noun: ``/reports``,
+#: ``/droplets/{id}/actions``, ``/detail_records_reports``): its "pending" is its own.
+_WORK_NOUNS = frozenset(
+    """
+    jobs runs tasks reports exports imports batches actions scans builds deployments
+    operations executions analyses syncs backups migrations conversions evaluations
+    """.split()
+)
+
+
+def pending_state(
+    spec: Spec, properties: list[Properties], pending: frozenset[str], work: bool
+) -> tuple[str, list[str]] | None:
+    """A lifecycle property (of the first of ``properties`` that has one) whose listed values
+    include one of ``pending`` (compared lower-case, without ``_``, ``-`` or spaces) that says
+    the creation is unfinished: a ``CREATION_STATES`` value always, any other only when the
+    resource is a unit of work (``work``: a job's "queued" is its own; an invitation's or a
+    payment's "pending" is its business, not its creation). The property and those values."""
+    for listed in properties:
+        for name in listed.names:
+            if not _STATE_NAMES.match(name):
+                continue
+            node = listed.node(name)
+            values = [v for v in enum_values(spec, node) if isinstance(v, str)] if node else []
+            hits = [
+                v
+                for v in values
+                if normal_word(v) in pending and (work or normal_word(v) in CREATION_STATES)
+            ]
+            if hits:
+                return name, hits
+    return None
+
+
+def normal_word(text: str) -> str:
+    """``In_Progress``, ``in-progress`` and ``inProgress`` -> ``inprogress``."""
+    return re.sub(r"[\s_-]", "", text).lower()
+
 
 def success_response(op: Operation) -> Response | None:
     """The first success response (201, 200, 202, 2XX), dereferenced alone: the other
@@ -329,7 +756,7 @@ def _unwrap(node: Node) -> Node:
     props = node.child("properties")
     if props is None or not isinstance(props.value, dict) or len(props.value) > 4:
         return node
-    for envelope in _ENVELOPES:
+    for envelope in ENVELOPES:
         inner = props.child(envelope)
         if inner is None or not isinstance(inner.value, dict):
             continue

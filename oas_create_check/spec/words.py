@@ -209,7 +209,8 @@ def segment_words(segment: str) -> tuple[str, ...]:
     bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
     found = words(bare)
     if len(found) == 1 and bare.islower():
-        for verb in SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS:
+        # longest first, and in a fixed order: the verb found must not depend on set iteration
+        for verb in sorted(SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS, key=lambda v: (-len(v), v)):
             if found[0].startswith(verb) and len(found[0]) > len(verb) + 3:
                 return (verb, found[0][len(verb) :])
     return tuple(found)
