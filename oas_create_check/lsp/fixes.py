@@ -1,0 +1,158 @@
+"""Code actions as data: a finding's own fix, every safe fix of one file, and the suppression of a
+rule on one operation. Each is computed by the CLI's fixer from the editor's texts
+(``fix_texts``: the same plan, layout, verification and loop as ``--diff``) and offered only if
+it passed; nothing here writes text itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from oas_create_check.fix.fixer import FileChange, FixOptions, fix_texts
+from oas_create_check.lsp.session import Checked
+from oas_create_check.model import (
+    AddEntry,
+    Applicability,
+    Finding,
+    Fix,
+    OperationRecord,
+    pointer_from_str,
+)
+from oas_create_check.spec.operations import EXTENSION
+
+log = logging.getLogger(__name__)
+
+#: Kinds of proposals (``server.py`` maps them to LSP code action kinds).
+QUICK_FIX, FIX_ALL, SUPPRESS = "quickfix", "fixall", "suppress"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A verified change to offer: ``changes`` are whole files before and after."""
+
+    title: str
+    kind: str
+    changes: tuple[FileChange, ...]
+    finding: Finding | None = None
+    unsafe: bool = False
+
+
+def identity(finding: Finding) -> tuple[str, str, str, str]:
+    """What makes a finding the same one after a re-check: never its line."""
+    return (finding.rule, finding.pointer, finding.path, finding.method)
+
+
+def fix_one(checked: Checked, finding: Finding) -> Proposal | None:
+    """The finding's own fix, safe or unsafe, alone."""
+    fix = finding.fix
+    if fix is None or fix.applicability is Applicability.DISPLAY_ONLY:
+        return None
+    unsafe = fix.applicability is Applicability.UNSAFE
+    wanted = identity(finding)
+    changes = _cached(
+        checked,
+        (QUICK_FIX, wanted),
+        lambda: _fix(checked, FixOptions(unsafe=unsafe, only=lambda f: identity(f) == wanted)),
+    )
+    if not changes:
+        return None
+    title = f"{_sentence(fix.description)} ({finding.rule})"
+    if unsafe:
+        title += " (unsafe: changes what the API promises)"
+    return Proposal(title, QUICK_FIX, changes, finding, unsafe)
+
+
+def fix_all(checked: Checked, path: Path) -> Proposal | None:
+    """Every safe fix of the findings located in one file, as ``--fix`` would make them."""
+    source = checked.files.get(path)
+    if source is None or checked.result is None:
+        return None
+    display = source.display
+    changes = _cached(
+        checked,
+        (FIX_ALL, path),
+        lambda: _fix(checked, FixOptions(only=lambda f: f.file == display)),
+    )
+    if not changes:
+        return None
+    return Proposal("Fix all safe oas-create-check problems in this file", FIX_ALL, changes)
+
+
+def suppress(checked: Checked, finding: Finding) -> Proposal | None:
+    """``x-oas-create-check: {ignore: [RULE]}`` on the finding's operation, where the operation
+    is written, as an insertion the fixer makes and verifies. Findings about the whole document
+    belong to no operation and cannot be suppressed this way."""
+    if checked.result is None or not finding.path:
+        return None
+    operation = _operation(checked, finding)
+    if operation is None:
+        return None
+    change = _suppression(checked, operation, finding.rule)
+    if change is None:
+        return None
+    where = f"{finding.method.upper()} {finding.path}"
+    description = f"Suppress {finding.rule} for {where}"
+    stand_in = replace(finding, fix=Fix(description, Applicability.SAFE, (change,)))
+    result = replace(checked.result, findings=[stand_in])
+    changes = _cached(
+        checked,
+        (SUPPRESS, identity(finding)),
+        lambda: _fix(checked, FixOptions(only=lambda f: f is stand_in), result),
+    )
+    if not changes:
+        return None
+    return Proposal(f"{description} (x-oas-create-check)", SUPPRESS, changes, finding)
+
+
+def _operation(checked: Checked, finding: Finding) -> OperationRecord | None:
+    assert checked.result is not None
+    for operation in checked.result.operations:
+        if (operation.path, operation.method) == (finding.path, finding.method):
+            return operation
+    return None
+
+
+def _suppression(checked: Checked, operation: OperationRecord, rule: str) -> AddEntry | None:
+    """The insertion that adds ``rule`` to the operation's ignore list, creating what is
+    missing; ``None`` when the extension is written in a form an insertion cannot extend."""
+    key = checked.key_of(operation.file)
+    if key is None:
+        return None
+    pointer = pointer_from_str(operation.pointer)
+    found, extension = checked.files[key].value_at((*pointer, EXTENSION))
+    if not found:
+        return AddEntry(key, pointer, EXTENSION, {"ignore": [rule]})
+    if not isinstance(extension, dict):
+        return None
+    ignore = extension.get("ignore")
+    if ignore is None:
+        return AddEntry(key, (*pointer, EXTENSION), "ignore", [rule])
+    if isinstance(ignore, list):
+        return AddEntry(key, (*pointer, EXTENSION, "ignore"), str(len(ignore)), rule)
+    return None
+
+
+def _fix(checked: Checked, options: FixOptions, result: Any = None) -> tuple[FileChange, ...]:
+    assert checked.result is not None and checked.settings is not None
+    changes, refused = fix_texts(result or checked.result, checked.settings, options, checked.files)
+    for reason in refused:
+        log.info("fix not offered: %s", reason)
+    return tuple(changes)
+
+
+def _cached(
+    checked: Checked, key: tuple[Any, ...], compute: Callable[[], tuple[FileChange, ...]]
+) -> tuple[FileChange, ...]:
+    """Fixes are computed once per check of a spec: editors ask again at every cursor move."""
+    if key not in checked.fixes:
+        checked.fixes[key] = compute()
+    changes: tuple[FileChange, ...] = checked.fixes[key]
+    return changes
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
