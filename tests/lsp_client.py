@@ -12,17 +12,68 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+class Client(LanguageClient):
+    """pytest-lsp's client, which also keeps every publication (``published``: uri and
+    version, in order) and every registration the server asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(converter_factory=default_converter)
+        self.published: list[tuple[str, int | None]] = []
+        self.registrations: list[types.Registration] = []
+
+
+def _publish(client: Client, params: types.PublishDiagnosticsParams) -> None:
+    client.published.append((params.uri, params.version))
+    client.diagnostics[params.uri] = params.diagnostics
+
+
+def _register(client: Client, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
+
+
+def make_client() -> Client:
+    client = Client()
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish,
+        types.CLIENT_REGISTER_CAPABILITY: _register,
+    }
+    register_lsp_features(client, features)
+    return client
+
+
 def server_config(*extra: str, script: Path | None = None) -> ClientServerConfig:
     """The server as an editor starts it; ``script`` runs a test's own wrapper instead."""
-    command = [sys.executable, str(script)] if script else [sys.executable, "-m", "oas_create_check", "lsp"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    return ClientServerConfig(server_command=[*command, *extra], server_env=env)
+    command = (
+        [sys.executable, str(script)]
+        if script
+        else [sys.executable, "-m", "oas_create_check", "lsp"]
+    )
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return ClientServerConfig(
+        server_command=[*command, *extra],
+        client_factory=make_client,
+        server_env={**os.environ, "PYTHONPATH": path},
+    )
+
+
+async def close(client: LanguageClient) -> None:
+    """Shut the server down; kill it if the session failed (pytest-lsp would wait forever)."""
+    server = client._server
+    try:
+        if client.error is None:
+            await asyncio.wait_for(client.shutdown_session(), 30)
+    finally:
+        if server is not None and server.returncode is None:
+            server.kill()
 
 
 def uri(path: Path) -> str:
@@ -30,16 +81,7 @@ def uri(path: Path) -> str:
 
 
 async def start(client: LanguageClient, root: Path, editor: str = "visual-studio-code") -> None:
-    """Initialize the server with ``root`` as the workspace folder and ``editor``'s capabilities.
-    Registrations (the server asks to watch config files) are accepted and kept in
-    ``client.registrations``."""
-    registrations: list[types.Registration] = []
-    client.registrations = registrations  # type: ignore[attr-defined]
-
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        registrations.extend(params.registrations)
-
+    """Initialize the server with ``root`` as the workspace folder and ``editor``'s capabilities."""
     await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(editor),
@@ -109,7 +151,9 @@ def apply_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
         return starts[position.line] + position.character
 
     result = text
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
         start, end = offset(edit.range.start), offset(edit.range.end)
         result = result[:start] + edit.new_text + result[end:]
     return result
@@ -127,3 +171,53 @@ def edits_by_uri(edit: types.WorkspaceEdit | None) -> dict[str, list[types.TextE
             e for e in change.edits if isinstance(e, types.TextEdit)
         )
     return found
+
+
+async def actions(
+    client: LanguageClient,
+    document_uri: str,
+    line: int,
+    only: Sequence[str] | None = None,
+) -> list[types.CodeAction]:
+    """The code actions offered on 0-based ``line`` (fix-all resolved, as an editor does before
+    applying one)."""
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=document_uri),
+            range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=only),
+        )
+    )
+    found = []
+    for action in result or ():
+        assert isinstance(action, types.CodeAction)
+        if action.edit is None and action.data is not None:
+            action = await client.code_action_resolve_async(action)
+        found.append(action)
+    return found
+
+
+async def hover(client: LanguageClient, document_uri: str, line: int, column: int = 0) -> str:
+    result = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=document_uri),
+            position=types.Position(line, column),
+        )
+    )
+    if result is None:
+        return ""
+    assert isinstance(result.contents, types.MarkupContent)
+    return result.contents.value
+
+
+def split_diff(diff: str) -> dict[str, str]:
+    """A multi-file unified diff (``--diff``'s output) by file, each part as printed."""
+    parts: dict[str, str] = {}
+    current = None
+    for line in diff.splitlines(keepends=True):
+        if line.startswith("--- a/"):
+            current = line[len("--- a/") :].rstrip("\n")
+            parts[current] = ""
+        if current is not None:
+            parts[current] += line
+    return parts

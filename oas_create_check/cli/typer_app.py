@@ -196,7 +196,8 @@ def lsp(
     stdio: Annotated[
         bool,
         typer.Option(
-            "--stdio", help="Talk over stdin/stdout: the only transport, accepted as editors pass it."
+            "--stdio",
+            help="Talk over stdin/stdout: the only transport, accepted as editors pass it.",
         ),
     ] = True,
     log_file: Annotated[

@@ -26,6 +26,10 @@ from oas_create_check.spec.operations import EXTENSION
 
 log = logging.getLogger(__name__)
 
+#: Up to this size (all files of a spec together) every fix of a file is computed and verified
+#: in well under a second, before anything is offered.
+CHEAP_SPEC_CHARS = 400_000
+
 #: Kinds of proposals (``server.py`` maps them to LSP code action kinds).
 QUICK_FIX, FIX_ALL, SUPPRESS = "quickfix", "fixall", "suppress"
 
@@ -80,6 +84,14 @@ def fix_all(checked: Checked, path: Path) -> Proposal | None:
     if not changes:
         return None
     return Proposal("Fix all safe oas-create-check problems in this file", FIX_ALL, changes)
+
+
+def fix_all_is_cheap(checked: Checked, path: Path) -> bool:
+    """Whether ``fix_all`` is known already, or quick to compute (a small spec): then it is
+    offered only once it has been verified, rather than verified when picked."""
+    if (FIX_ALL, path) in checked.fixes:
+        return True
+    return sum(len(f.text) for f in checked.files.values()) <= CHEAP_SPEC_CHARS
 
 
 def suppress(checked: Checked, finding: Finding) -> Proposal | None:

@@ -298,7 +298,9 @@ def build() -> OasLanguageServer:
             proposals = await ls.in_fixer(_quick_fixes, found)
             actions += [_action(ls, p, checked) for checked, p in proposals]
         if fix_all_in is not None and _kind_wanted(FIX_ALL_KIND, wanted):
-            if _resolves_edits(ls):
+            if _resolves_edits(ls) and not fixes.fix_all_is_cheap(fix_all_in, path):
+                # On a large spec verifying every fix takes seconds: the edit is computed and
+                # verified when the user picks the action (codeAction/resolve).
                 actions.append(
                     types.CodeAction(
                         title="Fix all safe oas-create-check problems in this file",
@@ -456,6 +458,8 @@ def serve(log_file: Path | None = None, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level.upper())
+    if level.upper() != "DEBUG":  # pygls logs every message it sends at INFO
+        logging.getLogger("pygls").setLevel(logging.WARNING)
     server = build()
     to_client = _ClientLog(server)
     to_client.setFormatter(logging.Formatter("%(message)s"))
