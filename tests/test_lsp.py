@@ -293,6 +293,7 @@ def digitalocean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.mark.slow
 @needs_corpus
 async def test_multi_file_fixes_land_in_the_fragment_that_defines_the_node(
     client: LanguageClient, digitalocean: Path, run_cli
@@ -400,3 +401,38 @@ async def test_changes_are_debounced_and_the_last_one_wins(
     versions = [v for u, v in client.published if u == document]
     assert versions[-1] == 41
     assert len(versions) < 10, versions
+
+
+@pytest.mark.slow
+@needs_corpus
+async def test_on_a_large_spec_fixes_are_verified_when_picked(
+    client: LanguageClient, tmp_path: Path, run_cli
+) -> None:
+    """The 3 MB OpenAI spec: fixes are offered at once as promises and made (and verified) by
+    codeAction/resolve; fix-all is still exactly the CLI's diff."""
+    spec = tmp_path / "openai-openapi.yaml"
+    shutil.copyfile(CORPUS / "openai-openapi.yaml", spec)
+    await start(client, tmp_path)
+    document = open_file(client, spec)
+    found = await diagnostics(client, document, lambda d: len(d) > 50, timeout=120)
+    _, cli_diff, _ = run_cli("--diff", spec)
+
+    line = next(d for d in found if d.code == "create-duplicate-policy").range.start.line
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=document),
+            range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    offered = [a for a in result or () if isinstance(a, types.CodeAction)]
+    assert offered and all(a.edit is None and a.data for a in offered)
+    fix = next(
+        a for a in offered if "create-duplicate-policy" in a.title and "Suppress" not in a.title
+    )
+    resolved = await client.code_action_resolve_async(fix)
+    for added in _added("".join(_as_diff(_fixed(spec, resolved)).values())):
+        assert added in _added(cli_diff)
+
+    (fix_all,) = await actions(client, document, 0, only=[FIX_ALL])
+    assert _as_diff(_fixed(spec, fix_all)) == split_diff(cli_diff)

@@ -36,7 +36,8 @@ QUICK_FIX, FIX_ALL, SUPPRESS = "quickfix", "fixall", "suppress"
 
 @dataclass(frozen=True)
 class Proposal:
-    """A verified change to offer: ``changes`` are whole files before and after."""
+    """A change to offer: ``changes`` are whole files before and after. A proposal made with
+    ``verify=False`` has none yet: it is a promise, kept (or refused) when the user picks it."""
 
     title: str
     kind: str
@@ -45,56 +46,82 @@ class Proposal:
     unsafe: bool = False
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What the fixer made of one request: the changed files, and why fixes were refused."""
+
+    changes: tuple[FileChange, ...]
+    refused: tuple[str, ...]
+
+
 def identity(finding: Finding) -> tuple[str, str, str, str]:
     """What makes a finding the same one after a re-check: never its line."""
     return (finding.rule, finding.pointer, finding.path, finding.method)
 
 
-def fix_one(checked: Checked, finding: Finding) -> Proposal | None:
+def is_cheap(checked: Checked) -> bool:
+    """Whether every fix of this spec is verified in well under a second (a small spec): then
+    proposals are verified before they are offered, else when they are picked."""
+    return sum(len(f.text) for f in checked.files.values()) <= CHEAP_SPEC_CHARS
+
+
+def propose(
+    checked: Checked, kind: str, finding: Finding | None, path: Path, verify: bool = True
+) -> Proposal | None:
+    """The proposal of ``kind`` for ``finding`` (or, for ``FIX_ALL``, for the file ``path``);
+    ``None`` if there is none or the fixer refused it."""
+    if kind == FIX_ALL:
+        return fix_all(checked, path, verify)
+    assert finding is not None
+    return (fix_one if kind == QUICK_FIX else suppress)(checked, finding, verify)
+
+
+def refusals(checked: Checked, kind: str, finding: Finding | None, path: Path) -> tuple[str, ...]:
+    """Why a verified proposal came to nothing (the fixer's own words)."""
+    key = (kind, path) if kind == FIX_ALL else (kind, identity(finding) if finding else None)
+    outcome = checked.fixes.get(key)
+    return outcome.refused if isinstance(outcome, Outcome) else ()
+
+
+def fix_one(checked: Checked, finding: Finding, verify: bool = True) -> Proposal | None:
     """The finding's own fix, safe or unsafe, alone."""
     fix = finding.fix
     if fix is None or fix.applicability is Applicability.DISPLAY_ONLY:
         return None
     unsafe = fix.applicability is Applicability.UNSAFE
-    wanted = identity(finding)
-    changes = _cached(
-        checked,
-        (QUICK_FIX, wanted),
-        lambda: _fix(checked, FixOptions(unsafe=unsafe, only=lambda f: identity(f) == wanted)),
-    )
-    if not changes:
-        return None
     title = f"{_sentence(fix.description)} ({finding.rule})"
     if unsafe:
         title += " (unsafe: changes what the API promises)"
+    wanted = identity(finding)
+    changes = _outcome(
+        checked,
+        (QUICK_FIX, wanted),
+        verify,
+        lambda: _fix(checked, FixOptions(unsafe=unsafe, only=lambda f: identity(f) == wanted)),
+    )
+    if changes is None:
+        return None
     return Proposal(title, QUICK_FIX, changes, finding, unsafe)
 
 
-def fix_all(checked: Checked, path: Path) -> Proposal | None:
+def fix_all(checked: Checked, path: Path, verify: bool = True) -> Proposal | None:
     """Every safe fix of the findings located in one file, as ``--fix`` would make them."""
     source = checked.files.get(path)
     if source is None or checked.result is None:
         return None
     display = source.display
-    changes = _cached(
+    changes = _outcome(
         checked,
         (FIX_ALL, path),
+        verify,
         lambda: _fix(checked, FixOptions(only=lambda f: f.file == display)),
     )
-    if not changes:
+    if changes is None:
         return None
     return Proposal("Fix all safe oas-create-check problems in this file", FIX_ALL, changes)
 
 
-def fix_all_is_cheap(checked: Checked, path: Path) -> bool:
-    """Whether ``fix_all`` is known already, or quick to compute (a small spec): then it is
-    offered only once it has been verified, rather than verified when picked."""
-    if (FIX_ALL, path) in checked.fixes:
-        return True
-    return sum(len(f.text) for f in checked.files.values()) <= CHEAP_SPEC_CHARS
-
-
-def suppress(checked: Checked, finding: Finding) -> Proposal | None:
+def suppress(checked: Checked, finding: Finding, verify: bool = True) -> Proposal | None:
     """``x-oas-create-check: {ignore: [RULE]}`` on the finding's operation, where the operation
     is written, as an insertion the fixer makes and verifies. Findings about the whole document
     belong to no operation and cannot be suppressed this way."""
@@ -110,12 +137,13 @@ def suppress(checked: Checked, finding: Finding) -> Proposal | None:
     description = f"Suppress {finding.rule} for {where}"
     stand_in = replace(finding, fix=Fix(description, Applicability.SAFE, (change,)))
     result = replace(checked.result, findings=[stand_in])
-    changes = _cached(
+    changes = _outcome(
         checked,
         (SUPPRESS, identity(finding)),
+        verify,
         lambda: _fix(checked, FixOptions(only=lambda f: f is stand_in), result),
     )
-    if not changes:
+    if changes is None:
         return None
     return Proposal(f"{description} (x-oas-create-check)", SUPPRESS, changes, finding)
 
@@ -148,22 +176,27 @@ def _suppression(checked: Checked, operation: OperationRecord, rule: str) -> Add
     return None
 
 
-def _fix(checked: Checked, options: FixOptions, result: Any = None) -> tuple[FileChange, ...]:
+def _fix(checked: Checked, options: FixOptions, result: Any = None) -> Outcome:
     assert checked.result is not None and checked.settings is not None
     changes, refused = fix_texts(result or checked.result, checked.settings, options, checked.files)
     for reason in refused:
         log.info("fix not offered: %s", reason)
-    return tuple(changes)
+    return Outcome(tuple(changes), tuple(refused))
 
 
-def _cached(
-    checked: Checked, key: tuple[Any, ...], compute: Callable[[], tuple[FileChange, ...]]
-) -> tuple[FileChange, ...]:
-    """Fixes are computed once per check of a spec: editors ask again at every cursor move."""
-    if key not in checked.fixes:
-        checked.fixes[key] = compute()
-    changes: tuple[FileChange, ...] = checked.fixes[key]
-    return changes
+def _outcome(
+    checked: Checked, key: tuple[Any, ...], verify: bool, compute: Callable[[], Outcome]
+) -> tuple[FileChange, ...] | None:
+    """The changes for ``key``: computed once per check of a spec (editors ask again at every
+    cursor move); without ``verify``, what is known so far (``()`` if nothing yet). ``None``:
+    the fixer made nothing of it."""
+    outcome = checked.fixes.get(key)
+    if outcome is None and verify:
+        outcome = checked.fixes[key] = compute()
+    if outcome is None:
+        return ()
+    assert isinstance(outcome, Outcome)
+    return outcome.changes or None
 
 
 def _sentence(text: str) -> str:

@@ -42,7 +42,7 @@ NAME = "oas-create-check"
 #: editors run on save; the suffix names the tool, as ESLint and Ruff do).
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{NAME}"
 DEBOUNCE_MIN = 0.02
-DEBOUNCE_MAX = 0.5
+DEBOUNCE_MAX = 0.25
 #: Files whose change on disk can change a result: specs and their fragments, config files.
 WATCHED = ("**/*.{yaml,yml,json}", "**/pyproject.toml", "**/.oas-create-check.{toml,yaml,yml}")
 
@@ -293,44 +293,41 @@ def build() -> OasLanguageServer:
         if targets is None:
             return None  # the buffer moved on meanwhile: the client asks again
         found, fix_all_in = targets
-        actions: list[types.CodeAction] = []
+        requests: list[tuple[Checked, str, Finding | None]] = []
         if _kind_wanted(types.CodeActionKind.QuickFix, wanted):
-            proposals = await ls.in_fixer(_quick_fixes, found)
-            actions += [_action(ls, p, checked) for checked, p in proposals]
+            for checked, finding in found:
+                requests += [
+                    (checked, fixes.QUICK_FIX, finding),
+                    (checked, fixes.SUPPRESS, finding),
+                ]
         if fix_all_in is not None and _kind_wanted(FIX_ALL_KIND, wanted):
-            if _resolves_edits(ls) and not fixes.fix_all_is_cheap(fix_all_in, path):
-                # On a large spec verifying every fix takes seconds: the edit is computed and
-                # verified when the user picks the action (codeAction/resolve).
-                actions.append(
-                    types.CodeAction(
-                        title="Fix all safe oas-create-check problems in this file",
-                        kind=FIX_ALL_KIND,
-                        data={"uri": params.text_document.uri},
-                    )
-                )
-            else:
-                proposal = await ls.in_fixer(fixes.fix_all, fix_all_in, path)
-                if proposal is not None:
-                    actions.append(_action(ls, proposal, fix_all_in))
-        return actions
+            requests.append((fix_all_in, fixes.FIX_ALL, None))
+        proposals = await ls.in_fixer(_proposals, requests, path, _resolves_edits(ls))
+        uri = params.text_document.uri
+        return [_action(ls, proposal, checked, uri) for checked, proposal in proposals]
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve_code_action(
         ls: OasLanguageServer, action: types.CodeAction
     ) -> types.CodeAction:
+        """A proposal offered before it was verified (a large spec) is made and verified now;
+        if the fixer refuses it, the user is told why and nothing changes."""
         data = action.data if isinstance(action.data, dict) else {}
-        path = path_of(str(data.get("uri", "")))
-        if path is None or action.kind != FIX_ALL_KIND:
+        uri = str(data.get("uri", ""))
+        path = path_of(uri)
+        kind = str(data.get("kind", ""))
+        if path is None or action.edit is not None:
             return action
         await ls.settle()
-        targets = await ls.in_checker(_targets, ls.session, path, 0, 0)
-        if targets is None or targets[1] is None:
-            raise ValueError("nothing left to fix in this file")
-        checked = targets[1]
-        proposal = await ls.in_fixer(fixes.fix_all, checked, path)
-        if proposal is None:
-            raise ValueError("no fix could be verified; see the server's log")
-        action.edit = _action(ls, proposal, checked).edit
+        wanted = tuple(data.get("finding") or ())
+        checked, finding = await ls.in_checker(_find, ls.session, path, kind, wanted)
+        if checked is None:
+            raise ValueError("the problem is no longer there")
+        proposal = await ls.in_fixer(fixes.propose, checked, kind, finding, path)
+        if proposal is None or not proposal.changes:
+            why = "; ".join(fixes.refusals(checked, kind, finding, path)) or "nothing to change"
+            raise ValueError(f"not fixed: {why}")
+        action.edit = _action(ls, proposal, checked, uri).edit
         return action
 
     @server.feature(types.SHUTDOWN)
@@ -380,18 +377,38 @@ def _targets(
     return found, fix_all_in
 
 
-def _quick_fixes(found: list[tuple[Checked, Finding]]) -> list[tuple[Checked, fixes.Proposal]]:
+def _proposals(
+    requests: list[tuple[Checked, str, Finding | None]], path: Path, lazy: bool
+) -> list[tuple[Checked, fixes.Proposal]]:
+    """The proposals to offer: verified now on a small spec, or when the client cannot resolve
+    them later; on a large one, promises the client resolves when the user picks one."""
     proposals = []
-    for checked, finding in found:
-        for make in (fixes.fix_one, fixes.suppress):
-            try:
-                proposal = make(checked, finding)
-            except Exception:  # a fixer bug costs this action, not the server
-                log.exception("computing a fix for %s failed", finding.rule)
-                continue
-            if proposal is not None:
-                proposals.append((checked, proposal))
+    for checked, kind, finding in requests:
+        verify = not lazy or fixes.is_cheap(checked)
+        try:
+            proposal = fixes.propose(checked, kind, finding, path, verify)
+        except Exception:  # a fixer bug costs this action, not the server
+            log.exception("computing a fix for %s failed", finding.rule if finding else path)
+            continue
+        if proposal is not None:
+            proposals.append((checked, proposal))
     return proposals
+
+
+def _find(
+    session: Session, path: Path, kind: str, wanted: tuple[str, ...]
+) -> tuple[Checked | None, Finding | None]:
+    """The check and finding a promised proposal was made for, in the current state."""
+    targets = _targets(session, path, 0, 1 << 30)
+    if targets is None:
+        return None, None
+    found, fix_all_in = targets
+    if kind == fixes.FIX_ALL:
+        return fix_all_in, None
+    for checked, finding in found:
+        if fixes.identity(finding) == wanted:
+            return checked, finding
+    return None, None
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -402,18 +419,11 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 # proposals as code actions
 
 
-def _action(ls: OasLanguageServer, proposal: fixes.Proposal, checked: Checked) -> types.CodeAction:
+def _action(
+    ls: OasLanguageServer, proposal: fixes.Proposal, checked: Checked, uri: str
+) -> types.CodeAction:
+    """A proposal as a code action: with its edit, or (a promise) with what ``resolve`` needs."""
     codec = ls.workspace.position_codec
-    capabilities = ls.client_capabilities.workspace
-    edit_support = capabilities.workspace_edit if capabilities else None
-    versions = {path: version for path, version in checked.versions.items()}
-    edit = workspace_edit(
-        proposal.changes,
-        ls.uri_of,
-        versions,
-        codec,
-        bool(edit_support and edit_support.document_changes),
-    )
     related: list[types.Diagnostic] = []
     finding = proposal.finding
     if finding is not None:
@@ -422,13 +432,26 @@ def _action(ls: OasLanguageServer, proposal: fixes.Proposal, checked: Checked) -
         lines = Lines(source.text, codec) if source is not None else None
         related = diagnostics([finding], [], lines)
     kind = FIX_ALL_KIND if proposal.kind == fixes.FIX_ALL else types.CodeActionKind.QuickFix
-    return types.CodeAction(
+    action = types.CodeAction(
         title=proposal.title,
         kind=kind,
         diagnostics=related or None,
         is_preferred=proposal.kind == fixes.QUICK_FIX and not proposal.unsafe,
-        edit=edit,
     )
+    if not proposal.changes:
+        wanted = list(fixes.identity(finding)) if finding is not None else None
+        action.data = {"uri": uri, "kind": proposal.kind, "finding": wanted}
+        return action
+    capabilities = ls.client_capabilities.workspace
+    edit_support = capabilities.workspace_edit if capabilities else None
+    action.edit = workspace_edit(
+        proposal.changes,
+        ls.uri_of,
+        checked.versions,
+        codec,
+        bool(edit_support and edit_support.document_changes),
+    )
+    return action
 
 
 def _kind_wanted(kind: str, only: Sequence[str] | None) -> bool:
