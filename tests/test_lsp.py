@@ -19,7 +19,7 @@ from pytest_lsp import LanguageClient  # noqa: E402
 
 from oas_create_check.fix.diff import file_diff  # noqa: E402
 from oas_create_check.load.read import display_path  # noqa: E402
-from tests.conftest import CORPUS, FIXTURES, needs_corpus  # noqa: E402
+from tests.conftest import CORPUS, FIXTURES, REPO, needs_corpus  # noqa: E402
 from tests.lsp_client import (  # noqa: E402
     Client,
     actions,
@@ -76,7 +76,9 @@ async def test_diagnostics_on_open_are_the_cli_findings(
         assert diagnostic.range.start == types.Position(finding["line"] - 1, finding["column"] - 1)
         assert diagnostic.source == "oas-create-check"
         assert diagnostic.code_description is not None
-        assert finding["rule"].replace("-", "_") in diagnostic.code_description.href
+        href = diagnostic.code_description.href
+        assert href.endswith(f"/oas_create_check/rules/{finding['rule'].replace('-', '_')}.py")
+        assert (REPO / href.split("/blob/main/")[1]).is_file()
     assert by_rule["create-status-201"].severity == types.DiagnosticSeverity.Error
     assert by_rule["create-duplicate-policy"].severity == types.DiagnosticSeverity.Warning
 
@@ -242,7 +244,7 @@ async def test_hover_shows_the_judgement_and_the_rule(
     document = open_file(client, petstore)
     found = await diagnostics(client, document, lambda d: len(d) == 2)
     on_operation = await hover(client, document, 19)  # operationId: createPet
-    assert "**POST /pets**: create (" in on_operation.replace("\\/", "/")
+    assert "**POST /pets**: create (" in on_operation
     assert "confidence" in on_operation and "| weight | signal | detail |" in on_operation
     on_finding = await hover(client, document, found[0].range.start.line)
     assert (
@@ -306,6 +308,8 @@ async def test_multi_file_fixes_land_in_the_fragment_that_defines_the_node(
     found = await diagnostics(client, document, lambda d: "create-duplicate-policy" in codes(d))
     elsewhere = await diagnostics(client, uri(response), lambda d: len(d) > 0)
     assert "create-location-header" in codes(elsewhere)
+    # the operation is its file's root: a hover anywhere in it shows the judgement
+    assert "**POST /v2/account/keys**: create (" in await hover(client, document, 3)
 
     _, cli_diff, _ = run_cli("--diff", digitalocean / "DigitalOcean-public.v2.yaml")
     expected = split_diff(cli_diff)[display_path(fragment)]
@@ -335,7 +339,10 @@ async def test_multi_file_fixes_land_in_the_fragment_that_defines_the_node(
     await diagnostics(client, response_document, lambda d: "create-location-header" not in codes(d))
 
 
-@pytest_lsp.fixture(config=server_config(script=Path(__file__).parent / "lsp_crashing_server.py"))
+TEST_SERVER = Path(__file__).parent / "lsp_test_server.py"
+
+
+@pytest_lsp.fixture(config=server_config("--crash", "create-duplicate-policy", script=TEST_SERVER))
 async def crashing(lsp_client: LanguageClient) -> None:
     """A server whose ``create-duplicate-policy`` rule raises."""
     yield
@@ -436,3 +443,58 @@ async def test_on_a_large_spec_fixes_are_verified_when_picked(
 
     (fix_all,) = await actions(client, document, 0, only=[FIX_ALL])
     assert _as_diff(_fixed(spec, fix_all)) == split_diff(cli_diff)
+
+
+@pytest_lsp.fixture(config=server_config("--lazy", script=TEST_SERVER))
+async def lazy(lsp_client: LanguageClient) -> None:
+    """A server that treats every spec as large: fixes are verified when picked."""
+    yield
+    await close(lsp_client)
+
+
+async def test_a_promised_fix_is_verified_when_picked_and_refused_with_the_reason(
+    lazy: LanguageClient, tmp_path: Path
+) -> None:
+    client = lazy
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n"
+        "      operationId: createThing\n      responses:\n        '201':\n"
+        "          description: created\n          headers: null\n        '409':\n"
+        "          description: exists\n",
+        encoding="utf-8",
+    )
+    await start(client, tmp_path)
+    document = open_file(client, spec)
+    found = await diagnostics(client, document, lambda d: len(d) == 2)
+    line = next(d for d in found if d.code == "create-location-header").range.start.line
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=document),
+            range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    offered = {a.title: a for a in result or () if isinstance(a, types.CodeAction)}
+    assert all(a.edit is None for a in offered.values())
+    header = next(a for t, a in offered.items() if t.startswith("Add") and "location" in t.lower())
+    with pytest.raises(Exception, match="is empty \\(null\\)"):
+        await client.code_action_resolve_async(header)
+    client.error = None  # the refusal is the answer expected, not a failure of the session
+    suppress = next(a for t, a in offered.items() if t.startswith("Suppress create-location"))
+    resolved = await client.code_action_resolve_async(suppress)
+    (after,) = _fixed(spec, resolved).values()
+    extension = yaml.safe_load(after)["paths"]["/things"]["post"]["x-oas-create-check"]
+    assert extension == {"ignore": ["create-location-header"]}
+
+
+async def test_closing_the_last_document_of_a_spec_clears_its_diagnostics(
+    client: LanguageClient, petstore: Path
+) -> None:
+    await start(client, petstore.parent)
+    document = open_file(client, petstore)
+    await diagnostics(client, document, lambda d: len(d) == 2)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=document))
+    )
+    await diagnostics(client, document, lambda d: len(d) == 0)

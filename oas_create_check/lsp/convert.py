@@ -19,11 +19,12 @@ from oas_create_check.fix.diff import changed_lines
 from oas_create_check.fix.fixer import FileChange
 from oas_create_check.lsp.session import Trouble
 from oas_create_check.model import Finding, Severity
+from oas_create_check.rules import all_rules
 
 SOURCE = "oas-create-check"
-#: Where each rule's documentation is read (its module holds it: ``oas-create-check rule NAME``
-#: prints the same text).
-RULE_DOCS = "https://github.com/oas-create-check/oas-create-check/blob/main/oas_create_check/rules/{module}.py"
+#: Where a rule's documentation is read: its own module, whose ``DOC`` is what
+#: ``oas-create-check rule NAME`` prints.
+RULE_DOCS = "https://github.com/oas-create-check/oas-create-check/blob/main/{module}.py"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -32,8 +33,13 @@ _SEVERITY = {
 }
 
 
-def rule_url(rule: str) -> str:
-    return RULE_DOCS.format(module=rule.replace("-", "_"))
+def rule_url(rule: str) -> str | None:
+    """The address of a rule's documentation (``None`` for a name no rule has)."""
+    found = all_rules().get(rule)
+    check = found and (found.check or found.check_spec)
+    if not check:
+        return None
+    return RULE_DOCS.format(module=check.__module__.replace(".", "/"))
 
 
 class Lines:
@@ -78,7 +84,7 @@ def diagnostics(
                 message=printable(finding.message),
                 severity=_SEVERITY[finding.severity],
                 code=finding.rule,
-                code_description=types.CodeDescription(href=rule_url(finding.rule)),
+                code_description=_link(finding.rule),
                 source=SOURCE,
                 data={"pointer": finding.pointer, "path": finding.path, "method": finding.method},
             )
@@ -94,6 +100,11 @@ def diagnostics(
             )
         )
     return result
+
+
+def _link(rule: str) -> types.CodeDescription | None:
+    url = rule_url(rule)
+    return types.CodeDescription(href=url) if url else None
 
 
 def _span(lines: Lines | None, line: int, column: int) -> types.Range:

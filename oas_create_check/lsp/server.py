@@ -62,9 +62,6 @@ class OasLanguageServer(LanguageServer):
         self.running: asyncio.Task[None] | None = None
         self.cost: dict[Path, float] = {}
         self.published: dict[str, list[types.Diagnostic]] = {}
-        #: (seconds from the change to the publication, path) of recent checks, for the benchmark
-        self.latencies: list[tuple[float, str]] = []
-        self.changed_at: dict[Path, float] = {}
         self.event_loop: asyncio.AbstractEventLoop | None = None
 
     # -- scheduling (event loop) ------------------------------------------------------------
@@ -99,10 +96,6 @@ class OasLanguageServer(LanguageServer):
             self.cost[path] = time.perf_counter() - started
             for params in publications:
                 self._publish(params)
-            changed = self.changed_at.pop(path, None)
-            if changed is not None:
-                self.latencies.append((time.perf_counter() - changed, str(path)))
-                del self.latencies[:-100]
 
     async def settle(self) -> None:
         """Run every pending check now and wait for them."""
@@ -233,7 +226,6 @@ def build() -> OasLanguageServer:
             return None
         document = ls.workspace.get_text_document(uri)
         ls.session.put(Buffer(path, uri, document.version, document.source))
-        ls.changed_at[path] = time.perf_counter()
         return path
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
