@@ -19,7 +19,7 @@ Usage::
 
     python3 benchmarks/lsp_latency.py                  # petstore, a 22 KB and the 3 MB spec, DO
     python3 benchmarks/lsp_latency.py --only openai --edits 20
-    python3 benchmarks/lsp_latency.py --markdown       # the table docs/editor.md shows
+    python3 benchmarks/lsp_latency.py --write-docs     # and put the table into docs/editor.md
 
 Needs the ``lsp`` extra (pygls). The corpus is read from ``../shared/corpus`` beside the checkout
 or from ``$OAS_BENCH_CORPUS``.
@@ -45,6 +45,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 REPO = Path(__file__).resolve().parent.parent
+DOCS_START, DOCS_END = "<!-- lsp-latency:start -->", "<!-- lsp-latency:end -->"
 CORPUS = Path(os.environ.get("OAS_BENCH_CORPUS", REPO.parent / "shared" / "corpus"))
 
 
@@ -266,6 +267,9 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated words matching case names")
     parser.add_argument("--edits", type=int, default=12, help="single edits per spec (default 12)")
     parser.add_argument("--markdown", action="store_true", help="print only the Markdown table")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="also put the table into docs/editor.md"
+    )
     args = parser.parse_args()
     server = [sys.executable, "-m", "oas_create_check", "lsp"]
     wanted = [w.strip() for w in args.only.split(",")] if args.only else None
@@ -283,13 +287,23 @@ def main() -> int:
         )
         if not args.markdown:
             print(rows[-1], file=sys.stderr)
-    print(
-        f"Milliseconds, median (worst) of {args.edits} edits; Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.\n"
+    table = "\n".join(
+        [
+            "| spec | open | edit | typing (last change) | quick fixes offered | fix picked |",
+            "|---|---:|---:|---:|---:|---:|",
+            *rows,
+            "",
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs ({platform.machine()}), load average "
+            f"{os.getloadavg()[0]:.1f} at the end; {args.edits} edits per spec.",
+        ]
     )
-    print("| spec | open | edit | typing (last change) | quick fixes offered | fix picked |")
-    print("|---|---:|---:|---:|---:|---:|")
-    print("\n".join(rows))
+    print(table)
+    if args.write_docs:
+        page = REPO / "docs" / "editor.md"
+        text = page.read_text(encoding="utf-8")
+        start, end = text.index(DOCS_START) + len(DOCS_START), text.index(DOCS_END)
+        page.write_text(f"{text[:start]}\n{table}\n{text[end:]}", encoding="utf-8")
     return 0
 
 
