@@ -498,3 +498,19 @@ async def test_closing_the_last_document_of_a_spec_clears_its_diagnostics(
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=document))
     )
     await diagnostics(client, document, lambda d: len(d) == 0)
+
+
+@pytest.mark.slow
+@needs_corpus
+async def test_fix_all_on_a_json_spec_is_the_diff(
+    client: LanguageClient, tmp_path: Path, run_cli
+) -> None:
+    """Box's 1.7 MB JSON spec: the JSON layout, through the editor, makes the CLI's edits."""
+    spec = tmp_path / "box-openapi.json"
+    shutil.copyfile(CORPUS / "box-openapi.json", spec)
+    await start(client, tmp_path)
+    document = open_file(client, spec)
+    await diagnostics(client, document, lambda d: len(d) > 0, timeout=120)
+    _, cli_diff, _ = run_cli("--diff", spec)
+    (fix_all,) = await actions(client, document, 0, only=[FIX_ALL])
+    assert _as_diff(_fixed(spec, fix_all)) == split_diff(cli_diff)

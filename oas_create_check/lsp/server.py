@@ -6,11 +6,11 @@ session is only ever touched there, and fixes in another (``fixer``): a quick fi
 takes seconds to verify, and diagnostics must not wait for it. A fix works on a finished check
 (``Checked``), which the checker never changes afterwards.
 
-Debouncing. A change is checked after a pause as long as the document's last check took
-(between ``DEBOUNCE_MIN`` and ``DEBOUNCE_MAX``): a small spec is checked at every pause in
-typing, a large one when typing stops for about as long as its check costs, so that checking
-never takes more than half the time while someone types. A request that needs the current
-state (a code action) first runs every pending check.
+Debouncing. A change is checked after a pause as long as the document's last check took,
+between ``DEBOUNCE_MIN`` and ``DEBOUNCE_MAX``: a small spec is checked at every pause in typing,
+a large one once typing stops for a moment, and the wait plus the check of the 3 MB spec stays
+within a second (docs/editor.md#latency). A request that needs the current state (a code
+action) first runs every pending check.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -45,8 +45,6 @@ DEBOUNCE_MIN = 0.02
 DEBOUNCE_MAX = 0.25
 #: Files whose change on disk can change a result: specs and their fragments, config files.
 WATCHED = ("**/*.{yaml,yml,json}", "**/pyproject.toml", "**/.oas-create-check.{toml,yaml,yml}")
-
-T = TypeVar("T")
 
 
 class OasLanguageServer(LanguageServer):
@@ -196,6 +194,7 @@ def build() -> OasLanguageServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: OasLanguageServer, params: types.InitializeParams) -> None:
+        ls.event_loop = asyncio.get_running_loop()
         folders = [path_of(f.uri) for f in params.workspace_folders or ()]
         if not folders and params.root_uri:
             folders = [path_of(params.root_uri)]
