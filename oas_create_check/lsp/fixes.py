@@ -1,7 +1,8 @@
 """Code actions as data: a finding's own fix, every safe fix of one file, and the suppression of a
 rule on one operation. Each is computed by the CLI's fixer from the editor's texts
-(``fix_texts``: the same plan, layout, verification and loop as ``--diff``) and offered only if
-it passed; nothing here writes text itself.
+(``fix_texts``: the same plan, layout, verification and loop as ``--diff``) and offered once it
+passed, or, on a spec too large to verify every fix up front, offered as a promise that is
+verified when picked. Nothing here writes text itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from oas_create_check.engine import SpecResult
 from oas_create_check.fix.fixer import FileChange, FixOptions, fix_texts
 from oas_create_check.lsp.session import Checked
 from oas_create_check.model import (
@@ -176,7 +178,7 @@ def _suppression(checked: Checked, operation: OperationRecord, rule: str) -> Add
     return None
 
 
-def _fix(checked: Checked, options: FixOptions, result: Any = None) -> Outcome:
+def _fix(checked: Checked, options: FixOptions, result: SpecResult | None = None) -> Outcome:
     assert checked.result is not None and checked.settings is not None
     changes, refused = fix_texts(result or checked.result, checked.settings, options, checked.files)
     for reason in refused:
