@@ -105,7 +105,7 @@ def test_the_command_line_section_lists_every_command(run_cli: RunCli) -> None:
         for line in synopsis.group(2).splitlines()
         if line.startswith("oas-create-check ") and not line.split()[1].startswith("[")
     }
-    assert commands == {"rules", "rule", "explain", "probe"}
+    assert commands == {"rules", "rule", "explain", "probe", "lsp"}
     _, declared = declared_cli()
     if declared:  # the app became a group of subcommands: the README names each of them
         assert commands <= declared
@@ -113,6 +113,7 @@ def test_the_command_line_section_lists_every_command(run_cli: RunCli) -> None:
     assert run_cli("rules")[0] == 0
     assert run_cli("rule", "create-status-201")[0] == 0
     assert run_cli("explain", REPO / "fixtures" / "specs" / "petstore.yaml")[0] == 0
+    assert run_cli("lsp", "--help")[0] == 0
 
 
 def test_the_configuration_example_is_complete_and_accepted(tmp_path: Path) -> None:
@@ -250,6 +251,14 @@ def test_every_option_the_readme_shows_is_accepted_by_the_cli() -> None:
         check=True,
     ).stdout
     accepted |= set(re.findall(r"(--[a-z][a-z-]*)", probe_help))
+    for command in ("lsp",):
+        command_help = subprocess.run(
+            [sys.executable, "-m", "oas_create_check", command, "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        accepted |= set(re.findall(r"(--[a-z][a-z-]*)", command_help))
     shown: set[str] = set()
     pages = [README, *DOCS]
     for block in blocks("yaml", pages) + blocks("sh", pages) + blocks("", pages):

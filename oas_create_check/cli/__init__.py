@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def quick_request(args: Sequence[str]) -> Request | None:
     """The request for ``PATHS...`` with at most one ``--format NAME`` (or ``-f NAME``,
     ``--format=NAME``) among them; ``None`` for anything else, which typer then reads."""
-    if not args or args[0] in ("rules", "rule", "explain", "probe"):
+    if not args or args[0] in ("rules", "rule", "explain", "probe", "lsp"):
         return None
     paths: list[Path] = []
     fmt: str | None = None

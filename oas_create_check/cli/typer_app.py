@@ -282,6 +282,33 @@ def probe(
     raise typer.Exit(run_probe(request))
 
 
+def lsp(
+    stdio: Annotated[
+        bool,
+        typer.Option(
+            "--stdio",
+            help="Talk over stdin/stdout: the only transport, accepted as editors pass it.",
+        ),
+    ] = True,
+    log_file: Annotated[
+        Path | None, typer.Option("--log-file", help="Write the log here instead of to stderr.")
+    ] = None,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="debug, info, warning or error.")
+    ] = "info",
+) -> None:
+    """Run the language server on stdin/stdout (needs the 'lsp' extra); see docs/editor.md."""
+    from oas_create_check.lsp import MISSING, serve
+
+    if log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise typer.BadParameter(f"unknown log level {log_level!r}")
+    try:
+        serve(log_file, log_level)
+    except ImportError as exc:
+        typer.echo(f"oas-create-check: {MISSING} ({exc})", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
 def _single(command: Callable[..., None]) -> typer.Typer:
     app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
     app.command()(command)
@@ -299,6 +326,8 @@ def run(args: list[str]) -> int:
         app, prog, args = _single(explain), "oas-create-check explain", args[1:]
     elif args[:1] == ["probe"]:
         app, prog, args = _single(probe), "oas-create-check probe", args[1:]
+    elif args[:1] == ["lsp"]:
+        app, prog, args = _single(lsp), "oas-create-check lsp", args[1:]
     try:
         app(args=args, prog_name=prog, standalone_mode=True)
     except SystemExit as exc:

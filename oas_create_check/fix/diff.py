@@ -136,3 +136,16 @@ def file_diff(before: str, after: str, display: str) -> str:
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
+
+
+def changed_lines(before: str, after: str) -> list[tuple[int, int, str]]:
+    """The changes from ``before`` to ``after`` as ``file_diff`` shows them, as replacements: for
+    each changed run of ``before``'s lines, its first line and the line after it (0-based, lines
+    split at ``\n`` as ``patch`` counts them) and the text that takes its place. An editor
+    applies these as its text edits."""
+    a, b = _lines(before), _lines(after)
+    return [
+        (a1, a2, "".join(b[b1:b2]))
+        for tag, a1, a2, b1, b2 in _anchored_opcodes(a, b)
+        if tag != "equal"
+    ]

@@ -9,7 +9,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -50,10 +50,12 @@ MAX_ATTEMPTS = 3
 @dataclass(frozen=True)
 class FixOptions:
     """``unsafe``: apply unsafe fixes too. ``write``: replace files (``--fix``) or only compute
-    the result (``--diff``)."""
+    the result (``--diff``). ``only``: fix just the findings it accepts (an editor's quick fix
+    for one finding or one file); ``None``, every finding."""
 
     unsafe: bool = False
     write: bool = True
+    only: Callable[[Finding], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,22 @@ class _FileState:
 # the fixer
 
 
+#: What ``_Attempt`` knows of a file given as text rather than read from disk: no byte order
+#: mark, UTF-8. Such files are never written, so size, time and digest are not needed.
+_IN_MEMORY = Disk(size=0, mtime_ns=0, digest="", bom=b"", codec="utf-8")
+
+
 class _Fixer:
-    def __init__(self, settings: Settings, options: FixOptions) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        options: FixOptions,
+        texts: Mapping[Path, SourceFile] | None = None,
+    ) -> None:
         self.settings = settings
         self.options = options
+        #: files given as text (an editor's unsaved buffers), used instead of the disk
+        self.texts = dict(texts or {})
         self.rules = active_rules(settings)
         # Passes re-run the operation rules (the ones with fixes); the whole-document rules run
         # once on the result: with --validate, one is the validator itself.
@@ -116,7 +130,7 @@ class _Fixer:
 
     def wanted(self, finding: Finding) -> bool:
         fix = finding.fix
-        if fix is None:
+        if fix is None or (self.options.only is not None and not self.options.only(finding)):
             return False
         return fix.applicability is Applicability.SAFE or (
             self.options.unsafe and fix.applicability is Applicability.UNSAFE
@@ -134,7 +148,8 @@ class _Fixer:
         """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
         key = real_path(root.path)
         workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
-        workspace.preload(overlay)  # files already edited in memory win over the disk
+        # files already edited in memory win over the texts given, which win over the disk
+        workspace.preload({**self.texts, **overlay})
         return check_spec(Spec(workspace), self.settings, self.rules if rules is None else rules)
 
     # -- one spec ---------------------------------------------------------------------------
@@ -250,7 +265,7 @@ class _Attempt:
     def source_of(self, path: Path) -> SourceFile:
         found = self.local.get(path) or self.base.get(path) or self.loaded.get(path)
         if found is None:
-            found = self.loaded[path] = read_file(path)
+            found = self.loaded[path] = self.fixer.texts.get(path) or read_file(path)
         return found
 
     def pointed_into(self, finding: Finding) -> str | None:
@@ -325,6 +340,8 @@ class _Attempt:
                 f"{source.display} leads (through a symlink) to a file outside the spec's root "
                 "directory: not written"
             )
+        if path in self.fixer.texts:
+            return _IN_MEMORY, source
         try:
             raw, disk = read_disk(path)
         except OSError as exc:
@@ -506,3 +523,17 @@ def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) ->
         notices=[*run.notices, *fixer.notices],
     )
     return FixReport(run=fixed, changes=fixer.changes())
+
+
+def fix_texts(
+    result: SpecResult,
+    settings: Settings,
+    options: FixOptions,
+    texts: Mapping[Path, SourceFile],
+) -> tuple[list[FileChange], list[str]]:
+    """The fixes of one checked spec, planned, applied and verified as ``--diff`` does it, from
+    files given as text (an editor's unsaved buffers, keyed by real path) instead of the disk;
+    nothing is written. Returns the changed files and why any wanted fix was not made."""
+    fixer = _Fixer(settings, replace(options, write=False), texts)
+    fixer.fix_spec(result)
+    return fixer.changes(), [*(str(e) for e in fixer.errors), *fixer.notices]

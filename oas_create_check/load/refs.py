@@ -90,6 +90,7 @@ class Workspace:
         self.root_dir = real_path(root_dir or root.path.parent)
         self.lazy = lazy  # read referenced files with read_file(lazy=True): see SourceFile
         self._files: dict[Path, SourceFile] = {real_path(root.path): root}
+        self._reached: dict[Path, SourceFile] = dict(self._files)
         self._broken: dict[Path, str] = {}
         self._targets: dict[tuple[Path, str], Path] = {}
         self.problems: dict[tuple[str, Pointer], RefProblem] = {}
@@ -102,6 +103,12 @@ class Workspace:
     @property
     def files(self) -> list[SourceFile]:
         return list(self._files.values())
+
+    @property
+    def reached(self) -> list[SourceFile]:
+        """The files the spec used so far: the root and every file a reference led to
+        (``files`` also holds preloaded files that nothing refers to)."""
+        return list(self._reached.values())
 
     def root_node(self) -> Node:
         """The root document's node. Its value may still lack the schema store (see
@@ -168,7 +175,8 @@ class Workspace:
         if not target.is_relative_to(self.root_dir):
             raise RefError("reference leaves the spec's root directory: refused")
         if target in self._files:
-            return self._files[target]
+            found = self._reached[target] = self._files[target]
+            return found
         if target in self._broken:
             raise RefError(self._broken[target])
         try:
@@ -177,7 +185,7 @@ class Workspace:
             message = f"cannot use {exc}"
             self._broken[target] = message
             raise RefError(message) from None
-        self._files[target] = loaded
+        self._files[target] = self._reached[target] = loaded
         return loaded
 
 
