@@ -201,7 +201,7 @@ def test_an_unreadable_fix_safety_section_is_an_error() -> None:
 
 def test_yaml_snippets_parse() -> None:
     snippets = blocks("yaml", [README, *DOCS])
-    assert len(readme_blocks("yaml")) >= 3 and len(snippets) >= 4
+    assert len(readme_blocks("yaml")) >= 1 and len(snippets) >= 4
     for block in snippets:
         yaml.safe_load(block)
 
@@ -216,7 +216,7 @@ def test_the_pre_commit_snippet_names_this_repositorys_hooks() -> None:
 
 
 def test_the_ci_snippets_use_their_consumers_keys() -> None:
-    documents = [yaml.safe_load(b) for b in readme_blocks("yaml")]
+    documents = [yaml.safe_load(b) for b in blocks("yaml", [REPO / "docs" / "ci.md"])]
     workflow = next(d for d in documents if isinstance(d, dict) and "jobs" in d)
     steps = workflow["jobs"]["oas-create-check"]["steps"]
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/"))

@@ -1,6 +1,10 @@
 """The fix loop, after ruff's: lint, apply the non-overlapping fixes, verify, lint again, until
 nothing fixable is left or ``MAX_PASSES`` is reached; then write every changed file of the spec
 or none.
+
+Why this module is a little past the house's ~500 lines: the loop, one attempt's state and the
+in-memory seam the language server uses belong together; the diff, plan, verification and writes
+are their own modules already.
 """
 
 from __future__ import annotations
