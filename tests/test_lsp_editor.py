@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, REPO
+from tests.test_lsp import PROTOCOL_RULES
 
 NVIM = shutil.which("nvim")
 SCRIPT = Path(__file__).parent / "editor" / "nvim_quickfix.lua"
@@ -29,7 +30,13 @@ pytestmark = [
 pytest.importorskip("pygls", reason="the language server needs the 'lsp' extra (pygls)")
 
 
-def test_neovim_applies_a_quick_fix_and_saves_what_fix_writes(tmp_path: Path, run_cli) -> None:
+def test_neovim_applies_a_quick_fix_and_saves_what_fix_writes(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the rules this test counts (test_lsp.PROTOCOL_RULES), for the editor's server and the CLI
+    rules = ", ".join(f'"{name}"' for name in PROTOCOL_RULES)
+    (tmp_path / ".oas-create-check.toml").write_text(f"select = [{rules}]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     spec = tmp_path / "editor" / "petstore.yaml"
     spec.parent.mkdir()
     shutil.copyfile(FIXTURES / "specs" / "petstore.yaml", spec)
