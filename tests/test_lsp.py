@@ -317,6 +317,8 @@ def digitalocean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of DigitalOcean's multi-file spec (the corpus is read-only)."""
     target = tmp_path_factory.mktemp("do") / "digitalocean"
     shutil.copytree(DIGITALOCEAN, target)
+    names = ", ".join(f'"{name}"' for name in PROTOCOL_RULES)  # as protocol_rules does
+    (target.parent / ".oas-create-check.toml").write_text(f"select = [{names}]\n", "utf-8")
     return target
 
 
