@@ -59,7 +59,9 @@ def lint(
         str | None,
         typer.Option(
             "--fail-on",
-            click_type=click.Choice([s.label for s in sorted(Severity, reverse=True)]),
+            click_type=click.Choice(
+                [s.label for s in sorted(Severity, reverse=True)], case_sensitive=False
+            ),
             help="Lowest severity that fails the run (default: warning).",
         ),
     ] = None,
