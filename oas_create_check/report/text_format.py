@@ -90,9 +90,8 @@ def render_grouped(report: Report) -> str:
 
 
 def _closing(report: Report, style: _Style) -> list[str]:
-    """Statistics (on request), the summary line and the fixable hint."""
+    """Statistics (on request), the fixable hint and the summary line, which comes last."""
     lines = _statistics(_shown(report)) if report.statistics else []
-    lines.append(style(_BOLD, _summary_line(report)))
     counts = summary(report)
     safe, unsafe = int(counts["fixable"]), int(counts["unsafe_fixable"])  # type: ignore[call-overload]
     if safe or unsafe:
@@ -100,6 +99,7 @@ def _closing(report: Report, style: _Style) -> list[str]:
         if unsafe:
             hint += f" ({unsafe} more with --fix --unsafe-fixes)"
         lines.append(hint)
+    lines.append(style(_BOLD, _summary_line(report)))
     return lines
 
 
