@@ -127,6 +127,7 @@ def run_action(
 
 
 def base_env() -> dict[str, str]:
-    """The environment a step inherits, less anything that would make it GitHub's or colour it."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "TMPDIR", "VIRTUAL_ENV")
+    """The environment a step inherits: none of GitHub's, no colour, and nothing pointing into this
+    checkout or its venv (the action installs the tool itself)."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
     return {name: os.environ[name] for name in keep if name in os.environ}
