@@ -20,7 +20,9 @@ INSTALL_HINT = (
     "'npm install --prefix .cache/sarif-multitool @microsoft/sarif-multitool@5.7.0' "
     "(.ci/run does) or set SARIF_MULTITOOL"
 )
-_VERDICT = re.compile(r"^(?P<where>.*?): (?P<level>error|warning|note) (?P<rule>SARIF\d+): (?P<text>.*)$")
+_VERDICT = re.compile(
+    r"^(?P<where>.*?): (?P<level>error|warning|note) (?P<rule>SARIF\d+): (?P<text>.*)$"
+)
 
 
 def multitool() -> str | None:

@@ -155,7 +155,10 @@ def test_a_file_that_cannot_be_parsed_is_an_annotation_a_result_and_exit_2(job: 
 
 def test_inputs_are_data_not_shell(job: Job) -> None:
     (job.workspace / "api.yaml").write_text(legacy_spec(1), encoding="utf-8")
-    run = job.run(paths="api.yaml $(touch pwned1) `touch pwned2`", args="--select create-status-201;touch pwned3")
+    run = job.run(
+        paths="api.yaml $(touch pwned1) `touch pwned2`",
+        args="--select create-status-201;touch pwned3",
+    )
     assert not list(job.workspace.glob("pwned*"))
     assert run.step("check").outputs["exit-code"] == "2"  # the odd "paths" do not exist
 
@@ -196,10 +199,14 @@ def test_the_readme_pins_the_action_and_the_hooks_to_a_commit() -> None:
         for job in doc["jobs"].values()
         for step in job["steps"]
     ]
-    ours = [s for s in steps if str(s.get("uses", "")).startswith("oas-create-check/oas-create-check@")]
+    ours = [
+        s for s in steps if str(s.get("uses", "")).startswith("oas-create-check/oas-create-check@")
+    ]
     assert ours and all(re.fullmatch(COMMIT, s["uses"].split("@")[1]) for s in ours)
     hooks = [d for d in documents if isinstance(d, dict) and "repos" in d]
-    assert hooks and all(re.fullmatch(COMMIT, repo["rev"]) for doc in hooks for repo in doc["repos"])
+    assert hooks and all(
+        re.fullmatch(COMMIT, repo["rev"]) for doc in hooks for repo in doc["repos"]
+    )
     assert "pre-commit autoupdate --freeze" in readme
 
 

@@ -74,7 +74,9 @@ def test_a_broken_file_is_a_parse_error_finding_in_every_machine_format(
     assert "broken.yaml:4: invalid YAML" in err
     assert "parse-error" in _rules_in(fmt, out)
     if fmt == "sarif":
-        result = next(r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "parse-error")
+        result = next(
+            r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "parse-error"
+        )
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] == 4
         assert json.loads(out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
@@ -89,7 +91,10 @@ def test_a_run_whose_only_file_is_missing_does_not_read_like_a_pass(
     code, out, err = run_cli(tmp_path / "missing.yaml")
     assert code == 2 and "missing.yaml: no such file" in err
     assert "no findings" not in out
-    assert out.strip() == "nothing checked: 1 file(s) could not be read or parsed (see the errors above)"
+    assert (
+        out.strip()
+        == "nothing checked: 1 file(s) could not be read or parsed (see the errors above)"
+    )
     code, out, _ = run_cli("--format", "json", tmp_path / "missing.yaml")
     assert json.loads(out)["summary"]["unreadable"] == 1
 
@@ -122,8 +127,10 @@ def test_unused_suppressions_are_reported_on_request(tmp_path: Path, run_cli: Ru
     )
     spec.write_text(text, encoding="utf-8")
     code, out, _ = run_cli("--format", "json", spec)
+    assert code == 1
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["create-duplicate-policy"]
     code, out, _ = run_cli("--format", "json", "--report-unused-suppressions", spec)
+    assert code == 1
     unused = [f for f in json.loads(out)["findings"] if f["rule"] == "unused-suppression"]
     # create-status-201 hides nothing (there is a 201) and neither does the response's 'all'
     # (the operation's own suppression already hid the Location finding).
@@ -132,8 +139,13 @@ def test_unused_suppressions_are_reported_on_request(tmp_path: Path, run_cli: Ru
         (11, "x-oas-create-check ignores every rule"),
     ]
     # Only rules that ran are judged.
-    code, out, _ = run_cli(
-        "--format", "json", "--report-unused-suppressions", "--select", "create-location-header", spec
+    _code, out, _ = run_cli(
+        "--format",
+        "json",
+        "--report-unused-suppressions",
+        "--select",
+        "create-location-header",
+        spec,
     )
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["unused-suppression"]
 
@@ -264,11 +276,13 @@ def test_colour_honours_no_color_and_force_color(
 
 def test_concise_keeps_one_line_per_finding_on_a_terminal() -> None:
     lines = _cli("--format", "concise", PETSTORE, tty=True, env={"NO_COLOR": "1"}).splitlines()
-    assert all(re.match(r".*petstore\.yaml:\d+:\d+: (error|warning) \[", line) for line in lines[:2])
+    assert all(
+        re.match(r".*petstore\.yaml:\d+:\d+: (error|warning) \[", line) for line in lines[:2]
+    )
 
 
 def test_statistics_and_the_fixable_hint(run_cli: RunCli) -> None:
-    code, out, _ = run_cli("--statistics", PETSTORE)
+    _code, out, _ = run_cli("--statistics", PETSTORE)
     lines = out.splitlines()
     assert re.match(r"^\s+1  create-duplicate-policy\s+warning  \(1 fixable\)$", lines[2])
     assert re.match(r"^\s+1  create-status-201\s+error  \(1 fixable\)$", lines[3])
@@ -377,7 +391,7 @@ def test_rule_prints_its_page(run_cli: RunCli) -> None:
 
 
 def test_sarif_rules_have_a_friendly_name_a_help_uri_and_fixes(run_cli: RunCli) -> None:
-    code, out, _ = run_cli("--format", "sarif", PETSTORE)
+    _code, out, _ = run_cli("--format", "sarif", PETSTORE)
     run = json.loads(out)["runs"][0]
     for rule in run["tool"]["driver"]["rules"]:
         assert rule["name"] == pascal_case(rule["id"]) != rule["id"]
@@ -396,3 +410,10 @@ def test_sarif_rules_have_a_friendly_name_a_help_uri_and_fixes(run_cli: RunCli) 
 
 def test_the_readme_stays_short() -> None:
     assert len((REPO / "README.md").read_bytes()) <= 12_288
+
+
+def test_tests_that_need_the_corpus_say_where_it_goes() -> None:
+    from conftest import CORPUS, needs_corpus
+
+    reason = needs_corpus.kwargs["reason"]
+    assert "shared/corpus" in reason and str(CORPUS) in reason and "CI copies" in reason

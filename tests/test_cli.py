@@ -296,7 +296,9 @@ def test_quick_request_reads_only_plain_invocations() -> None:
     # The fix hook's command line, and CI's usual options, are read here too.
     fixing = quick_request(["--fix", "a.yaml"])
     assert fixing is not None and fixing.fix and fixing.paths == (Path("a.yaml"),)
-    ci = quick_request(["--fail-on=error", "-o", "r.sarif", "--select", "a,b", "--select", "c", "x"])
+    ci = quick_request(
+        ["--fail-on=error", "-o", "r.sarif", "--select", "a,b", "--select", "c", "x"]
+    )
     assert ci is not None and ci.fail_on == "error" and ci.output == Path("r.sarif")
     assert ci.select == ("a,b", "c")
     for args in (

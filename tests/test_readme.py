@@ -176,7 +176,10 @@ def test_the_table_lists_every_rule_with_its_fix_safety() -> None:
     for rule in all_rules().values():
         assert f"| [`{rule.id}`](docs/rules/{rule.id}.md) | {rule.doc.severity.label}" in table
         assert (REPO / "docs" / "rules" / f"{rule.id}.md").is_file()
-    assert "| [`create-status-201`](docs/rules/create-status-201.md) | error | create, upsert |" in table
+    assert (
+        "| [`create-status-201`](docs/rules/create-status-201.md) | error | create, upsert |"
+        in table
+    )
     assert table.count("| safe |") == 3  # Location, duplicate policy, status monitor
     assert "| unsafe only |" in table  # 200 -> 201 changes the contract
 

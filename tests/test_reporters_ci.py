@@ -382,7 +382,9 @@ def test_junit_parses_with_element_tree() -> None:
             continue
         operations = {f"{f.method.upper()} {f.path}" for f in expected}
         assert sorted(c.get("name") or "" for c in cases) == sorted(operations)
-        failing = {f"{f.method.upper()} {f.path}" for f in expected if f.severity >= Severity.WARNING}
+        failing = {
+            f"{f.method.upper()} {f.path}" for f in expected if f.severity >= Severity.WARNING
+        }
         for case in cases:
             assert case.get("classname") == file
             failure = case.find("failure")

@@ -21,7 +21,10 @@ SOURCES = (
         "OpenAPI 3.1.0, Reference Object",
         "https://spec.openapis.org/oas/v3.1.0#reference-object",
     ),
-    ("RFC 3986 §5 (resolving relative references)", "https://www.rfc-editor.org/rfc/rfc3986#section-5"),
+    (
+        "RFC 3986 §5 (resolving relative references)",
+        "https://www.rfc-editor.org/rfc/rfc3986#section-5",
+    ),
 )
 DOC = """
 ## What it does
