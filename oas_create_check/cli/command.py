@@ -119,8 +119,13 @@ def prepare(request: Request) -> Plan:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     output_fmt = None
-    if request.output is not None:
-        output_fmt = request.fmt or _format_of(request.output)
+    if request.output is not None and request.fmt is None:
+        # ``-o spec.yaml spec.yaml``: the report would replace a spec, which says more than
+        # "no format for .yaml"
+        _refuse_overwriting_inputs(request)
+        output_fmt = _format_of(request.output)
+    elif request.output is not None:
+        output_fmt = request.fmt
     if request.update_baseline and request.baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
     revision = None
