@@ -53,17 +53,55 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             text = _text(pyproject)
-            if TOOL_NAME not in text:
+            if TOOL_NAME not in text and _MISSPELT_TABLE not in text:
                 # Most pyproject.toml files configure other tools only. Without our name there
                 # is no [tool.oas-create-check] table, and TOML is not parsed (tomllib's import
                 # alone is a tenth of a small spec's run).
                 continue
-            table = _parse(pyproject, text).get("tool", {}).get(TOOL_NAME)
+            tools = _parse(pyproject, text).get("tool", {})
+            _refuse_misspelt_table(pyproject, tools)
+            table = tools.get(TOOL_NAME) if isinstance(tools, dict) else None
             if table is not None:
                 if not isinstance(table, dict):
                     raise ConfigError(f"{pyproject}: [tool.oas-create-check] must be a table")
                 return pyproject, table
     return None
+
+
+#: The table name Python users reach for by habit (``[tool.oas_create_check]``): TOML keys are
+#: exact, so it would be silently ignored.
+_MISSPELT_TABLE = TOOL_NAME.replace("-", "_")
+
+
+def _refuse_misspelt_table(pyproject: Path, tools: Any) -> None:
+    if isinstance(tools, dict) and _MISSPELT_TABLE in tools:
+        raise ConfigError(
+            f"{pyproject}: [tool.{_MISSPELT_TABLE}] is not read: the table is "
+            f"[tool.{TOOL_NAME}] (with hyphens)"
+        )
+
+
+#: Every key a config table may hold (``_`` may be written for ``-``).
+KEYS = (
+    "select",
+    "ignore",
+    "fail-on",
+    "severity",
+    "duplicate-statuses",
+    "idempotency-headers",
+    "monitor-headers",
+    "duplicate-fix",
+    "classify",
+    "ref-root",
+    "validate",
+    "weak-create-severity",
+    "roots",
+    "enable",
+    "invalid-input-statuses",
+    "pending-states",
+)
+#: The name that means every rule in ``select``/``ignore``, as in ``ignore: [all]`` inline.
+ALL = "all"
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -127,6 +165,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
             raise ConfigError(f"{config_path}: no such config file")
         table = _read(config_path)
         if config_path.name == "pyproject.toml":
+            _refuse_misspelt_table(config_path, table.get("tool", {}))
             table = table.get("tool", {}).get(TOOL_NAME, {})
         found: tuple[Path, dict[str, Any]] | None = (config_path, table)
     else:
@@ -165,25 +204,18 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
         key = raw_key.replace("_", "-")
         if key in ("select", "ignore", "enable"):
             names = _strings(value, key, where)
-            unknown = set(names) - known_rules
-            if unknown:
-                raise ConfigError(
-                    f"{where}: '{key}' names unknown rules: {', '.join(sorted(unknown))}"
-                )
+            _known(names, key, known_rules | {ALL}, where)
+            chosen = frozenset(known_rules if ALL in names else names)
             if key == "enable":
-                changes["enable"] = changes.get("enable", frozenset()) | frozenset(names)
+                changes["enable"] = changes.get("enable", frozenset()) | chosen
             else:
-                changes[key] = frozenset(names)
+                changes[key] = chosen
         elif key == "fail-on":
             changes["fail_on"] = _severity(value, key, where)
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'severity' must be a table of rule = severity")
-            unknown = set(value) - known_rules
-            if unknown:
-                raise ConfigError(
-                    f"{where}: 'severity' names unknown rules: {', '.join(sorted(unknown))}"
-                )
+            _known(value, "severity", known_rules, where)
             changes["severity"] = {
                 rule: _severity(sev, f"severity.{rule}", where) for rule, sev in value.items()
             }
@@ -215,8 +247,29 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
                 (path.parent / root).resolve() for root in _strings(value, key, where)
             )
         else:
-            raise ConfigError(f"{where}: unknown setting '{raw_key}'")
+            from oas_create_check.escape import did_you_mean
+
+            hint = did_you_mean(key, KEYS)
+            raise ConfigError(f"{where}: unknown setting '{raw_key}'{hint}")
+    both = changes.get("select", frozenset()) & changes.get("ignore", frozenset())
+    if both and changes.get("ignore") != known_rules:
+        raise ConfigError(
+            f"{where}: 'select' and 'ignore' both name {', '.join(sorted(both))}: they would be "
+            "selected and ignored at once; drop one of the two"
+        )
+    if changes.get("ignore") == known_rules and "select" in changes:
+        raise ConfigError(f"{where}: 'ignore' is all rules, so 'select' would check nothing")
     return replace(settings, **changes)
+
+
+def _known(names: Any, key: str, known: set[str], where: str) -> None:
+    """Refuse rule names that do not exist, with the closest one when there is one."""
+    from oas_create_check.escape import did_you_mean
+
+    unknown = sorted(set(map(str, names)) - known)
+    if unknown:
+        hint = did_you_mean(unknown[0], sorted(known - {ALL}))
+        raise ConfigError(f"{where}: '{key}' names unknown rules: {', '.join(unknown)}{hint}")
 
 
 def _severity(value: Any, key: str, where: str) -> Severity:

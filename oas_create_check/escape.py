@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 #: C0 controls (tab kept), DEL, the C1 block (``\\x9b`` is a one-byte CSI on some terminals) and
 #: the Unicode line separators, which some log viewers break lines at.
@@ -69,9 +70,20 @@ def defused(fmt: str, output: str) -> str:
         # Outside strings JSON has none of these characters, so they only occur inside strings.
         output = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", output)
         return output.replace(_LEGACY_COMMAND, "#\\u0023[")
-    if fmt == "junit":
+    if fmt in ("junit", "markdown"):
         # Markup never holds "##[", a CR or a line starting with "::": only text does. A CR is
-        # a line break to the runner (and is lost by XML readers unless written as a reference).
+        # a line break to the runner (and is lost by XML readers unless written as a reference);
+        # Markdown reads the same character references as XML.
         output = output.replace(_LEGACY_COMMAND, "#&#35;[").replace("\r", "&#13;")
         return _COMMAND_LINE_START.sub(r"\1&#58;", output)
     return output
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'create-status-201'?"`` for a misspelt ``name`` (empty when nothing is
+    close). Messages that echo an unknown name are printed like every other untrusted text, so
+    this only suggests; the caller escapes."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(name.strip().lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -198,6 +198,8 @@ class RuleDoc:
     summary: str
     applies_to: tuple[Kind, ...]
     sections: tuple[tuple[str, str], ...]
+    #: (title, URL) of sources the rule rests on besides those its text cites (``SOURCES``).
+    sources: tuple[tuple[str, str], ...] = ()
 
     def section(self, title: str) -> str:
         return dict(self.sections).get(title, "")

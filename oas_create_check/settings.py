@@ -12,6 +12,8 @@ from oas_create_check.model import Kind, Severity
 
 #: The rule that ``validate`` / ``--validate`` switches on.
 VALIDATE_RULE = "valid-spec"
+#: The rule that ``--report-unused-suppressions`` switches on.
+UNUSED_SUPPRESSION = "unused-suppression"
 
 
 @dataclass(frozen=True)

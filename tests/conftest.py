@@ -25,7 +25,13 @@ def corpus_specs() -> list[Path]:
     ]
 
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(),
+    reason=(
+        f"needs the public spec corpus (shared/corpus beside the repository), not found at "
+        f"{CORPUS}: CI copies shared/ there; locally, put a copy of it beside the checkout"
+    ),
+)
 
 RunCli = Callable[..., tuple[int, str, str]]
 

@@ -273,6 +273,10 @@ def test_parallel_run_reports_exactly_what_a_serial_run_does(
         [str(PETSTORE), "--format"],  # no value: typer's usage error
         ["--format", "json", "--format", "text", str(PETSTORE)],
         [str(FIXTURES / "no-such-file.yaml")],
+        ["--fail-on", "error", "--select", "create-status-201", str(PETSTORE)],
+        ["--fail-on", "fatal", str(PETSTORE)],  # refused: typer's usage error
+        ["--select", "create-status-210", str(PETSTORE)],  # refused, with a did-you-mean
+        ["--statistics", "--format", "concise", str(PETSTORE)],
     ],
 )
 def test_quick_path_matches_typer(
@@ -296,9 +300,21 @@ def test_quick_request_reads_only_plain_invocations() -> None:
     request = quick_request(["a.yaml", "--format", "json", "b.json"])
     assert request is not None
     assert request.paths == (Path("a.yaml"), Path("b.json")) and request.fmt == "json"
+    # The fix hook's command line, and CI's usual options, are read here too.
+    fixing = quick_request(["--fix", "a.yaml"])
+    assert fixing is not None and fixing.fix and fixing.paths == (Path("a.yaml"),)
+    ci = quick_request(
+        ["--fail-on=error", "-o", "r.sarif", "--select", "a,b", "--select", "c", "x"]
+    )
+    assert ci is not None and ci.fail_on == "error" and ci.output == Path("r.sarif")
+    assert ci.select == ("a,b", "c")
     for args in (
         [],
-        ["--fix", "a.yaml"],
+        ["--fix", "--fix", "a.yaml"],
+        ["--fix=1", "a.yaml"],
+        ["-o", "a", "-o", "b", "a.yaml"],
+        ["--jobs", "2", "a.yaml"],
+        ["--", "a.yaml"],
         ["-", "a.yaml"],
         ["rules"],
         ["rule", "create-status-201"],
@@ -311,15 +327,27 @@ def test_quick_request_reads_only_plain_invocations() -> None:
 
 
 def test_quick_path_options_are_typers() -> None:
-    """The option names the quick path reads are the ones typer declares for ``--format``."""
+    """The option names the quick path reads are the ones typer declares, for the same
+    ``Request`` field, each a flag exactly when typer's is."""
+    import click
     import typer.main
 
-    from oas_create_check.cli import FORMAT_OPTION
+    from oas_create_check.cli import FORMAT_OPTION, QUICK
     from oas_create_check.cli.typer_app import lint_app
 
     command = typer.main.get_command(lint_app)
     declared = {tuple(p.opts) for p in command.params if p.name == "fmt"}
     assert declared == {FORMAT_OPTION}
+    options = {
+        name: param
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in param.opts
+    }
+    for name, (field, kind) in QUICK.items():
+        assert options[name].name == field, name
+        assert options[name].is_flag == (kind == "flag"), name
+        assert options[name].multiple == (kind == "list"), name
 
 
 def test_plain_run_does_not_import_typer() -> None:

@@ -309,7 +309,7 @@ def test_every_reporter_carries_probe_findings(
     code, out, _ = run_cli("probe", SPEC, "--base-url", url, "--format", fmt, *QUICK)
     assert code == 1
     assert "probe-location" in out
-    assert "reference.yaml" in out
+    assert "reference.yaml" in out.replace("\\.", ".")  # Markdown escapes the dot
     if fmt in ("json", "sarif", "gitlab"):
         document = json.loads(out)
         if fmt == "sarif":

@@ -34,6 +34,7 @@ from oas_create_check.escape import defused
 from oas_create_check.model import Finding, Severity
 from oas_create_check.report import (
     Report,
+    by_importance,
     get_renderer,
     github_format,
     gitlab_format,
@@ -110,7 +111,7 @@ def test_github_one_command_per_finding_and_nothing_else() -> None:
     assert output.endswith("\n")
     assert [c.name for c in commands] == [
         {"error": "error", "warning": "warning", "info": "notice"}[f.severity.label]
-        for f in _sorted(FINDINGS)
+        for f in by_importance(FINDINGS, list(RULES))
     ]
     # No injected command survives as one: add-mask and set-env exist only inside data.
     assert {c.name for c in commands} <= {"error", "warning", "notice"}
@@ -118,7 +119,7 @@ def test_github_one_command_per_finding_and_nothing_else() -> None:
 
 def test_github_round_trips_messages_files_and_positions() -> None:
     commands, _ = parse_workflow_commands(github_format.render(REPORT))
-    for command, finding in zip(commands, _sorted(FINDINGS), strict=True):
+    for command, finding in zip(commands, by_importance(FINDINGS, list(RULES)), strict=True):
         expected = NASTY_MESSAGE_CLEAN if finding.message == NASTY_MESSAGE else finding.message
         assert command.data == expected
         assert command.properties["file"] == finding.file
@@ -353,48 +354,76 @@ def test_gitlab_empty_report_is_an_empty_array() -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def _reported(element: ET.Element) -> int:
+    """How many findings a JUnit element's text lists (one ``file:line:col: severity [rule]``
+    line each)."""
+    text = element.text or ""
+    return len(re.findall(r":\d+:\d+: (?:error|warning|info) \[", text))
+
+
 def test_junit_parses_with_element_tree() -> None:
+    """A suite per file; a test per operation, named METHOD PATH; failures only at --fail-on
+    (warning here); the info findings in the test's system-out."""
     root = ET.fromstring(junit_format.render(REPORT).encode("utf-8"))
     assert root.tag == "testsuites"
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == [*FILES, SHARED]
     by_file = {s.get("name"): s for s in suites}
-    failures = 0
+    listed = 0
     for file in [*FILES, SHARED]:
-        expected = _sorted([f for f in FINDINGS if f.file == file])
+        expected = [f for f in FINDINGS if f.file == file]
         suite = by_file[file]
         cases = suite.findall("testcase")
-        assert suite.get("failures") == str(len(expected))
         assert suite.get("tests") == str(len(cases))
         if not expected:
             assert [(c.get("name"), c.find("failure")) for c in cases] == [
                 ("oas-create-check", None)
             ]
             continue
-        for case, finding in zip(cases, expected, strict=True):
+        operations = {f"{f.method.upper()} {f.path}" for f in expected}
+        assert sorted(c.get("name") or "" for c in cases) == sorted(operations)
+        failing = {
+            f"{f.method.upper()} {f.path}" for f in expected if f.severity >= Severity.WARNING
+        }
+        for case in cases:
             assert case.get("classname") == file
-            assert case.get("name") == (
-                f"{finding.rule} {finding.path} {finding.method.upper()} line {finding.line}"
-            )
             failure = case.find("failure")
-            assert failure is not None
-            assert failure.get("type") == finding.rule
-            clean = NASTY_MESSAGE_CLEAN if finding.message == NASTY_MESSAGE else finding.message
-            assert failure.get("message") == clean
-            assert failure.text is not None and finding.pointer in failure.text
-            failures += 1
-    assert failures == len(FINDINGS)
-    assert root.get("failures") == str(len(FINDINGS))
+            assert (failure is not None) == (case.get("name") in failing)
+            out = case.find("system-out")
+            listed += (_reported(failure) if failure is not None else 0) + (
+                _reported(out) if out is not None else 0
+            )
+            if failure is not None:
+                assert failure.get("type") in {f.rule for f in expected}
+        assert suite.get("failures") == str(len(failing & operations))
+    assert listed == len(FINDINGS)
+    assert root.get("failures") == str(len(root.findall(".//failure")))
     assert by_file[CLEAN].find("testcase") is not None
     assert by_file[ODD].get("name") == ODD
 
 
+def test_junit_names_survive_moved_lines_and_info_never_fails() -> None:
+    def names(report: Report) -> list[str]:
+        root = ET.fromstring(junit_format.render(report).encode("utf-8"))
+        return [f"{c.get('classname')}::{c.get('name')}" for c in root.iter("testcase")]
+
+    assert names(REPORT) == names(shifted(REPORT, 5))
+    infos = Report(findings=[f for f in FINDINGS if f.severity is Severity.INFO])
+    root = ET.fromstring(junit_format.render(infos).encode("utf-8"))
+    assert root.get("failures") == "0" and root.findall(".//failure") == []
+    assert root.findall(".//system-out")
+    at_info = replace(infos, fail_on=Severity.INFO)
+    assert ET.fromstring(junit_format.render(at_info).encode("utf-8")).get("failures") == "1"
+
+
 def test_junit_parses_with_minidom() -> None:
     document = xml.dom.minidom.parseString(junit_format.render(REPORT).encode("utf-8"))
-    assert len(document.getElementsByTagName("failure")) == len(FINDINGS)
     assert len(document.getElementsByTagName("testsuite")) == len(FILES) + 1
-    messages = [node.getAttribute("message") for node in document.getElementsByTagName("failure")]
-    assert NASTY_MESSAGE_CLEAN in messages
+    texts = [
+        node.getAttribute("message") + "".join(child.data for child in node.childNodes)
+        for node in document.getElementsByTagName("failure")
+    ]
+    assert any("::add-mask::x" in text and "after-LS\ttab" in text for text in texts)
 
 
 @pytest.mark.parametrize(
@@ -408,6 +437,7 @@ def test_junit_is_well_formed_whatever_the_message(bad: str) -> None:
     assert failure is not None
     message = failure.get("message")
     assert message is not None and message.startswith("before") and message.endswith("after")
+    assert failure.text is not None and "before" in failure.text
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,7 +453,8 @@ def _count(fmt: str, report: Report) -> int:
         return len(json.loads(output)["runs"][0]["results"])
     if fmt == "gitlab":
         return len(json.loads(output))
-    return len(ET.fromstring(output.encode("utf-8")).findall(".//failure"))
+    root = ET.fromstring(output.encode("utf-8"))
+    return sum(_reported(e) for tag in ("failure", "error", "system-out") for e in root.iter(tag))
 
 
 @pytest.mark.parametrize("report", [REPORT, shifted(REPORT, 5), Report(findings=())])

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -56,9 +56,8 @@ class Key:
 
 def key_of(finding: Finding, base: Path) -> Key:
     """The key of ``finding`` with its file relative to ``base`` (the baseline's folder)."""
-    relative = os.path.relpath(os.path.abspath(finding.file), os.path.abspath(base))
     return Key(
-        relative.replace(os.sep, "/"), finding.pointer, finding.rule, finding.path, finding.method
+        _relative(finding.file, base), finding.pointer, finding.rule, finding.path, finding.method
     )
 
 
@@ -78,9 +77,8 @@ def render(keys: list[Key]) -> str:
     )
 
 
-def record(path: Path, findings: list[Finding]) -> int:
-    """Write every finding's key to ``path``; returns how many were recorded."""
-    keys = [key_of(f, path.parent) for f in findings]
+def record(path: Path, keys: list[Key]) -> int:
+    """Write ``keys`` to ``path``; returns how many were recorded."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(path, render(keys).encode("utf-8"))  # a kill leaves the old baseline whole
@@ -117,25 +115,62 @@ def load(path: Path) -> Counter[Key]:
     return keys
 
 
-def apply(run: RunResult, path: Path, update: bool = False) -> RunResult:
+#: Dropped entries listed one by one in the notice; past this, they are counted.
+LISTED_DROPS = 20
+
+
+def _relative(file: str, base: Path) -> str:
+    return os.path.relpath(os.path.abspath(file), os.path.abspath(base)).replace(os.sep, "/")
+
+
+def _in_run(run: RunResult, base: Path, active: Iterable[str] | None) -> Callable[[Key], bool]:
+    """Whether a recorded entry is one this run could have found again: its file was read by a
+    check that succeeded (the root or a ``$ref``'d file) and its rule ran. Only such entries may
+    be dropped or called gone; the others are another run's business."""
+    files = {_relative(file, base) for spec in run.specs for file in spec.read or [spec.file]}
+    rules = None if active is None else set(active)
+    return lambda key: key.file in files and (rules is None or key.rule in rules)
+
+
+def apply(
+    run: RunResult, path: Path, update: bool = False, active: Iterable[str] | None = None
+) -> RunResult:
     """``run`` with the findings recorded in ``path`` left out, and a notice saying how many.
 
     When ``path`` does not exist yet, or ``update`` is asked for, today's findings are recorded
-    first, so all of them are left out: adopting the linter starts green.
+    first, so all of them are left out: adopting the linter starts green. Recording merges: an
+    entry whose file was not checked by this run (or whose rule did not run: ``active`` lists
+    the rules that did) is kept as it was; only entries this run could have seen again, and did
+    not, are dropped, and the notice names each of them.
     """
+    base = path.parent
     if update or not path.exists():
-        count = record(path, run.findings)
+        old: Counter[Key] = load(path) if path.exists() else Counter()
+        in_run = _in_run(run, base, active)
+        found = Counter(key_of(f, base) for f in run.findings)
+        kept = Counter({key: n for key, n in old.items() if not in_run(key)})
+        dropped = Counter({key: n for key, n in old.items() if in_run(key)}) - found
+        count = record(path, list((kept + found).elements()))
         narrowed = _narrowed(run, lambda _finding: False)
-        narrowed.notices.append(
-            f"baseline {path}: recorded {count} finding(s); only new findings will be reported"
+        notice = (
+            f"baseline {path}: recorded {count} finding(s): {sum(found.values())} from this "
+            "run; only new findings will be reported"
         )
+        if kept:
+            notice += (
+                f"; kept {sum(kept.values())} entr(ies) of files or rules this run did not "
+                f"check ({len({key.file for key in kept})} file(s))"
+            )
+        narrowed.notices.append(notice)
+        narrowed.notices.extend(_dropped(path, dropped))
         return narrowed
     remaining = load(path)
+    in_run = _in_run(run, base, active)
     hidden = 0
 
     def is_new(finding: Finding) -> bool:
         nonlocal hidden
-        key = key_of(finding, path.parent)
+        key = key_of(finding, base)
         if remaining[key] > 0:
             remaining[key] -= 1
             hidden += 1
@@ -144,13 +179,32 @@ def apply(run: RunResult, path: Path, update: bool = False) -> RunResult:
 
     narrowed = _narrowed(run, is_new)
     notice = f"baseline {path}: {hidden} known finding(s) not reported"
-    stale = sum(remaining.values())
+    stale = sum(n for key, n in remaining.items() if in_run(key))
     if stale:
         notice += (
-            f"; {stale} recorded finding(s) no longer occur (fixed? --update-baseline drops them)"
+            f"; {stale} recorded finding(s) of the files checked no longer occur (fixed? "
+            "--update-baseline drops them, and keeps the entries of files not checked)"
         )
     narrowed.notices.append(notice)
     return narrowed
+
+
+def _dropped(path: Path, dropped: Counter[Key]) -> list[str]:
+    """One notice line per dropped entry (the first ``LISTED_DROPS``), saying why."""
+    if not dropped:
+        return []
+    total = sum(dropped.values())
+    lines = [
+        f"baseline {path}: dropped {total} entr(ies) that this run checked for and no longer "
+        "finds (fixed, or the operation or file changed):"
+    ]
+    for key in sorted(dropped)[:LISTED_DROPS]:
+        times = f" (x{dropped[key]})" if dropped[key] > 1 else ""
+        where = f" {key.method.upper()} {key.path}" if key.path else ""
+        lines.append(f"  dropped: {key.file} {key.pointer} [{key.rule}]{where}{times}")
+    if len(dropped) > LISTED_DROPS:
+        lines.append(f"  ... and {len(dropped) - LISTED_DROPS} more")
+    return lines
 
 
 def _narrowed(run: RunResult, keep: Callable[[Finding], bool]) -> RunResult:

@@ -4,10 +4,12 @@
 
 The options, their help and their usage errors are typer's (``typer_app.py``). But importing
 typer and click costs about 40 ms, which on a small spec is most of the run, and a pre-commit hook
-runs on every commit. So the two invocations made on every commit, paths alone (pre-commit) and
-paths with ``--format NAME`` (CI), are read here without typer: there is nothing to parse in them
-but the format's name. Anything else, and any value ``command.prepare`` refuses, goes to typer,
-which then parses the whole command line and reports in its usual form.
+runs on every commit. So the invocations made on every commit, the two hooks' (paths alone, and
+``--fix`` with paths) and CI's (``--format NAME``, ``--output FILE``, ``--fail-on``...), are read
+here without typer: their options are flags and plain strings, with nothing to convert (``QUICK``).
+Anything else (``--help``, ``--jobs N``, a repeated option, ``--``), and any value
+``command.prepare`` refuses, goes to typer, which then parses the whole command line and reports
+in its usual form.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from oas_create_check import __version__
 from oas_create_check.cli.command import (
@@ -32,9 +35,30 @@ from oas_create_check.model import ToolError
 
 __all__ = ["build_report", "main", "quick_request"]
 
-#: The option names ``quick_request`` reads; ``tests/test_cli.py`` checks that typer's ``lint``
-#: command declares exactly these for ``--format``.
-FORMAT_OPTION = ("--format", "-f")
+#: The option names of ``--format``; ``tests/test_cli.py`` checks that typer's ``lint`` command
+#: declares exactly these, and every name of ``QUICK`` with its kind.
+FORMAT_OPTION = ("--format", "-f", "--output-format")
+
+#: What the quick path reads: option name -> (``Request`` field, kind). ``flag`` takes no value;
+#: ``text`` and ``path`` take one (at most once); ``list`` may repeat (``--select a --select b``).
+QUICK: dict[str, tuple[str, str]] = {
+    **{name: ("fmt", "text") for name in FORMAT_OPTION},
+    "--fail-on": ("fail_on", "text"),
+    "--select": ("select", "list"),
+    "--ignore": ("ignore", "list"),
+    "--config": ("config", "path"),
+    "--output": ("output", "path"),
+    "-o": ("output", "path"),
+    "--baseline": ("baseline", "path"),
+    "--job-summary": ("job_summary", "path"),
+    "--fix": ("fix", "flag"),
+    "--unsafe-fixes": ("unsafe_fixes", "flag"),
+    "--diff": ("diff", "flag"),
+    "--validate": ("validate", "flag"),
+    "--update-baseline": ("update_baseline", "flag"),
+    "--statistics": ("statistics", "flag"),
+    "--report-unused-suppressions": ("report_unused_suppressions", "flag"),
+}
 #: Click's exit code when a run is interrupted or its output pipe closes.
 _EXIT_ABORTED = 1
 
@@ -61,31 +85,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def quick_request(args: Sequence[str]) -> Request | None:
-    """The request for ``PATHS...`` with at most one ``--format NAME`` (or ``-f NAME``,
-    ``--format=NAME``) among them; ``None`` for anything else, which typer then reads."""
+    """The request for ``PATHS...`` with options from ``QUICK``; ``None`` for anything else,
+    which typer then reads."""
     if not args or args[0] in ("rules", "rule", "explain", "probe", "lsp"):
         return None
     paths: list[Path] = []
-    fmt: str | None = None
+    values: dict[str, Any] = {}
     position = 0
     while position < len(args):
         arg = args[position]
-        if arg in FORMAT_OPTION or arg.startswith(f"{FORMAT_OPTION[0]}="):
-            if fmt is not None:
-                return None
-            if "=" in arg:
-                fmt = arg.partition("=")[2]
-            elif position + 1 < len(args):
-                position += 1
-                fmt = args[position]
-            if not fmt or fmt.startswith("-"):
-                return None
+        name, equals, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in QUICK:
+            field, kind = QUICK[name]
+            if kind == "flag":
+                if equals or field in values:
+                    return None
+                values[field] = True
+            else:
+                if equals:
+                    value = inline
+                elif position + 1 < len(args):
+                    position += 1
+                    value = args[position]
+                else:
+                    return None
+                if not value or value.startswith("-"):
+                    return None
+                if kind == "list":
+                    values[field] = (*values.get(field, ()), value)
+                elif field in values:
+                    return None  # given twice: typer decides which one counts
+                else:
+                    values[field] = Path(value) if kind == "path" else value
         elif not arg or arg.startswith("-"):
             return None
         else:
             paths.append(Path(arg))
         position += 1
-    return Request(paths=tuple(paths), fmt=fmt) if paths else None
+    return Request(paths=tuple(paths), **values) if paths else None
 
 
 def _as_click_would(run: Callable[[], int]) -> int:

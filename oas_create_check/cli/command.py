@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oas_create_check import __version__
-from oas_create_check.model import Severity, ToolError
+from oas_create_check.model import Finding, Severity, ToolError
 
 if TYPE_CHECKING:
     from oas_create_check.report import Report
@@ -45,6 +45,25 @@ class Request:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    statistics: bool = False
+    report_unused_suppressions: bool = False
+    stdin_filename: Path | None = None
+    job_summary: Path | None = None
+
+
+#: ``PATHS`` given as this one name: the spec is read from standard input.
+STDIN = Path("-")
+
+#: The format ``-o FILE`` is written in when ``--format`` is not given, by FILE's extension.
+FORMAT_OF_SUFFIX = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "concise",
+    ".log": "concise",
+}
 
 
 class UsageError(Exception):
@@ -61,6 +80,8 @@ class Plan:
     fmt: str
     terminal: str
     revision: tuple[Path, str, str] | None
+    #: The format ``--output`` is written in (None: no ``--output``).
+    output_fmt: str | None = None
 
 
 def prepare(request: Request) -> Plan:
@@ -68,15 +89,27 @@ def prepare(request: Request) -> Plan:
     ``ToolError`` for a bad config file or git revision; reads nothing else and writes nothing."""
     from oas_create_check.config import load_settings
     from oas_create_check.report import FORMATS
-    from oas_create_check.settings import VALIDATE_RULE
+    from oas_create_check.settings import UNUSED_SUPPRESSION, VALIDATE_RULE
 
-    settings = load_settings(Path.cwd(), request.config)
+    stdin = _check_stdin(request)
+    start = request.stdin_filename.parent if stdin and request.stdin_filename else Path.cwd()
+    settings = load_settings(start, request.config)
+    select, ignore = _selection(request.select, request.ignore)
+    enable = set(settings.enable)
+    if request.validate:
+        enable.add(VALIDATE_RULE)
+    if request.report_unused_suppressions:
+        enable.add(UNUSED_SUPPRESSION)
+        if select is not None:
+            select = select | {UNUSED_SUPPRESSION}
+        elif settings.select is not None:
+            select = settings.select | {UNUSED_SUPPRESSION}
     try:
         settings = settings.with_overrides(
-            select=_names(request.select),
-            ignore=settings.ignore | (_names(request.ignore) or frozenset()),
+            select=select,
+            ignore=settings.ignore | (ignore or frozenset()),
             fail_on=Severity.parse(request.fail_on) if request.fail_on else None,
-            enable=settings.enable | {VALIDATE_RULE} if request.validate else None,
+            enable=frozenset(enable),
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -85,6 +118,14 @@ def prepare(request: Request) -> Plan:
     fmt = request.fmt or terminal
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    output_fmt = None
+    if request.output is not None and request.fmt is None:
+        # ``-o spec.yaml spec.yaml``: the report would replace a spec, which says more than
+        # "no format for .yaml"
+        _refuse_overwriting_inputs(request)
+        output_fmt = _format_of(request.output)
+    elif request.output is not None:
+        output_fmt = request.fmt
     if request.update_baseline and request.baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
     revision = None
@@ -93,7 +134,40 @@ def prepare(request: Request) -> Plan:
 
         top, commit = resolve_revision(request.changed_since, Path.cwd())
         revision = (top, commit, request.changed_since)
-    return Plan(request, settings, fmt, terminal, revision)
+    return Plan(request, settings, fmt, terminal, revision, output_fmt)
+
+
+def _check_stdin(request: Request) -> bool:
+    """Whether the spec comes from standard input (``-``), refusing what cannot go with it."""
+    if STDIN not in request.paths:
+        if request.stdin_filename is not None:
+            raise UsageError("--stdin-filename names the spec read from '-' (standard input)")
+        return False
+    if len(request.paths) > 1:
+        raise UsageError("'-' (standard input) must be the only path")
+    for given, option in (
+        (request.fix, "--fix"),
+        (request.diff, "--diff"),
+        (request.changed_since, "--changed-since"),
+    ):
+        if given:
+            raise UsageError(f"{option} cannot be used with '-' (standard input)")
+    return True
+
+
+def _format_of(output: Path) -> str:
+    """The format ``-o FILE`` implies by its extension (``.sarif``, ``.json``, ``.xml``...)."""
+    suffixes = [suffix.lower() for suffix in output.suffixes]
+    if suffixes[-2:] == [".sarif", ".json"]:
+        return "sarif"
+    fmt = FORMAT_OF_SUFFIX.get(suffixes[-1] if suffixes else "")
+    if fmt is None:
+        known = ", ".join(f"{suffix} ({name})" for suffix, name in FORMAT_OF_SUFFIX.items())
+        raise UsageError(
+            f"cannot tell the format of --output {output} from its name: give --format, "
+            f"or name it with one of {known}"
+        )
+    return fmt
 
 
 def execute(plan: Plan) -> int:
@@ -125,18 +199,31 @@ def _execute(plan: Plan) -> int:
     workers = 1 if single else (request.jobs or os.cpu_count() or 1)
     run, pending = _lint_or_fix(plan.settings, request, workers)
     _refuse_overwriting_read(request, run)
-    run = _adoption(run, request, plan.revision)
+    run = _adoption(run, plan)
     from oas_create_check.escape import printable
 
     for notice in run.notices:  # escaping twice changes nothing: escaped text has no controls
         print(f"note: {printable(notice)}", file=sys.stderr)
     for error in run.errors:
         print(f"error: {error}", file=sys.stderr)
-    report = build_report(run)
-    if request.output is not None:
-        _write(request.output, get_renderer(plan.fmt)(report))
+    shown = plan.fmt if request.output is None else plan.terminal
+    formats = {shown, plan.output_fmt}
+    report = build_report(
+        run,
+        fail_on=plan.settings.fail_on,
+        edits="sarif" in formats,
+        statistics=request.statistics,
+    )
+    if request.output is not None and plan.output_fmt is not None:
+        _write(request.output, get_renderer(plan.output_fmt)(report))
+    if request.job_summary is not None:
+        _append(request.job_summary, get_renderer("markdown")(_linked(report)))
     if not request.diff:  # with --diff, the diff is what stdout carries
-        shown = plan.fmt if request.output is None else plan.terminal
+        if shown in ("text", "concise", "grouped"):
+            color = _use_color(sys.stdout)
+            if shown == "text":
+                shown = "grouped" if _is_terminal(sys.stdout) else "concise"
+            report = replace(report, color=color)
         sys.stdout.write(get_renderer(shown)(report))
     if run.errors:
         return EXIT_ERROR
@@ -144,9 +231,56 @@ def _execute(plan: Plan) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):
+        return False
+
+
+def _use_color(stream: object) -> bool:
+    """Colour on a terminal. ``FORCE_COLOR`` (set, not ``0``) forces it, for CI logs that render
+    ANSI; otherwise ``NO_COLOR`` (set, not empty: https://no-color.org) or ``TERM=dumb``
+    turns it off."""
+    forced = os.environ.get("FORCE_COLOR")
+    if forced is not None and forced.strip() not in ("", "0", "false"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return _is_terminal(stream)
+
+
+def _linked(report: Report) -> Report:
+    """The report with ``source_url`` set from the GitHub Actions environment, so the Markdown
+    summary links each file to its lines at the commit being checked."""
+    server = os.environ.get("GITHUB_SERVER_URL", "")
+    repository = os.environ.get("GITHUB_REPOSITORY", "")
+    sha = os.environ.get("GITHUB_SHA", "")
+    workspace = os.environ.get("GITHUB_WORKSPACE", "")
+    if not (server and repository and sha and workspace):
+        return report
+    try:
+        inside = os.path.relpath(Path.cwd(), workspace)
+    except ValueError:
+        return report
+    if inside.startswith(".."):
+        return report
+    from urllib.parse import quote
+
+    url = f"{server.rstrip('/')}/{repository}/blob/{sha}"
+    if inside != ".":
+        url += "/" + quote(inside.replace(os.sep, "/"))
+    return replace(report, source_url=url)
+
+
 def _written(request: Request) -> list[tuple[str, Path]]:
     """The files the run writes besides specs, by option."""
-    named = [("--output", request.output), ("--baseline", request.baseline)]
+    named = [
+        ("--output", request.output),
+        ("--baseline", request.baseline),
+        ("--job-summary", request.job_summary),
+    ]
     return [(option, path) for option, path in named if path is not None]
 
 
@@ -182,18 +316,50 @@ def _refuse_overwriting_read(request: Request, run: RunResult) -> None:
             raise ToolError(f"{option} {path} is one of the files being checked: refused")
 
 
-def build_report(run: RunResult) -> Report:
-    """What every format renders, from one run (the fuzz harness renders through this too)."""
-    from oas_create_check.report import Report
+def build_report(
+    run: RunResult,
+    fail_on: Severity = Severity.WARNING,
+    edits: bool = False,
+    statistics: bool = False,
+) -> Report:
+    """What every format renders, from one run (the fuzz harness renders through this too). A
+    file that could not be read or parsed becomes a ``parse-error`` finding, so that every
+    machine format shows it; ``edits`` computes the text edits of fixable findings (SARIF)."""
+    from oas_create_check.report import PARSE_ERROR, Report, SpecSummary
     from oas_create_check.rules import all_rules
 
+    rules = all_rules()
+    unreadable = [
+        Finding(
+            rule=PARSE_ERROR,
+            severity=rules[PARSE_ERROR].doc.severity,
+            message=error.message,
+            file=error.file,
+            line=error.line or 1,
+            column=1,
+            pointer="",
+            path="",
+            method="",
+        )
+        for error in run.errors
+    ]
+    findings = sorted([*run.findings, *unreadable], key=Finding.sort_key)
+    text_edits = {}
+    if edits and any(f.fix is not None for f in findings):
+        from oas_create_check.fix.preview import text_edits as preview
+
+        text_edits = preview(findings)
     return Report(
-        findings=run.findings,
+        findings=findings,
         operations=run.operations,
         files=[s.file for s in run.specs],
         notices=run.notices,
-        rules={rule_id: rule.doc for rule_id, rule in all_rules().items()},
+        rules={rule_id: rule.doc for rule_id, rule in rules.items()},
         tool_version=__version__,
+        specs=[SpecSummary(s.file, s.operations, s.findings) for s in run.specs],
+        fail_on=fail_on,
+        edits=text_edits,
+        statistics=statistics,
     )
 
 
@@ -233,17 +399,48 @@ def explain_spec(
     return EXIT_OK
 
 
-def _names(values: tuple[str, ...]) -> frozenset[str] | None:
-    """``--select a,b --select c`` -> {a, b, c}, validated against the known rules."""
+def _names(values: tuple[str, ...], option: str) -> frozenset[str] | None:
+    """``--select a,b --select c`` -> {a, b, c}, validated against the known rules; ``all``
+    stays as written (``_selection`` expands it)."""
     if not values:
         return None
+    from oas_create_check.escape import did_you_mean
     from oas_create_check.rules import all_rules
 
     names = frozenset(n.strip() for v in values for n in v.split(",") if n.strip())
-    unknown = names - set(all_rules())
+    known = set(all_rules())
+    unknown = sorted(names - known - {ALL})
     if unknown:
-        raise UsageError(f"unknown rule(s): {', '.join(sorted(unknown))}")
+        hints = "".join(did_you_mean(name, sorted(known)) for name in unknown[:1])
+        raise UsageError(f"{option}: unknown rule(s): {', '.join(unknown)}{hints}")
     return names
+
+
+#: The name that means every rule, in ``--select``/``--ignore`` as in ``ignore: [all]``.
+ALL = "all"
+
+
+def _selection(
+    select: tuple[str, ...], ignore: tuple[str, ...]
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """``--select`` and ``--ignore`` as rule sets, ``all`` expanded. Naming one rule in both, or
+    ignoring all while selecting some, would check nothing without saying so: refused."""
+    selected, ignored = _names(select, "--select"), _names(ignore, "--ignore")
+    if selected is not None and ignored is not None:
+        both = sorted(selected & ignored)
+        if both or ALL in ignored:
+            named = ", ".join(both) or ALL
+            raise UsageError(
+                f"--select and --ignore both name {named}: the rule(s) would be selected and "
+                "ignored at once; drop one of the two"
+            )
+    from oas_create_check.rules import all_rules
+
+    every = frozenset(all_rules())
+    return (
+        every if selected is not None and ALL in selected else selected,
+        every if ignored is not None and ALL in ignored else ignored,
+    )
 
 
 def _lint_or_fix(settings: Settings, request: Request, jobs: int) -> tuple[RunResult, bool]:
@@ -252,6 +449,10 @@ def _lint_or_fix(settings: Settings, request: Request, jobs: int) -> tuple[RunRe
     from oas_create_check.run.lint import lint_paths
 
     paths = list(request.paths)
+    if paths == [STDIN]:
+        from oas_create_check.run.lint import lint_stdin
+
+        return lint_stdin(sys.stdin.buffer, request.stdin_filename, settings), False
     if not (request.fix or request.diff):
         if request.unsafe_fixes:
             print("note: --unsafe-fixes does nothing without --fix or --diff", file=sys.stderr)
@@ -269,19 +470,20 @@ def _lint_or_fix(settings: Settings, request: Request, jobs: int) -> tuple[RunRe
     return outcome.run, request.diff and bool(outcome.changes)
 
 
-def _adoption(
-    run: RunResult, request: Request, revision: tuple[Path, str, str] | None
-) -> RunResult:
+def _adoption(run: RunResult, plan: Plan) -> RunResult:
     """Narrow a finished run for adopting the linter on a legacy spec. The baseline comes first
     so that recording it sees every finding, not only those of changed operations."""
+    request = plan.request
     if request.baseline is not None:
         from oas_create_check.adopt.baseline import apply
+        from oas_create_check.engine import active_rules
 
-        run = apply(run, request.baseline, update=request.update_baseline)
-    if revision is not None:
+        active = {rule.id for rule in active_rules(plan.settings)}
+        run = apply(run, request.baseline, update=request.update_baseline, active=active)
+    if plan.revision is not None:
         from oas_create_check.adopt.changes import only_changed
 
-        run = only_changed(run, *revision)
+        run = only_changed(run, *plan.revision)
     return run
 
 
@@ -295,3 +497,14 @@ def _write(path: Path, text: str) -> None:
         replace_file(path, text.encode("utf-8"))
     except OSError as exc:
         raise ToolError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _append(path: Path, text: str) -> None:
+    """Append to a file others write too (``--job-summary "$GITHUB_STEP_SUMMARY"``: every step
+    of a job appends its own part)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise ToolError(f"{path}: cannot write the job summary: {exc.strerror or exc}") from None

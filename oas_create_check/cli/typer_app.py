@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 
 from oas_create_check.cli.command import (
@@ -22,7 +23,8 @@ from oas_create_check.cli.command import (
     fail,
     prepare,
 )
-from oas_create_check.model import ToolError
+from oas_create_check.model import Severity, ToolError
+from oas_create_check.report import FORMATS
 
 lint_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
@@ -36,18 +38,32 @@ def lint(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="Output format: text, json, sarif, github, junit or gitlab."
+            "--format",
+            "-f",
+            "--output-format",
+            click_type=click.Choice(FORMATS),
+            help="Output format. text: grouped by file on a terminal, one line per finding "
+            "(concise) elsewhere. Default: github on GitHub Actions, else text; with --output, "
+            "the file's extension (.json, .sarif, .xml, .md, .txt).",
         ),
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option(help="Only these rules (comma-separated).")
+        list[str] | None,
+        typer.Option(help="Only these rules (comma-separated; 'all' for every rule)."),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option(help="Skip these rules (comma-separated).")
+        list[str] | None,
+        typer.Option(help="Skip these rules (comma-separated; 'all' for every rule)."),
     ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info."),
+        typer.Option(
+            "--fail-on",
+            click_type=click.Choice(
+                [s.label for s in sorted(Severity, reverse=True)], case_sensitive=False
+            ),
+            help="Lowest severity that fails the run (default: warning).",
+        ),
     ] = None,
     config: Annotated[
         Path | None,
@@ -62,7 +78,34 @@ def lint(
         typer.Option(
             "--output",
             "-o",
-            help="Write the report in --format to this file; the terminal still gets text (annotations on GitHub Actions).",
+            help="Write the report to this file, in --format or by the file's extension; the terminal still gets text (annotations on GitHub Actions).",
+        ),
+    ] = None,
+    job_summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--job-summary",
+            metavar="FILE",
+            help='Append a Markdown summary to FILE (on GitHub Actions: "$GITHUB_STEP_SUMMARY").',
+        ),
+    ] = None,
+    statistics: Annotated[
+        bool,
+        typer.Option("--statistics", help="End with how many findings each rule gave."),
+    ] = False,
+    report_unused_suppressions: Annotated[
+        bool,
+        typer.Option(
+            "--report-unused-suppressions",
+            help="Report x-oas-create-check ignores that hide nothing (rule unused-suppression).",
+        ),
+    ] = False,
+    stdin_filename: Annotated[
+        Path | None,
+        typer.Option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="With '-' as the path: the name to show for the spec read from stdin; its folder is where $refs and config are looked for.",
         ),
     ] = None,
     baseline: Annotated[
@@ -125,6 +168,10 @@ def lint(
         fix=fix,
         unsafe_fixes=unsafe_fixes,
         diff=diff,
+        statistics=statistics,
+        report_unused_suppressions=report_unused_suppressions,
+        stdin_filename=stdin_filename,
+        job_summary=job_summary,
     )
     try:
         plan = prepare(request)
@@ -150,18 +197,26 @@ def show_rule(
     name: Annotated[str, typer.Argument(help="Rule name, e.g. create-status-201.")],
 ) -> None:
     """Print one rule's documentation."""
+    from oas_create_check.escape import did_you_mean, printable
+    from oas_create_check.report import rule_url
     from oas_create_check.rules import all_rules
 
-    rule = all_rules().get(name)
+    rules = all_rules()
+    rule = rules.get(name)
     if rule is None:
+        hint = did_you_mean(name, list(rules))
         typer.echo(
-            f"oas-create-check: unknown rule {name!r}; see 'oas-create-check rules'", err=True
+            printable(
+                f"oas-create-check: unknown rule {name!r}{hint} (see 'oas-create-check rules')"
+            ),
+            err=True,
         )
         raise typer.Exit(EXIT_ERROR)
     doc = rule.doc
     kinds = ", ".join(k.value for k in doc.applies_to) or "the whole document"
     typer.echo(
         f"# {doc.id}\n\n{doc.summary}\n\nDefault severity: {doc.severity.label}. Applies to: {kinds}.\n"
+        f"Documentation: {rule_url(doc.id)}\n"
     )
     for title, body in doc.sections:
         typer.echo(f"## {title}\n{body}\n")

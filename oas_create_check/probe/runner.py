@@ -162,7 +162,7 @@ def _add(
     result: ProbeResult, target: Target, hit: Hit, rules: dict[str, Rule], settings: Settings
 ) -> None:
     rule = rules.get(hit.rule)
-    if rule is None or suppressed(hit.rule, target.op.value):
+    if rule is None or suppressed(hit.rule, target.op.node):
         return
     line, column = target.op.node.location
     record = target.record

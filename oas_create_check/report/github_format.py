@@ -13,13 +13,19 @@ the step and the log treat them as line breaks or colour codes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from oas_create_check.escape import BIDI_CONTROLS
+from oas_create_check.escape import BIDI_CONTROLS, printable
 from oas_create_check.model import Finding, Severity
-from oas_create_check.report import Report
+from oas_create_check.report import Report, by_importance
 
 #: The annotation command for each severity (the runner knows no "info": its lowest is ``notice``).
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+#: GitHub shows at most this many annotations of each kind (error, warning, notice) per step and
+#: drops the rest without a word, so the most important come first and the last notice says how
+#: many were left out.
+ANNOTATION_LIMIT = 10
 
 #: ANSI/ECMA-48 sequences: CSI (``ESC [`` or the 8-bit ``0x9B``) with parameters, OSC strings
 #: ended by BEL or ``ESC \\`` on the same line, and the two-character escapes. Removed whole, so no
@@ -81,7 +87,46 @@ def _command(finding: Finding) -> str:
 
 
 def render(report: Report) -> str:
-    """One command line per finding, in file/line order, and nothing else: a trailing summary line
-    is exactly the kind of free text the runner could misread."""
-    lines = [_command(finding) for finding in sorted(report.findings, key=Finding.sort_key)]
+    """One command line per finding, the most important first (unreadable files, errors, then by
+    rule and place), at most ``ANNOTATION_LIMIT`` of each kind. Findings past the limit are
+    printed as plain ``file:line:col`` lines (escaped as the text format is, so no line can be a
+    command) and a final notice says how many of each kind were not shown as annotations."""
+    ordered = by_importance(report.findings, list(report.rules))
+    wanted = Counter(_COMMANDS[f.severity] for f in ordered)
+    overflow = any(count > ANNOTATION_LIMIT for count in wanted.values())
+    limits = {kind: ANNOTATION_LIMIT for kind in _COMMANDS.values()}
+    if overflow:
+        limits["notice"] -= 1  # the last notice is ours
+    used: Counter[str] = Counter()
+    lines: list[str] = []
+    rest: list[Finding] = []
+    for finding in ordered:
+        kind = _COMMANDS[finding.severity]
+        if used[kind] < limits[kind]:
+            used[kind] += 1
+            lines.append(_command(finding))
+        else:
+            rest.append(finding)
+    if rest:
+        lines += [_plain(finding) for finding in rest]
+        left = Counter(finding.severity.label for finding in rest)
+        parts = ", ".join(
+            f"{left[s.label]} {s.label}" for s in sorted(Severity, reverse=True) if left[s.label]
+        )
+        message = (
+            f"{len(rest)} more finding(s) not shown as annotations ({parts}): GitHub shows at most "
+            f"{ANNOTATION_LIMIT} of each kind per step. All are in this step's log and the job "
+            "summary."
+        )
+        lines.append(f"::notice title=oas-create-check::{escape_data(message)}")
     return "".join(line + "\n" for line in lines)
+
+
+def _plain(finding: Finding) -> str:
+    """A finding past the annotation limit, as the text format prints it."""
+    from oas_create_check.report.text_format import file_start
+
+    return (
+        f"{file_start(finding.file)}:{finding.line}:{finding.column}: {finding.severity.label} "
+        f"[{finding.rule}] {printable(finding.message)}"
+    )

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from oas_create_check.model import Finding, RuleDoc, Severity
-from oas_create_check.report import Report
+from oas_create_check.report import PARSE_ERROR, Report, TextEdit, pascal_case, rule_url
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -29,6 +29,7 @@ SCHEMA_URI = (
 TOOL_NAME = "oas-create-check"
 #: Where a reader of an alert can learn about the tool (SARIF ``toolComponent.informationUri``).
 INFORMATION_URI = "https://github.com/oas-create-check/oas-create-check"
+#: ``rule NAME`` prints the same link (``report.rule_url``).
 #: Key of our fingerprint in ``partialFingerprints``; the version changes only if the hashed
 #: material does, because a new value for the same finding reopens every alert.
 FINGERPRINT_KEY = "oasCreateCheck/v1"
@@ -114,9 +115,12 @@ def _rule_descriptor(doc: RuleDoc) -> JSONObject:
     tags = ["openapi", *dict.fromkeys(kind.value for kind in doc.applies_to)]
     return {
         "id": doc.id,
-        "name": doc.id,
+        # SARIF wants a friendly name that differs from the opaque id (the validator warns when
+        # they are equal): the id in PascalCase, as ruff and ESLint's SARIF writers do.
+        "name": pascal_case(doc.id),
         "shortDescription": {"text": summary},
         "fullDescription": {"text": doc.section("What it does").strip() or summary},
+        "helpUri": rule_url(doc.id),
         "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"level": _LEVELS[doc.severity]},
         "properties": {"tags": tags, "problem.severity": _PROBLEM_SEVERITY[doc.severity]},
@@ -129,11 +133,40 @@ def _rules(rules: Mapping[str, RuleDoc], findings: Sequence[Finding]) -> list[JS
     descriptors = [_rule_descriptor(doc) for doc in rules.values()]
     known = {doc.id for doc in rules.values()}
     for rule in sorted({f.rule for f in findings} - known):
-        descriptors.append({"id": rule, "name": rule, "shortDescription": {"text": rule}})
+        descriptors.append(
+            {"id": rule, "name": pascal_case(rule), "shortDescription": {"text": rule}}
+        )
     return descriptors
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str) -> JSONObject:
+def _fix(finding: Finding, edits: Sequence[TextEdit]) -> JSONObject:
+    """A SARIF ``fix``: the finding's text edits, grouped by file, as character ranges."""
+    assert finding.fix is not None
+    by_file: dict[str, list[TextEdit]] = {}
+    for edit in edits:
+        by_file.setdefault(edit.file, []).append(edit)
+    safety = "" if finding.fix.applicability.value == "safe" else " (unsafe: --unsafe-fixes)"
+    return {
+        "description": {"text": finding.fix.description + safety},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact_location(file),
+                "replacements": [
+                    {
+                        "deletedRegion": {"charOffset": edit.offset, "charLength": edit.length},
+                        "insertedContent": {"text": edit.text},
+                    }
+                    for edit in sorted(group, key=lambda e: (e.offset, e.length))
+                ],
+            }
+            for file, group in by_file.items()
+        ],
+    }
+
+
+def _result(
+    finding: Finding, rule_index: int, fingerprint: str, edits: Sequence[TextEdit] = ()
+) -> JSONObject:
     location: JSONObject = {
         "physicalLocation": {"artifactLocation": artifact_location(finding.file)}
     }
@@ -141,7 +174,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> JSONObject:
     if region is not None:
         location["physicalLocation"]["region"] = region
     location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer}]
-    return {
+    result: JSONObject = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _LEVELS[finding.severity],
@@ -150,6 +183,9 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> JSONObject:
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"apiPath": finding.path, "httpMethod": finding.method},
     }
+    if finding.fix is not None and edits:
+        result["fixes"] = [_fix(finding, edits)]
+    return result
 
 
 def build(report: Report) -> JSONObject:
@@ -165,14 +201,17 @@ def build(report: Report) -> JSONObject:
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result(finding, index[finding.rule], fingerprint)
+            _result(finding, index[finding.rule], fingerprint, report.edits.get(finding, ()))
             for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
         ],
     }
-    if report.notices:
+    unreadable = any(finding.rule == PARSE_ERROR for finding in findings)
+    if report.notices or unreadable:
         run["invocations"] = [
             {
-                "executionSuccessful": True,
+                # A file that could not be read is a result (so dashboards show it) and also
+                # means the run did not do all it was asked to.
+                "executionSuccessful": not unreadable,
                 "toolExecutionNotifications": [
                     {"level": "note", "message": {"text": notice}} for notice in report.notices
                 ],

@@ -1,7 +1,7 @@
 """Rule discovery. A rule is a module in this package with ``ID``, ``SEVERITY``, ``APPLIES_TO``,
 ``SUMMARY``, ``DOC`` (Markdown, one ``## `` heading per ``DOC_SECTIONS`` entry) and either
 ``check(op, kind, settings)`` for operation rules or ``check_spec(spec, settings)`` for rules about
-the whole document. Adding a module is all it takes: no registry to edit.
+the whole document (optionally ``SOURCES``: (title, URL) pairs besides those its text cites). Adding a module is all it takes: no registry to edit.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def _rule_from(module: ModuleType) -> Rule:
         summary=module.SUMMARY,
         applies_to=tuple(module.APPLIES_TO),
         sections=sections,
+        sources=tuple(getattr(module, "SOURCES", ())),
     )
     return Rule(
         doc=doc,

@@ -9,6 +9,9 @@ ID = "probe-accepted-completion"
 SEVERITY = Severity.WARNING
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "A polled status monitor reaches completion within the bound and leads to the resource."
+SOURCES = (
+    ("RFC 9110 §15.3.3 (202 Accepted)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.3"),
+)
 DOC = """
 ## What it does
 Polls the monitor of a `202` with backoff until it says the work is done (`303` to the

@@ -9,6 +9,10 @@ ID = "probe-create-status"
 SEVERITY = Severity.ERROR
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "The running server answers a create with the status the spec declares (201, or 202 for an async create)."
+SOURCES = (
+    ("RFC 9110 §9.3.3 (POST)", "https://www.rfc-editor.org/rfc/rfc9110#section-9.3.3"),
+    ("RFC 9110 §15.3.2 (201 Created)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.2"),
+)
 DOC = """
 ## What it does
 Sends the operation's request (built from the spec's examples, else a seeded minimal instance

@@ -11,6 +11,9 @@ APPLIES_TO = (Kind.CREATE,)
 SUMMARY = (
     "The body of a 201 answer is JSON that validates against the schema the spec declares for it."
 )
+SOURCES = (
+    ("RFC 9110 §15.3.2 (201 Created)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.2"),
+)
 DOC = """
 ## What it does
 Validates the body of a `201` answer against the schema of the declared `201` response

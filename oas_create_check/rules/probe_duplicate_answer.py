@@ -11,6 +11,10 @@ APPLIES_TO = (Kind.CREATE,)
 SUMMARY = (
     "A duplicate create without a key gets the duplicate answer the spec documents (409/422/303)."
 )
+SOURCES = (
+    ("RFC 9110 §15.5.10 (409 Conflict)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10"),
+    ("RFC 9457 (problem details)", "https://www.rfc-editor.org/rfc/rfc9457"),
+)
 DOC = """
 ## What it does
 Where the operation documents a duplicate answer (`duplicate-statuses`, `409` and `422` by

@@ -9,6 +9,12 @@ ID = "probe-idempotency-key-reuse"
 SEVERITY = Severity.ERROR
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "Reusing an Idempotency-Key with a different body is refused and creates nothing."
+SOURCES = (
+    (
+        "IETF draft: The Idempotency-Key HTTP Header Field",
+        "https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/",
+    ),
+)
 DOC = """
 ## What it does
 Sends the key of an earlier create again with a different body. Flags an answer that is not a

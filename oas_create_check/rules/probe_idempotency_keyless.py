@@ -9,6 +9,12 @@ ID = "probe-idempotency-keyless"
 SEVERITY = Severity.WARNING
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "A create sent without its Idempotency-Key is answered as the spec documents."
+SOURCES = (
+    (
+        "IETF draft: The Idempotency-Key HTTP Header Field",
+        "https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/",
+    ),
+)
 DOC = """
 ## What it does
 Sends the create without the idempotency header. Where the spec marks the header `required`,

@@ -9,6 +9,13 @@ ID = "probe-invalid-input"
 SEVERITY = Severity.ERROR
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "A create with an invalid body is refused with 400 or 422 and creates nothing."
+SOURCES = (
+    ("RFC 9110 §15.5.1 (400 Bad Request)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1"),
+    (
+        "RFC 9110 §15.5.21 (422 Unprocessable Content)",
+        "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
+    ),
+)
 DOC = """
 ## What it does
 Sends bodies the schema rejects: one with a required property dropped, one with a property of

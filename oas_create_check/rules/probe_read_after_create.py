@@ -9,6 +9,10 @@ ID = "probe-read-after-create"
 SEVERITY = Severity.ERROR
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "A GET on the new resource's Location answers 200 with the resource just created, within the propagation window."
+SOURCES = (
+    ("RFC 9110 §10.2.2 (Location)", "https://www.rfc-editor.org/rfc/rfc9110#section-10.2.2"),
+    ("RFC 9110 §15.3.2 (201 Created)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.2"),
+)
 DOC = """
 ## What it does
 Follows the `Location` of a `201` with `GET`, retrying with backoff for the propagation window

@@ -9,6 +9,9 @@ ID = "probe-read-delay"
 SEVERITY = Severity.INFO
 APPLIES_TO = (Kind.CREATE,)
 SUMMARY = "The new resource is readable at once, not only after retries."
+SOURCES = (
+    ("RFC 9110 §15.3.2 (201 Created)", "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.2"),
+)
 DOC = """
 ## What it does
 Reports a resource that answered `GET` on its `Location` only after one or more retries within

@@ -16,6 +16,16 @@ ID = "unresolved-ref"
 SEVERITY = Severity.ERROR
 APPLIES_TO = ()
 SUMMARY = "A $ref needed to check an operation cannot be followed."
+SOURCES = (
+    (
+        "OpenAPI 3.1.0, Reference Object",
+        "https://spec.openapis.org/oas/v3.1.0#reference-object",
+    ),
+    (
+        "RFC 3986 §5 (resolving relative references)",
+        "https://www.rfc-editor.org/rfc/rfc3986#section-5",
+    ),
+)
 DOC = """
 ## What it does
 Reports each `$ref` met while checking POST/PUT operations that cannot be followed: a missing

@@ -19,6 +19,10 @@ SEVERITY = Severity.ERROR
 APPLIES_TO = ()
 ENABLED_BY_DEFAULT = False
 SUMMARY = "The document is a valid OpenAPI/Swagger description (openapi-spec-validator)."
+SOURCES = (
+    ("OpenAPI Specification", "https://spec.openapis.org/oas/latest.html"),
+    ("Swagger 2.0", "https://swagger.io/specification/v2/"),
+)
 DOC = """
 ## What it does
 Runs [openapi-spec-validator](https://github.com/python-openapi/openapi-spec-validator) on the

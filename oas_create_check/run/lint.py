@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from oas_create_check.engine import SpecResult, active_rules, check_spec, load_spec
 from oas_create_check.escape import printable
@@ -116,6 +116,33 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
         run.notices.append(
             f"{skipped} YAML/JSON file(s) in the given directories are not OpenAPI documents: skipped"
         )
+    return run
+
+
+def lint_stdin(stream: BinaryIO, name: Path | None, settings: Settings) -> RunResult:
+    """Check the spec read from ``stream`` (``-`` on the command line), shown as ``name``
+    (``--stdin-filename``), whose folder its relative ``$ref``s start from; ``<stdin>`` in the
+    working directory without one. Read with the same size limit, decoding and parser as a file."""
+    from oas_create_check.load.parse import parse_text
+    from oas_create_check.load.read import MAX_FILE_BYTES, decode
+
+    path = name if name is not None else Path("<stdin>")
+    shown = display_path(path) if name is not None else "<stdin>"
+    run = RunResult()
+    raw = stream.read(MAX_FILE_BYTES + 1)
+    try:
+        if len(raw) > MAX_FILE_BYTES:
+            raise SpecError(shown, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: refused")
+        text = decode(raw, shown)
+        data, is_json = parse_text(path, shown, text)
+        source = SourceFile(path=path, display=shown, text=text, partial=data, is_json=is_json)
+        if not source.is_openapi:
+            raise SpecError(shown, _NOT_OPENAPI)
+        run.specs.append(check_spec(load_spec(source, settings), settings, active_rules(settings)))
+    except RecursionError:
+        run.errors.append(SpecError(shown, "nesting too deep to be an API description"))
+    except SpecError as error:
+        run.errors.append(error)
     return run
 
 
