@@ -87,12 +87,9 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     target = op.responses_node or op.node
     errors = sorted(code for code in declared if code[:1] in "45" or code == "default")
     has = f"it declares {', '.join(errors)}" if errors else "it declares no error response"
-    value = remedies.invalid_input_response(op)
-    fix = Fix(
-        "add a 400 Bad Request response",
-        Applicability.SAFE,
-        (AddEntry(op.node.file.key, (*op.node.pointer, "responses"), "400", value),),
-    )
+    remedy = remedies.invalid_input_response(op, settings.fix_templates.get("bad-request"))
+    add = AddEntry(op.node.file.key, (*op.node.pointer, "responses"), "400", remedy.value)
+    fix = Fix("add a 400 Bad Request response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,
         f"{op.method.upper()} {op.path} creates from a request body but documents no "

@@ -69,12 +69,11 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     target = created.node
     headers = sorted(op.headers(created))
     has = f"it has {', '.join(headers)}" if headers else "it declares no headers"
-    value = remedies.location_header(op.spec, target.file)
-    fix = Fix(
-        "add a Location header to the 201 response",
-        Applicability.SAFE,
-        (AddEntry(target.file.key, (*target.pointer, "headers"), "Location", value),),
+    remedy = remedies.location_header(
+        op.spec, target.file, template=settings.fix_templates.get("location")
     )
+    add = AddEntry(target.file.key, (*target.pointer, "headers"), "Location", remedy.value)
+    fix = Fix("add a Location header to the 201 response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,
         f"201 response of POST {op.path} has no Location header for the created resource; {has}",
