@@ -68,10 +68,14 @@ post:
   for the header parameter.
 
 ## Fix safety
-Safe: adds a `409` response (reusing the spec's own `$ref`'d 409 or its Problem schema when it
-has one; otherwise RFC 9457 problem details), or, with `duplicate-fix = "idempotency-key"`, an
-optional `Idempotency-Key` header parameter (reusing the spec's own parameter component). Both are
-additions to the documented contract. When the operation has a `303` without `Location`, the
+Safe: adds a `409` response, or, with `duplicate-fix = "idempotency-key"`, an optional
+`Idempotency-Key` header parameter, each by `$ref`: the one `fix-templates` names (`conflict`,
+`idempotency-key`), else the spec's own (a 409 its operations share, a reusable response named
+for a conflict, its header parameter of that name), else one added once to the root document's
+reusable responses (`Conflict`, its body the error schema the spec's client errors share, else
+its Problem schema, else RFC 9457 problem details) or parameters (`IdempotencyKey`). An
+operation in another file than the root gets the piece inline. Both are additions to the
+documented contract. When the operation has a `303` without `Location`, the
 fix adds that `Location` instead (the same change as `duplicate-see-other`'s).
 """
 

@@ -53,10 +53,12 @@ responses:
 None.
 
 ## Fix safety
-Safe: the fix adds a `Location` header to the `201` response where it is defined (a shared
-response component is fixed once). If the spec already has a reusable `components/headers`
-Location, the fix references it with `$ref` instead of inlining a copy. Adding a documented header
-does not change what servers send; it documents what clients may rely on.
+Safe: the fix adds a `Location` header (`format: uri-reference`: RFC 9110 §10.2.2 allows a
+relative one) to the `201` response where it is defined. A response shared with operations that
+are not creates is left alone, with a note naming them; one shared only by creates is fixed
+once. In OpenAPI 3.x the header is `$ref`'d: the one `fix-templates.location` names, else the
+spec's own `components/headers` Location, else one added there once for every create. Adding a
+documented header does not change what servers send; it documents what clients may rely on.
 """
 
 
