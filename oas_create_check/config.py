@@ -22,6 +22,8 @@ Config keys (``[tool.oas-create-check]`` in pyproject.toml, or the top level of
     weak-create-severity = "info"             # cap for creations judged with low confidence, or "rule"
     [tool.oas-create-check.classify]          # JSONPath selectors -> kind
     action = ["$.paths['/v2/droplets/{droplet_id}/actions'].post"]
+    [tool.oas-create-check.fix-templates]     # what fixes $ref (written as from the root document)
+    conflict = "#/components/responses/AlreadyExists"   # also bad-request, location, idempotency-key
 """
 
 from __future__ import annotations
@@ -99,7 +101,10 @@ KEYS = (
     "enable",
     "invalid-input-statuses",
     "pending-states",
+    "fix-templates",
 )
+#: What ``fix-templates`` may name: the pieces fixes add by ``$ref``.
+FIX_TEMPLATES = ("conflict", "bad-request", "location", "idempotency-key")
 #: The name that means every rule in ``select``/``ignore``, as in ``ignore: [all]`` inline.
 ALL = "all"
 
@@ -229,6 +234,8 @@ def from_table(table: dict[str, Any], path: Path) -> Settings:
             changes["duplicate_fix"] = str(value)
         elif key == "classify":
             changes["classify"] = _selectors(value, where)
+        elif key == "fix-templates":
+            changes["fix_templates"] = _templates(value, where)
         elif key == "ref-root":
             if not isinstance(value, str):
                 raise ConfigError(f"{where}: 'ref-root' must be a path")
@@ -270,6 +277,24 @@ def _known(names: Any, key: str, known: set[str], where: str) -> None:
     if unknown:
         hint = did_you_mean(unknown[0], sorted(known - {ALL}))
         raise ConfigError(f"{where}: '{key}' names unknown rules: {', '.join(unknown)}{hint}")
+
+
+def _templates(value: Any, where: str) -> dict[str, str]:
+    """``fix-templates``: a table of piece = ``$ref`` (as written in the root document)."""
+    from oas_create_check.escape import did_you_mean
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'fix-templates' must be a table of piece = \"$ref\"")
+    for name, ref in value.items():
+        if name not in FIX_TEMPLATES:
+            hint = did_you_mean(str(name), FIX_TEMPLATES)
+            raise ConfigError(
+                f"{where}: fix-templates.{name}: unknown piece (choose from "
+                f"{', '.join(FIX_TEMPLATES)}){hint}"
+            )
+        if not isinstance(ref, str) or not ref.strip():
+            raise ConfigError(f"{where}: fix-templates.{name} must be a $ref string")
+    return {str(name): str(ref) for name, ref in value.items()}
 
 
 def _severity(value: Any, key: str, where: str) -> Severity:

@@ -40,6 +40,9 @@ class Settings:
         "not_started",
     )
     classify: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
+    #: The ``$ref`` a fix writes for a piece (``conflict``, ``bad-request``, ``location``,
+    #: ``idempotency-key``) instead of finding or adding one, as written in the root document.
+    fix_templates: dict[str, str] = field(default_factory=dict)
     ref_root: Path | None = None
     #: Rules that are off by default and switched on (``validate = true`` / ``--validate`` is
     #: the user's word for the ``valid-spec`` rule).

@@ -413,11 +413,16 @@ def test_sarif_rules_have_a_friendly_name_a_help_uri_and_fixes(run_cli: RunCli) 
     fixes = {r["ruleId"]: r.get("fixes") for r in run["results"]}
     (fix,) = fixes["create-duplicate-policy"]
     (change,) = fix["artifactChanges"]
-    (replacement,) = change["replacements"]
-    text = PETSTORE.read_text(encoding="utf-8")
-    offset = replacement["deletedRegion"]["charOffset"]
-    patched = text[:offset] + replacement["insertedContent"]["text"] + text[offset:]
-    assert '"409":' in patched and patched.count("\n") > text.count("\n")
+    # the 409 is defined once in components/responses and $ref'd: two insertions, applied
+    # from the end so that the earlier offsets stay right
+    replacements = change["replacements"]
+    assert len(replacements) == 2
+    patched = PETSTORE.read_text(encoding="utf-8")
+    for replacement in sorted(replacements, key=lambda r: -r["deletedRegion"]["charOffset"]):
+        offset = replacement["deletedRegion"]["charOffset"]
+        patched = patched[:offset] + replacement["insertedContent"]["text"] + patched[offset:]
+    assert '"409":' in patched and "Conflict:" in patched
+    assert '$ref: "#/components/responses/Conflict"' in patched
     assert "unsafe" in fixes["create-status-201"][0]["description"]["text"]
 
 

@@ -54,8 +54,11 @@ def test_a_response_shared_with_other_operations_is_not_edited(
     code, out, err = run_cli("--diff", spec)
     assert code == 1
     added = [line for line in out.splitlines() if line.startswith("+") and "Location" in line]
-    assert len(added) == 1, out  # once, in Created (both users are creates), never in Done
+    # once, in Created (both users are creates), never in Done; the header itself is defined
+    # once among the reusable headers
+    assert len(added) == 2, out
     assert added[0].startswith("+    Created: {description: created, headers: {Location:")
+    assert added[1] == "+    Location:"
     assert "cannot fix [create-location-header]" in err
     assert "shared with 1 operation(s) the finding is not about (DELETE /pets/{id})" in err
 
@@ -80,3 +83,94 @@ def test_digitaloceans_shared_no_content_response_is_left_alone(
     assert (shared / "no_content.yml").read_bytes() == before["no_content.yml"]
     assert (shared / "accepted.yml").read_bytes() == before["accepted.yml"]
     assert "no_content.yml:1: cannot fix [create-location-header]" in err
+
+
+MANY_CREATES = """openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+{paths}components:
+  schemas:
+    Error:
+      type: object
+      properties:
+        message: {{type: string}}
+"""
+ONE_CREATE = """  /things{n}:
+    post:
+      operationId: createThing{n}
+      requestBody:
+        content:
+          application/json:
+            schema: {{type: object}}
+      responses:
+        "201":
+          description: created
+        "404":
+          description: missing
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Error"}}
+  /things{n}/{{id}}:
+    get: {{responses: {{"200": {{description: ok}}}}}}
+"""
+
+
+def _many(tmp_path: Path, count: int) -> Path:
+    spec = tmp_path / "api.yaml"
+    paths = "".join(ONE_CREATE.format(n=n) for n in range(count))
+    spec.write_text(MANY_CREATES.format(paths=paths), encoding="utf-8")
+    return spec
+
+
+def test_what_many_operations_need_is_defined_once_and_referenced(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Five creates lacking a 409, a 400 and a Location: one Conflict, one BadRequest and one
+    Location header among the components, the API's own Error schema as the error body, and a
+    one-line ``$ref`` per operation; a second run changes nothing."""
+    import yaml
+
+    spec = _many(tmp_path, 5)
+    code, _, err = run_cli("--fix", spec)
+    assert code in (0, 1), err
+    text = spec.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    responses = data["components"]["responses"]
+    assert set(responses) == {"Conflict", "BadRequest"}
+    for name in ("Conflict", "BadRequest"):
+        body = responses[name]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/Error"}
+    assert data["components"]["headers"]["Location"]["schema"]["format"] == "uri-reference"
+    for n in range(5):
+        answers = data["paths"][f"/things{n}"]["post"]["responses"]
+        assert answers["409"] == {"$ref": "#/components/responses/Conflict"}
+        assert answers["400"] == {"$ref": "#/components/responses/BadRequest"}
+        assert answers["201"]["headers"]["Location"] == {"$ref": "#/components/headers/Location"}
+    assert text.count("description: 'Conflict") + text.count('description: "Conflict') == 1
+    assert run_cli("--diff", spec)[0] == 0  # nothing left to fix: idempotent
+
+
+def test_fix_templates_name_the_ref_to_write(run_cli: RunCli, tmp_path: Path) -> None:
+    """``fix-templates`` wins over finding or adding a component."""
+    spec = _many(tmp_path, 2)
+    text = spec.read_text(encoding="utf-8").replace(
+        "components:\n",
+        "components:\n  responses:\n    Taken: {description: taken}\n",
+    )
+    spec.write_text(text, encoding="utf-8")
+    config = tmp_path / ".oas-create-check.toml"
+    config.write_text(
+        '[fix-templates]\nconflict = "#/components/responses/Taken"\n', encoding="utf-8"
+    )
+    code, out, err = run_cli("--diff", "--config", config, spec)
+    assert code == 1, err
+    assert out.count('$ref: "#/components/responses/Taken"') == 2
+    assert "Conflict:" not in out
+
+
+def test_fix_templates_are_checked(run_cli: RunCli, tmp_path: Path) -> None:
+    config = tmp_path / ".oas-create-check.toml"
+    config.write_text('[fix-templates]\nconflcit = "#/x"\n', encoding="utf-8")
+    code, _, err = run_cli("--config", config, _many(tmp_path, 1))
+    assert code == 2
+    assert "fix-templates.conflcit: unknown piece" in err and "conflict" in err

@@ -2,14 +2,19 @@
 
 Rules decide *that* something is missing; this module knows *what* the missing piece looks like
 in Swagger 2.0 and in OpenAPI 3.x, and which existing component to ``$ref`` instead of inlining a
-copy (the spec's own Location header, its 409 response, its Problem schema, its Idempotency-Key
-parameter). Values are plain data; ``fix.py`` renders them in the file's style.
+copy (the spec's own Location header, its 409 response, its error schema, its Idempotency-Key
+parameter, or the one a ``fix-templates`` setting names). What many operations would each get
+the same copy of is defined once instead, among the root document's reusable components, and
+``$ref``'d: a ``Remedy`` carries that definition beside the value, and the fixer's plan makes an
+identical addition proposed by many fixes only once. Values are plain data; the fixer renders
+them in the file's style.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +22,7 @@ from urllib.parse import unquote
 
 from oas_create_check.load.refs import Node, ref_between
 from oas_create_check.load.source import SourceFile
-from oas_create_check.model import Pointer
+from oas_create_check.model import AddEntry, Pointer
 from oas_create_check.spec.operations import Operation, Spec, per_spec
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -28,6 +33,20 @@ _PROBLEM_SCHEMA_NAMES = (
     "problem-details",
     "problem_details",
 )
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What a fix puts at the operation (``value``, often a ``$ref``) and the reusable definition
+    that ``$ref`` needs when the fix is the one to add it (``adds``; empty when the spec already
+    has it or the value is inline)."""
+
+    value: Any
+    adds: tuple[AddEntry, ...] = ()
+
+    def changes(self, at: AddEntry) -> tuple[AddEntry, ...]:
+        """The fix's changes: the definition first, then ``at`` (which inserts ``value``)."""
+        return (*self.adds, at)
 
 
 def _components(spec: Spec, section: str) -> tuple[Pointer, dict[str, Any]]:
@@ -43,6 +62,33 @@ def _section_pointer(spec: Spec, section: str) -> Pointer:
 
 def _ref(spec: Spec, target_file: SourceFile, pointer: Pointer) -> dict[str, str]:
     return {"$ref": ref_between(target_file, spec.workspace.root, pointer)}
+
+
+def _template(spec: Spec, target_file: SourceFile, ref: str | None) -> Remedy | None:
+    """The ``$ref`` a ``fix-templates`` setting names (written as from the root document),
+    rewritten to mean the same from ``target_file``."""
+    if not ref:
+        return None
+    return Remedy({"$ref": _rebased(ref, spec.workspace.root, target_file)})
+
+
+def _shared(
+    spec: Spec, target_file: SourceFile, section: str, name: str, definition: Any
+) -> Remedy:
+    """``definition`` kept once among the root document's reusable ``section`` (under ``name``,
+    or ``name2``... if the spec uses that name for something else) and ``$ref``'d from the
+    operation. Inline instead when the operation lives in another file than the root (a
+    multi-file spec keeps its shared parts in files of its own, which a fix does not create) or
+    when the section is itself a ``$ref``."""
+    root = spec.workspace.root
+    pointer, existing = _components(spec, section)
+    if target_file.path != root.path or "$ref" in existing:
+        return Remedy(_relocated(spec, definition, target_file))
+    key, number = name, 2
+    while key in existing and existing[key] != definition:
+        key, number = f"{name}{number}", number + 1
+    adds = () if key in existing else (AddEntry(root.key, pointer, key, definition),)
+    return Remedy(_ref(spec, target_file, (*pointer, key)), adds)
 
 
 #: What a ``Location`` header points at, by the status it is added to.
@@ -67,22 +113,34 @@ def _problem_details() -> dict[str, Any]:
 
 
 def location_header(
-    spec: Spec, target_file: SourceFile, monitor: bool = False, points_at: str = "created"
-) -> Any:
-    """A ``Location`` header object (or, for a created resource, a ``$ref`` to the spec's own
-    reusable one). ``points_at``: ``created``, ``monitor`` (also ``monitor=True``) or
-    ``existing`` (a ``303 See Other`` to the resource a duplicate request names)."""
+    spec: Spec,
+    target_file: SourceFile,
+    monitor: bool = False,
+    points_at: str = "created",
+    template: str | None = None,
+) -> Remedy:
+    """A ``Location`` header. ``points_at``: ``created``, ``monitor`` (also ``monitor=True``) or
+    ``existing`` (a ``303 See Other`` to the resource a duplicate request names). For a created
+    resource in OpenAPI 3.x: the ``fix-templates`` header, else the spec's own reusable one,
+    else one added to ``components/headers`` (Swagger 2.0 has no reusable headers). Its format
+    is ``uri-reference``: RFC 9110 section 10.2.2 allows a relative Location, and most servers
+    send one."""
     if monitor:
         points_at = "monitor"
-    if not spec.is_swagger and points_at == "created":
-        pointer, headers = _components(spec, "headers")
-        for name in headers:
-            if str(name).lower() == "location":
-                return _ref(spec, target_file, (*pointer, name))
     description = _LOCATION_DESCRIPTIONS[points_at]
     if spec.is_swagger:
-        return {"description": description, "type": "string", "format": "uri"}
-    return {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
+        return Remedy({"description": description, "type": "string", "format": "uri-reference"})
+    header = {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
+    if points_at != "created":
+        return Remedy(header)
+    chosen = _template(spec, target_file, template)
+    if chosen is not None:
+        return chosen
+    pointer, headers = _components(spec, "headers")
+    for name in headers:
+        if str(name).lower() == "location":
+            return Remedy(_ref(spec, target_file, (*pointer, name)))
+    return _shared(spec, target_file, "headers", "Location", header)
 
 
 @per_spec
@@ -124,24 +182,66 @@ def _conflict_component(spec: Spec) -> Pointer | None:
     return None
 
 
-def conflict_response(spec: Spec, target_file: SourceFile) -> Any:
-    """A ``409 Conflict`` response: the spec's own reusable one if any operation already uses it
-    by ``$ref`` or its reusable responses name one so, else one whose body is the spec's Problem
-    schema or RFC 9457 problem details."""
+def conflict_response(spec: Spec, target_file: SourceFile, template: str | None = None) -> Remedy:
+    """A ``409 Conflict`` response: the ``fix-templates`` one, else the spec's own reusable one
+    if any operation already uses it by ``$ref`` or its reusable responses name one so, else a
+    ``Conflict`` added to them whose body is the error schema the spec's client errors share
+    (its Problem schema, or RFC 9457 problem details, when they share none)."""
+    chosen = _template(spec, target_file, template)
+    if chosen is not None:
+        return chosen
     shared = _shared_conflict(spec)
     if shared is not None:
-        return {"$ref": ref_between(target_file, shared.file, shared.pointer)}
+        return Remedy({"$ref": ref_between(target_file, shared.file, shared.pointer)})
     component = _conflict_component(spec)
     if component is not None:
-        return _ref(spec, target_file, component)
+        return Remedy(_ref(spec, target_file, component))
     description = (
         "Conflict: the resource already exists, or a retry with the same key is in progress."
     )
+    definition = _error_response(spec, _spec_error_body(spec), description)
+    return _shared(spec, target_file, "responses", "Conflict", definition)
+
+
+def _error_response(spec: Spec, error: tuple[Node, str] | None, description: str) -> Any:
+    """An error response as the root document would define it: its body the ``error`` schema
+    (by ``$ref``, with its media type), else the spec's Problem schema, else RFC 9457 problem
+    details. ``$ref``s are written as from the root; ``_relocated`` moves them."""
+    root = spec.workspace.root
+    media = PROBLEM_MEDIA_TYPE
+    schema: Any
     problem = _problem_schema(spec)
-    schema: Any = _ref(spec, target_file, problem[0]) if problem is not None else _problem_details()
+    if error is not None:
+        node, media = error
+        schema = {"$ref": _rebased(str(node.value["$ref"]), node.file, root)}
+    elif problem is not None:
+        schema = _ref(spec, root, problem[0])
+    else:
+        schema = _problem_details()
     if spec.is_swagger:
         return {"description": description, "schema": schema}
-    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
+    return {
+        "description": description,
+        "content": {media or PROBLEM_MEDIA_TYPE: {"schema": schema}},
+    }
+
+
+def _relocated(spec: Spec, definition: Any, target_file: SourceFile) -> Any:
+    """``definition`` (written as from the root document) inlined in ``target_file``: its body's
+    ``$ref`` rewritten to mean the same from there."""
+    root = spec.workspace.root
+    if target_file.path == root.path or not isinstance(definition, dict):
+        return definition
+    holders = (
+        [definition]
+        if spec.is_swagger
+        else [m for m in definition.get("content", {}).values() if isinstance(m, dict)]
+    )
+    for holder in holders:
+        schema = holder.get("schema")
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            holder["schema"] = {"$ref": _rebased(schema["$ref"], root, target_file)}
+    return definition
 
 
 #: Names of reusable responses for a rejected request (compared without case or punctuation).
@@ -229,36 +329,38 @@ def _body_ref(spec: Spec, response: Node) -> tuple[Node, str] | None:
     return schema, media
 
 
-def invalid_input_response(op: Operation) -> Any:
-    """A ``400 Bad Request`` response for ``op``, the spec's own parts first: the ``400`` its
-    operations already share by ``$ref``, else its reusable response named so, else one whose
-    body is the schema the operation's (or the spec's) other client errors use, else its Problem
-    schema, else RFC 9457 problem details."""
+def invalid_input_response(op: Operation, template: str | None = None) -> Remedy:
+    """A ``400 Bad Request`` response for ``op``, the spec's own parts first: the
+    ``fix-templates`` one, the ``400`` its operations already share by ``$ref``, else its
+    reusable response named so, else a ``BadRequest`` added to them whose body is the schema its
+    client errors share. An operation whose own errors use another schema gets its own 400 with
+    that body, inline."""
     spec, target_file = op.spec, op.node.file
+    chosen = _template(spec, target_file, template)
+    if chosen is not None:
+        return chosen
     shared = _shared_bad_request(spec)
     if shared is not None:
-        return {"$ref": ref_between(target_file, shared.file, shared.pointer)}
+        return Remedy({"$ref": ref_between(target_file, shared.file, shared.pointer)})
     component = _bad_request_component(spec)
     if component is not None:
-        return _ref(spec, target_file, component)
+        return Remedy(_ref(spec, target_file, component))
     description = "Bad Request: the request body is invalid; nothing was created."
-    media = PROBLEM_MEDIA_TYPE
-    schema: Any
-    error = _error_body(op)
-    problem = _problem_schema(spec)
-    if error is not None:
-        node, media = error
-        schema = {"$ref": _rebased(str(node.value["$ref"]), node.file, target_file)}
-    elif problem is not None:
-        schema = _ref(spec, target_file, problem[0])
-    else:
-        schema = _problem_details()
-    if spec.is_swagger:
-        return {"description": description, "schema": schema}
-    return {
-        "description": description,
-        "content": {media or PROBLEM_MEDIA_TYPE: {"schema": schema}},
-    }
+    own, common = _error_body(op), _spec_error_body(spec)
+    if own is not None and not _same_body(own, common):
+        return Remedy(_relocated(spec, _error_response(spec, own, description), target_file))
+    definition = _error_response(spec, common, description)
+    return _shared(spec, target_file, "responses", "BadRequest", definition)
+
+
+def _same_body(a: tuple[Node, str], b: tuple[Node, str] | None) -> bool:
+    """Two ``$ref``'d bodies that name the same schema with the same media type."""
+    if b is None:
+        return False
+    (one, media_one), (other, media_other) = a, b
+    return media_one == media_other and _rebased(
+        str(one.value["$ref"]), one.file, other.file
+    ) == str(other.value["$ref"])
 
 
 def _rebased(ref: str, written_in: SourceFile, moved_to: SourceFile) -> str:
@@ -282,8 +384,14 @@ def _rebased_path(ref: str, written_in: Path, moved_to: Path) -> str:
     return relative + ("#" + fragment if fragment else "")
 
 
-def idempotency_parameter(spec: Spec, target_file: SourceFile, name: str) -> Any:
-    """The ``Idempotency-Key`` header parameter (a ``$ref`` to the spec's own if it has one)."""
+def idempotency_parameter(
+    spec: Spec, target_file: SourceFile, name: str, template: str | None = None
+) -> Remedy:
+    """The ``Idempotency-Key`` header parameter: the ``fix-templates`` one, else the spec's own
+    reusable one, else one added to its reusable parameters."""
+    chosen = _template(spec, target_file, template)
+    if chosen is not None:
+        return chosen
     pointer, parameters = _components(spec, "parameters")
     for key, value in parameters.items():
         if (
@@ -291,26 +399,18 @@ def idempotency_parameter(spec: Spec, target_file: SourceFile, name: str) -> Any
             and value.get("in") == "header"
             and str(value.get("name", "")).lower() == name.lower()
         ):
-            return _ref(spec, target_file, (*pointer, key))
+            return Remedy(_ref(spec, target_file, (*pointer, key)))
     description = (
         "Unique key for this request (IETF draft-ietf-httpapi-idempotency-key-header); a retry "
         "with the same key returns the first result instead of creating a duplicate."
     )
+    definition: dict[str, Any] = {"name": name, "in": "header", "required": False}
     if spec.is_swagger:
-        return {
-            "name": name,
-            "in": "header",
-            "required": False,
-            "type": "string",
-            "description": description,
-        }
-    return {
-        "name": name,
-        "in": "header",
-        "required": False,
-        "description": description,
-        "schema": {"type": "string"},
-    }
+        definition.update(type="string", description=description)
+    else:
+        definition.update(description=description, schema={"type": "string"})
+    component = re.sub(r"[^A-Za-z0-9]", "", name) or "IdempotencyKey"
+    return _shared(spec, target_file, "parameters", component, definition)
 
 
 def created_like(spec: Spec, ok_entry: Node, ok_response: Node) -> Any:

@@ -94,7 +94,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         has = f"it has headers {', '.join(sorted(headers))}" if headers else "it has no headers"
         missing = f"no {monitors} header and no body; {has}"
     target = accepted.node
-    value = remedies.location_header(op.spec, target.file, monitor=True)
+    value = remedies.location_header(op.spec, target.file, monitor=True).value
     fix = Fix(
         "add a Location header pointing at the status monitor",
         Applicability.SAFE,

@@ -68,10 +68,14 @@ post:
   for the header parameter.
 
 ## Fix safety
-Safe: adds a `409` response (reusing the spec's own `$ref`'d 409 or its Problem schema when it
-has one; otherwise RFC 9457 problem details), or, with `duplicate-fix = "idempotency-key"`, an
-optional `Idempotency-Key` header parameter (reusing the spec's own parameter component). Both are
-additions to the documented contract. When the operation has a `303` without `Location`, the
+Safe: adds a `409` response, or, with `duplicate-fix = "idempotency-key"`, an optional
+`Idempotency-Key` header parameter, each by `$ref`: the one `fix-templates` names (`conflict`,
+`idempotency-key`), else the spec's own (a 409 its operations share, a reusable response named
+for a conflict, its header parameter of that name), else one added once to the root document's
+reusable responses (`Conflict`, its body the error schema the spec's client errors share, else
+its Problem schema, else RFC 9457 problem details) or parameters (`IdempotencyKey`). An
+operation in another file than the root gets the piece inline. Both are additions to the
+documented contract. When the operation has a `303` without `Location`, the
 fix adds that `Location` instead (the same change as `duplicate-see-other`'s).
 """
 
@@ -90,7 +94,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     target = op.responses_node or op.node
     statuses = "/".join(settings.duplicate_statuses)
     headers = "/".join(settings.idempotency_headers)
-    change: Change
+    changes: tuple[Change, ...]
     if bare_see_other is not None:
         fix = location_fix(op, bare_see_other)
         yield Problem(
@@ -103,20 +107,27 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         return
     if settings.duplicate_fix == "idempotency-key":
         file = op.node.file
-        value = remedies.idempotency_parameter(op.spec, file, settings.idempotency_headers[0])
+        template = settings.fix_templates.get("idempotency-key")
+        remedy = remedies.idempotency_parameter(
+            op.spec, file, settings.idempotency_headers[0], template
+        )
         params = op.node.child("parameters")
         if params is not None and isinstance(params.value, list):
-            change = AddEntry(file.key, params.pointer, str(len(params.value)), value)
+            add = AddEntry(file.key, params.pointer, str(len(params.value)), remedy.value)
         else:
-            change = AddEntry(file.key, op.node.pointer, "parameters", [value])
+            add = AddEntry(file.key, op.node.pointer, "parameters", [remedy.value])
+        changes = remedy.changes(add)
         description = f"add an optional {settings.idempotency_headers[0]} header parameter"
     else:
-        value = remedies.conflict_response(op.spec, target.file)
-        change = AddEntry(target.file.key, (*op.node.pointer, "responses"), "409", value)
+        remedy = remedies.conflict_response(
+            op.spec, target.file, settings.fix_templates.get("conflict")
+        )
+        add = AddEntry(target.file.key, (*op.node.pointer, "responses"), "409", remedy.value)
+        changes = remedy.changes(add)
         description = "add a 409 Conflict response"
     yield Problem(
         target,
         f"POST {op.path} creates a resource but documents no duplicate policy: no {statuses} "
         f"response and no {headers} header parameter; it declares {', '.join(sorted(declared)) or 'no responses'}",
-        Fix(description, Applicability.SAFE, (change,)),
+        Fix(description, Applicability.SAFE, changes),
     )

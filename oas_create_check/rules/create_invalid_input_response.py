@@ -62,11 +62,13 @@ post:
   refused; add `"4XX"` or `"default"` to accept a catch-all.
 
 ## Fix safety
-Safe: adds a `400` response to the operation, the spec's own parts first: the `400` its other
-operations share by `$ref`, else its reusable response named for a bad request, else a `400`
-whose body is the schema the operation's other client errors use (else the spec's most common
-one), with their media type, else its `Problem` schema, else RFC 9457 problem details. Documenting an error the server already sends
-changes no payload.
+Safe: adds a `400` response to the operation, the spec's own parts first: the one
+`fix-templates.bad-request` names, the `400` its other operations share by `$ref`, else its
+reusable response named for a bad request, else a `BadRequest` added once to the reusable
+responses and `$ref`'d, whose body is the schema the spec's client errors share (with their
+media type), else its `Problem` schema, else RFC 9457 problem details. An operation whose own
+client errors use another schema gets an inline `400` with that body. Documenting an error the
+server already sends changes no payload.
 """
 
 
@@ -87,12 +89,9 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     target = op.responses_node or op.node
     errors = sorted(code for code in declared if code[:1] in "45" or code == "default")
     has = f"it declares {', '.join(errors)}" if errors else "it declares no error response"
-    value = remedies.invalid_input_response(op)
-    fix = Fix(
-        "add a 400 Bad Request response",
-        Applicability.SAFE,
-        (AddEntry(op.node.file.key, (*op.node.pointer, "responses"), "400", value),),
-    )
+    remedy = remedies.invalid_input_response(op, settings.fix_templates.get("bad-request"))
+    add = AddEntry(op.node.file.key, (*op.node.pointer, "responses"), "400", remedy.value)
+    fix = Fix("add a 400 Bad Request response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,
         f"{op.method.upper()} {op.path} creates from a request body but documents no "

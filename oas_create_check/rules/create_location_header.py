@@ -53,10 +53,12 @@ responses:
 None.
 
 ## Fix safety
-Safe: the fix adds a `Location` header to the `201` response where it is defined (a shared
-response component is fixed once). If the spec already has a reusable `components/headers`
-Location, the fix references it with `$ref` instead of inlining a copy. Adding a documented header
-does not change what servers send; it documents what clients may rely on.
+Safe: the fix adds a `Location` header (`format: uri-reference`: RFC 9110 §10.2.2 allows a
+relative one) to the `201` response where it is defined. A response shared with operations that
+are not creates is left alone, with a note naming them; one shared only by creates is fixed
+once. In OpenAPI 3.x the header is `$ref`'d: the one `fix-templates.location` names, else the
+spec's own `components/headers` Location, else one added there once for every create. Adding a
+documented header does not change what servers send; it documents what clients may rely on.
 """
 
 
@@ -69,12 +71,11 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     target = created.node
     headers = sorted(op.headers(created))
     has = f"it has {', '.join(headers)}" if headers else "it declares no headers"
-    value = remedies.location_header(op.spec, target.file)
-    fix = Fix(
-        "add a Location header to the 201 response",
-        Applicability.SAFE,
-        (AddEntry(target.file.key, (*target.pointer, "headers"), "Location", value),),
+    remedy = remedies.location_header(
+        op.spec, target.file, template=settings.fix_templates.get("location")
     )
+    add = AddEntry(target.file.key, (*target.pointer, "headers"), "Location", remedy.value)
+    fix = Fix("add a Location header to the 201 response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,
         f"201 response of POST {op.path} has no Location header for the created resource; {has}",

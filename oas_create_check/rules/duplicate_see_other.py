@@ -72,7 +72,7 @@ def location_fix(op: Operation, see_other: Response) -> Fix:
     """Add ``Location`` to the ``303``: this rule's fix, and the duplicate policy's when the
     ``303`` is all it lacks (one change, so the fixer makes it once)."""
     target = see_other.node
-    value = remedies.location_header(op.spec, target.file, points_at="existing")
+    value = remedies.location_header(op.spec, target.file, points_at="existing").value
     return Fix(
         "add a Location header to the 303 response",
         Applicability.SAFE,
