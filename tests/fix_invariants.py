@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from reach_check import Location, User, added_pointers, intruders, reach
+
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.fixer import FixOptions, FixReport, fix_paths
 from oas_create_check.fix.plan import layout_for
@@ -133,13 +135,45 @@ def _renamed(data: Any, rename: RenameKey) -> bool:
     return isinstance(data, dict) and rename.old not in {str(k) for k in data}
 
 
+def _users(folder: Path, files: dict[Path, bytes], roots: list[Path]) -> dict[User, set[Location]]:
+    """Each operation of ``roots`` with the nodes it reaches, read from the files as they were
+    before the fix (``reach_check``, independent of the fixer's own reachability)."""
+    parsed: dict[Path, Any] = {}
+    by_path = {(folder / relative).resolve(): raw for relative, raw in files.items()}
+
+    def data_of(path: Path) -> Any:
+        if path not in parsed:
+            raw = by_path[path] if path in by_path else path.read_bytes()
+            parsed[path] = _text(path, raw)[1]
+        return parsed[path]
+
+    users: dict[User, set[Location]] = {}
+    for root in roots:
+        users.update(reach(root.resolve(), data_of))
+    return users
+
+
+def _check_reach(
+    path: Path, before: bytes, after: bytes, users: dict[User, set[Location]], allowed: set[User]
+) -> None:
+    """Nothing was added inside a node that an operation without a fixable finding reaches."""
+    old, new = _text(path, before)[1], _text(path, after)[1]
+    for pointer in added_pointers(old, new):
+        others = intruders(users, path, pointer, allowed)
+        assert not others, f"{path}: /{'/'.join(pointer)} changes {sorted(others)[:3]} too"
+
+
 def fix_and_check(
     folder: Path, roots: list[Path], settings: Settings, unsafe: bool
 ) -> tuple[FixReport, dict[Path, bytes], dict[Path, bytes]]:
     """Fix the specs under ``folder`` and assert every promise; returns the report and the
     files before and after."""
     before = snapshot(folder)
-    renames = planned_renames(lint_paths(roots, settings), unsafe)
+    linted = lint_paths(roots, settings)
+    renames = planned_renames(linted, unsafe)
+    users = _users(folder, before, roots)
+    # an operation with a finding the fixer may fix; every other one must be left as it was
+    allowed = {(f.path, f.method) for f in linted.findings if wanted(f, unsafe)}
     report = fix_paths(roots, settings, FixOptions(unsafe=unsafe))
     after = snapshot(folder)
     assert set(after) == set(before), "files appeared or disappeared"
@@ -147,6 +181,7 @@ def fix_and_check(
         path = (folder / relative).resolve()
         if after[relative] != old:
             check_file(path, old, after[relative], renames.get(path, ()))
+            _check_reach(path, old, after[relative], users, allowed)
     changed = {(folder / r).resolve() for r in before if after[r] != before[r]}
     assert changed == {c.path for c in report.changes}
     # what remains fixable is exactly what the fixer said it could not fix

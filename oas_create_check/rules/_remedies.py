@@ -12,8 +12,10 @@ them in the file's style.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,20 +77,87 @@ def _template(spec: Spec, target_file: SourceFile, ref: str | None) -> Remedy | 
 def _shared(
     spec: Spec, target_file: SourceFile, section: str, name: str, definition: Any
 ) -> Remedy:
-    """``definition`` kept once among the root document's reusable ``section`` (under ``name``,
-    or ``name2``... if the spec uses that name for something else) and ``$ref``'d from the
-    operation. Inline instead when the operation lives in another file than the root (a
-    multi-file spec keeps its shared parts in files of its own, which a fix does not create) or
-    when the section is itself a ``$ref``."""
-    root = spec.workspace.root
-    pointer, existing = _components(spec, section)
-    if target_file.path != root.path or "$ref" in existing:
+    """``definition`` kept once where the spec keeps reusable ``section`` pieces (``_store``),
+    under ``name`` in the store's style (or with a number appended if the spec uses the name for
+    something else), and ``$ref``'d from ``target_file``. ``definition``'s own ``$ref``s are
+    written as from the root document. Inline when the store is itself a ``$ref``, and in a
+    file other than the root when the store is the root's components: a fragment may be shared
+    by several root documents, and must not come to depend on one of them."""
+    store, pointer = _store(spec, section)
+    found, value = store.value_at(pointer)
+    existing = value if found and isinstance(value, dict) else {}
+    if (
+        "$ref" in existing
+        or (found and not isinstance(value, dict))
+        or (store.path == spec.workspace.root.path != target_file.path)
+    ):
         return Remedy(_relocated(spec, definition, target_file))
-    key, number = name, 2
+    definition = _relocated(spec, definition, store)
+    key = base = _styled(name, [str(k) for k in existing])
+    number = 2
     while key in existing and existing[key] != definition:
-        key, number = f"{name}{number}", number + 1
-    adds = () if key in existing else (AddEntry(root.key, pointer, key, definition),)
-    return Remedy(_ref(spec, target_file, (*pointer, key)), adds)
+        key, number = f"{base}{number}", number + 1
+    adds = () if key in existing else (AddEntry(store.key, pointer, key, definition),)
+    return Remedy({"$ref": ref_between(target_file, store, (*pointer, key))}, adds)
+
+
+@per_spec
+def _store(spec: Spec, section: str) -> tuple[SourceFile, Pointer]:
+    """Where the spec keeps reusable ``section`` pieces (``responses``, ``parameters``,
+    ``headers``): the file or components section that its operations' ``$ref``s name such
+    pieces in by key most often (DigitalOcean's ``shared/headers.yml#/ratelimit-limit``), else
+    the root document's components (Swagger 2.0: its top-level section). Found from the
+    operations as written, so the pieces a fix adds never move the choice."""
+    root = spec.workspace.root
+    components = _section_pointer(spec, section)
+    counts: dict[tuple[str, Pointer], int] = {}
+    files: dict[str, SourceFile] = {str(root.key): root}
+    for entry in _entries(spec, section):
+        target = spec.workspace.deref(entry)
+        if target is None:
+            continue
+        if target.file.path != root.path and len(target.pointer) == 1:
+            where: tuple[str, Pointer] = (str(target.file.key), ())
+        elif target.file.path == root.path and target.pointer[:-1] == components:
+            where = (str(root.key), components)
+        else:
+            continue
+        files[where[0]] = target.file
+        counts[where] = counts.get(where, 0) + 1
+    if not counts:
+        return root, components
+    best = max(counts, key=lambda k: counts[k])  # ties: the first seen
+    return files[best[0]], best[1]
+
+
+def _entries(spec: Spec, section: str) -> Iterator[Node]:
+    """The ``$ref`` entries the spec's POSTs and PUTs write for ``section`` pieces."""
+    for op in spec.operations:
+        if section == "headers":
+            containers = [r.node.child("headers") for r in op.responses.values()]
+        else:
+            containers = [op.node.child(section)]
+        for container in containers:
+            if container is None or not isinstance(container.value, (dict, list)):
+                continue
+            children = (
+                container.items()
+                if isinstance(container.value, dict)
+                else ((str(i), container.child(i)) for i in range(len(container.value)))
+            )
+            for _, child in children:
+                if child is not None and isinstance(child.value, dict) and "$ref" in child.value:
+                    yield child
+
+
+def _styled(name: str, keys: list[str]) -> str:
+    """``name`` (``BadRequest``) as the store writes its keys: ``bad-request`` or
+    ``bad_request`` where every key is lower-case, else as given."""
+    if not keys or any(k != k.lower() for k in keys):
+        return name
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", name)
+    joiner = "_" if sum("_" in k for k in keys) > sum("-" in k for k in keys) else "-"
+    return joiner.join(w.lower() for w in words)
 
 
 #: What a ``Location`` header points at, by the status it is added to.
@@ -227,11 +296,12 @@ def _error_response(spec: Spec, error: tuple[Node, str] | None, description: str
 
 
 def _relocated(spec: Spec, definition: Any, target_file: SourceFile) -> Any:
-    """``definition`` (written as from the root document) inlined in ``target_file``: its body's
-    ``$ref`` rewritten to mean the same from there."""
+    """``definition`` (written as from the root document) placed in ``target_file``: its body's
+    ``$ref`` rewritten to mean the same from there (a copy; ``definition`` is left as it is)."""
     root = spec.workspace.root
     if target_file.path == root.path or not isinstance(definition, dict):
         return definition
+    definition = copy.deepcopy(definition)
     holders = (
         [definition]
         if spec.is_swagger
