@@ -137,21 +137,25 @@ class _Snapshot:
         relative = self.relative(current)
         return relative is None or relative in self.changed
 
+    def touched(self, folder: Path) -> bool:
+        """Whether anything under ``folder`` changed (or it is outside the repository)."""
+        relative = self.relative(folder)
+        if relative is None:
+            return True
+        prefix = "" if relative == "." else relative + "/"
+        return any(name.startswith(prefix) for name in self.changed)
+
     def untouched(self, folder: Path, root: Path) -> bool:
         """Whether nothing under ``folder`` changed and ``root`` existed at the commit: the
         cheap answer for the many specs a change does not touch, with no file written."""
-        relative = self.relative(folder)
-        if relative is None:
-            return False
-        prefix = "" if relative == "." else relative + "/"
-        if any(name.startswith(prefix) for name in self.changed):
+        if self.touched(folder):
             return False
         # not in the commit (new, or ignored by git): all of it is new
         return self.relative(root) in self.existing([root])
 
     def existing(self, files: list[Path]) -> set[str]:
         """Which of ``files`` (relative to the top) are in the commit: asked of git once for all
-        the files not asked about before (``only_changed`` asks for every root up front), not
+        the files not asked about before (``changes_since`` asks for the roots up front), not
         once per spec."""
         wanted = [r for r in map(self.relative, files) if r is not None and r not in self._asked]
         for start in range(0, len(wanted), 1000):  # keep the command line short
@@ -361,7 +365,10 @@ def changes_since(run: RunResult, top: Path, commit: str) -> list[Changed]:
         # Ask git now which files changed: a fix run writes files after this, and the tool's
         # own edits must not count as the user's changes.
         _ = snapshot.changed
-        snapshot.existing([r.spec.workspace.root.path for r in run.specs if r.spec is not None])
+        # Whether each untouched spec's root existed, asked of git at once; a touched spec's
+        # folder is read at the commit anyway (a fix hook's spec always is: spare the call).
+        workspaces = [r.spec.workspace for r in run.specs if r.spec is not None]
+        snapshot.existing([w.root.path for w in workspaces if not snapshot.touched(w.root_dir)])
         return [_changed(result, snapshot) for result in run.specs]
 
 
