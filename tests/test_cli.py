@@ -277,6 +277,8 @@ def test_parallel_run_reports_exactly_what_a_serial_run_does(
         ["--fail-on", "fatal", str(PETSTORE)],  # refused: typer's usage error
         ["--select", "create-status-210", str(PETSTORE)],  # refused, with a did-you-mean
         ["--statistics", "--format", "concise", str(PETSTORE)],
+        ["--diff", "--changed-since", "HEAD", str(PETSTORE)],  # the fix hook's, writing nothing
+        ["--changed-since", "no-such-revision", str(PETSTORE)],  # refused: exit 2
     ],
 )
 def test_quick_path_matches_typer(
@@ -301,8 +303,9 @@ def test_quick_request_reads_only_plain_invocations() -> None:
     assert request is not None
     assert request.paths == (Path("a.yaml"), Path("b.json")) and request.fmt == "json"
     # The fix hook's command line, and CI's usual options, are read here too.
-    fixing = quick_request(["--fix", "a.yaml"])
+    fixing = quick_request(["--fix", "--changed-since", "HEAD", "a.yaml"])
     assert fixing is not None and fixing.fix and fixing.paths == (Path("a.yaml"),)
+    assert fixing.changed_since == "HEAD"
     ci = quick_request(
         ["--fail-on=error", "-o", "r.sarif", "--select", "a,b", "--select", "c", "x"]
     )

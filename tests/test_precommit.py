@@ -217,3 +217,53 @@ def test_the_fix_hook_rewrites_the_spec_and_fails_the_commit(consumer: Consumer)
     done = consumer.commit("pets.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert spec.read_text() == fixed
+
+
+#: A legacy multi-file spec: two creates, each in its own file, neither with a 409.
+LEGACY_ROOT = """openapi: 3.0.3
+info:
+  title: Shop
+  version: 1.0.0
+paths:
+  /orders:
+    $ref: "paths/orders.yml"
+  /invoices:
+    $ref: "paths/invoices.yml"
+"""
+LEGACY_CREATE = """post:
+  operationId: create_{name}
+  summary: Create one of the {name}
+  responses:
+    "201":
+      description: Created
+      headers:
+        Location:
+          schema: {{type: string}}
+"""
+
+
+@needs_fix
+def test_the_fix_hook_fixes_only_what_the_commit_touched(consumer: Consumer) -> None:
+    """The user story: in a legacy multi-file spec, one fragment edited. The fix hook gets the
+    fragment, checks its root, and fixes the operation the commit changed, not the backlog."""
+    shop = consumer.path / "shop"
+    (shop / "paths").mkdir(parents=True)
+    (shop / "openapi.yaml").write_text(LEGACY_ROOT, "utf-8")
+    for name in ("orders", "invoices"):
+        (shop / "paths" / f"{name}.yml").write_text(LEGACY_CREATE.format(name=name), "utf-8")
+    commit_all(consumer.path, "the legacy spec, before any hook", consumer.env)
+    orders = shop / "paths" / "orders.yml"
+    orders.write_text(orders.read_text().replace("Create one of", "Place one of"), "utf-8")
+    done = consumer.commit("shop/paths/orders.yml")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "fixed 1 problem(s) in shop/paths/orders.yml" in output
+    assert '"409"' in orders.read_text()
+    touched = git(consumer.path, "diff", "--name-only", env=consumer.env).split()
+    assert touched == ["shop/paths/orders.yml"]
+    assert "invoices" not in output.split("oas-create-check.....")[0]
+    # Reviewed and staged, the fix commits; the invoices' backlog is the check hook's to report
+    # (as a warning here), not the fix hook's to rewrite.
+    done = consumer.commit("shop/paths/orders.yml", skip=("oas-create-check",))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '"409"' not in (shop / "paths" / "invoices.yml").read_text()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import FIXTURES, REPO
+from gitrepo import git, git_env, init_repo
 
 from oas_create_check import __version__
 from oas_create_check.cli import quick_request
@@ -67,19 +68,28 @@ def test_both_hook_command_lines_take_the_fast_path() -> None:
 
 
 def test_the_fix_hook_does_not_import_typer(tmp_path: Path) -> None:
-    spec = tmp_path / "api.yaml"
+    """The hook's own command line, in a repository before its first commit (everything new)."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    words = next(h["entry"].split() for h in hooks if h["id"] == "oas-create-check-fix")
+    repo = tmp_path / "repo"
+    env = git_env(tmp_path / "home")
+    init_repo(repo, env)
+    spec = repo / "api.yaml"
     shutil.copy(FIXTURES / "specs" / "petstore.yaml", spec)
+    git(repo, "add", "api.yaml", env=env)
     code = (
         "import sys; from oas_create_check.cli import main; code = main(sys.argv[1:]); "
         "print(sorted(m for m in ('typer', 'click') if m in sys.modules), file=sys.stderr); "
         "sys.exit(code)"
     )
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-c", code, "--fix", str(spec)],
+        [sys.executable, "-c", code, *words[1:], "api.yaml"],
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=REPO,
+        cwd=repo,
+        env=env,
     )
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -115,6 +115,19 @@ def load(path: Path) -> Counter[Key]:
     return keys
 
 
+def recorded(path: Path) -> Callable[[Finding], bool]:
+    """Whether a finding is recorded in the baseline at ``path`` (none is while the file does
+    not exist). ``--fix`` leaves these alone: a baseline says "known, not now", and a fix hook
+    rewriting the whole backlog on the first commit after adoption is what it is there to stop.
+    Asked of each finding as it is when the fixer meets it: keys hold no line, so the fixer's
+    edits elsewhere do not move them, and a finding a fix moved to a new key is the one the
+    report will show as new, which is then better fixed too."""
+    if not path.exists():
+        return lambda _finding: False
+    keys, base = load(path), path.parent
+    return lambda finding: keys[key_of(finding, base)] > 0
+
+
 #: Dropped entries listed one by one in the notice; past this, they are counted.
 LISTED_DROPS = 20
 
@@ -215,4 +228,4 @@ def _narrowed(run: RunResult, keep: Callable[[Finding], bool]) -> RunResult:
     return RunResult(specs=specs, errors=list(run.errors), notices=list(run.notices))
 
 
-__all__ = ["BaselineError", "Key", "apply", "key_of", "load", "record", "render"]
+__all__ = ["BaselineError", "Key", "apply", "key_of", "load", "record", "recorded", "render"]

@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from oas_create_check.engine import SpecResult
 from oas_create_check.load.read import SpecError
 from oas_create_check.load.refs import Node, Workspace
 from oas_create_check.load.source import read_file
-from oas_create_check.model import ToolError, pointer_to_str
+from oas_create_check.model import Finding, OperationRecord, ToolError, pointer_to_str
 from oas_create_check.run.discover import SPEC_SUFFIXES
 from oas_create_check.run.lint import RunResult
 from oas_create_check.spec.operations import Operation, Spec
@@ -73,8 +74,27 @@ def resolve_revision(revision: str, cwd: Path) -> tuple[Path, str]:
             top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
         )
     except ChangeError:
+        if revision == "HEAD" and _unborn(top):
+            # A repository's first commit (a pre-commit hook runs before it exists): there was
+            # nothing before, so everything is new. Git knows the empty tree without storing it.
+            return top, _git(
+                top, "hash-object", "-t", "tree", "--stdin", stdin=b""
+            ).decode().strip()
         raise ChangeError(f"--changed-since: unknown git revision {revision!r}") from None
     return top, commit.decode().strip()
+
+
+def _unborn(top: Path) -> bool:
+    """Whether the repository's current branch has no commit yet."""
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+    except ChangeError:
+        try:
+            _git(top, "symbolic-ref", "--quiet", "HEAD")
+        except ChangeError:
+            return False  # a detached HEAD always names a commit
+        return True
+    return False
 
 
 class _Snapshot:
@@ -117,21 +137,25 @@ class _Snapshot:
         relative = self.relative(current)
         return relative is None or relative in self.changed
 
+    def touched(self, folder: Path) -> bool:
+        """Whether anything under ``folder`` changed (or it is outside the repository)."""
+        relative = self.relative(folder)
+        if relative is None:
+            return True
+        prefix = "" if relative == "." else relative + "/"
+        return any(name.startswith(prefix) for name in self.changed)
+
     def untouched(self, folder: Path, root: Path) -> bool:
         """Whether nothing under ``folder`` changed and ``root`` existed at the commit: the
         cheap answer for the many specs a change does not touch, with no file written."""
-        relative = self.relative(folder)
-        if relative is None:
-            return False
-        prefix = "" if relative == "." else relative + "/"
-        if any(name.startswith(prefix) for name in self.changed):
+        if self.touched(folder):
             return False
         # not in the commit (new, or ignored by git): all of it is new
         return self.relative(root) in self.existing([root])
 
     def existing(self, files: list[Path]) -> set[str]:
         """Which of ``files`` (relative to the top) are in the commit: asked of git once for all
-        the files not asked about before (``only_changed`` asks for every root up front), not
+        the files not asked about before (``changes_since`` asks for the roots up front), not
         once per spec."""
         wanted = [r for r in map(self.relative, files) if r is not None and r not in self._asked]
         for start in range(0, len(wanted), 1000):  # keep the command line short
@@ -312,12 +336,62 @@ def same(old: Any, new: Any) -> bool:
         return False
 
 
-def only_changed(run: RunResult, top: Path, commit: str, revision: str) -> RunResult:
-    """``run`` narrowed to the operations added or changed since ``commit``, with a notice."""
+@dataclass(frozen=True)
+class Changed:
+    """What changed in one spec since the revision: its operations added or changed, by
+    (path, method), or ``None`` when all of it is new; and whether a file changed, for findings
+    about a document rather than an operation. Decided once (``changes_since``), so that it can
+    narrow a run that came later: the one left after ``--fix``, whose own edits are no changes."""
+
+    operations: frozenset[_Key] | None
+    file_changed: Callable[[Path], bool]
+
+    def keeps(self, finding: Finding) -> bool:
+        """Whether ``finding`` is about something that changed."""
+        if self.operations is None:
+            return True
+        if finding.path or finding.method:
+            return (finding.path, finding.method) in self.operations
+        return self.file_changed(Path(finding.file))
+
+    def keeps_operation(self, operation: OperationRecord) -> bool:
+        return self.operations is None or (operation.path, operation.method) in self.operations
+
+
+def changes_since(run: RunResult, top: Path, commit: str) -> list[Changed]:
+    """What changed since ``commit`` in each spec of ``run``, in the order of ``run.specs``."""
     with tempfile.TemporaryDirectory(prefix="oas-create-check-") as scratch:
         snapshot = _Snapshot(top, commit, Path(scratch))
-        snapshot.existing([r.spec.workspace.root.path for r in run.specs if r.spec is not None])
-        specs = [_narrow(result, snapshot) for result in run.specs]
+        # Ask git now which files changed: a fix run writes files after this, and the tool's
+        # own edits must not count as the user's changes.
+        _ = snapshot.changed
+        # Whether each untouched spec's root existed, asked of git at once; a touched spec's
+        # folder is read at the commit anyway (a fix hook's spec always is: spare the call).
+        workspaces = [r.spec.workspace for r in run.specs if r.spec is not None]
+        snapshot.existing([w.root.path for w in workspaces if not snapshot.touched(w.root_dir)])
+        return [_changed(result, snapshot) for result in run.specs]
+
+
+def only_changed(
+    run: RunResult,
+    top: Path,
+    commit: str,
+    revision: str,
+    changes: list[Changed] | None = None,
+) -> RunResult:
+    """``run`` narrowed to the operations added or changed since ``commit``, with a notice.
+    ``changes`` (one per spec of ``run``), when given, is what was decided on an earlier run
+    of the same specs (before fixing); otherwise it is decided on ``run``."""
+    if changes is None:
+        changes = changes_since(run, top, commit)
+    specs = [
+        replace(
+            result,
+            findings=[f for f in result.findings if changed.keeps(f)],
+            operations=[o for o in result.operations if changed.keeps_operation(o)],
+        )
+        for result, changed in zip(run.specs, changes, strict=True)
+    ]
     before = len(run.operations)
     narrowed = RunResult(specs=specs, errors=list(run.errors), notices=list(run.notices))
     narrowed.notices.append(
@@ -327,34 +401,33 @@ def only_changed(run: RunResult, top: Path, commit: str, revision: str) -> RunRe
     return narrowed
 
 
-def _narrow(result: SpecResult, snapshot: _Snapshot) -> SpecResult:
+def _changed(result: SpecResult, snapshot: _Snapshot) -> Changed:
     if result.spec is None:
-        return result
+        return Changed(None, snapshot.file_changed)
     workspace = result.spec.workspace
-    changed: set[_Key] = set()
+    changed: frozenset[_Key] = frozenset()
     if not snapshot.untouched(workspace.root_dir, workspace.root.path):
         old = snapshot.old_spec(result.spec)
         if old is None:
-            return result  # a new spec: everything in it is new
+            return Changed(None, snapshot.file_changed)  # a new spec: everything in it is new
         try:
             before = operation_data(old)
         except SpecError:
-            return result  # unreadable as an API at the revision (a code written twice): all new
+            # unreadable as an API at the revision (a code written twice): all new
+            return Changed(None, snapshot.file_changed)
         now = operation_data(result.spec)
-        changed = {
+        changed = frozenset(
             key for key, data in now.items() if key not in before or not same(before[key], data)
-        }
-
-    def keep(path: str, method: str, file: str) -> bool:
-        if path or method:
-            return (path, method) in changed
-        return snapshot.file_changed(Path(file))
-
-    return replace(
-        result,
-        findings=[f for f in result.findings if keep(f.path, f.method, f.file)],
-        operations=[o for o in result.operations if (o.path, o.method) in changed],
-    )
+        )
+    return Changed(changed, snapshot.file_changed)
 
 
-__all__ = ["ChangeError", "only_changed", "operation_data", "resolve_revision", "same"]
+__all__ = [
+    "ChangeError",
+    "Changed",
+    "changes_since",
+    "only_changed",
+    "operation_data",
+    "resolve_revision",
+    "same",
+]

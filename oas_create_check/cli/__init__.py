@@ -5,8 +5,9 @@
 The options, their help and their usage errors are typer's (``typer_app.py``). But importing
 typer and click costs about 40 ms, which on a small spec is most of the run, and a pre-commit hook
 runs on every commit. So the invocations made on every commit, the two hooks' (paths alone, and
-``--fix`` with paths) and CI's (``--format NAME``, ``--output FILE``, ``--fail-on``...), are read
-here without typer: their options are flags and plain strings, with nothing to convert (``QUICK``).
+``--fix --changed-since HEAD`` with paths) and CI's (``--format NAME``, ``--output FILE``,
+``--fail-on``...), are read here without typer: their options are flags and plain strings, with
+nothing to convert (``QUICK``).
 Anything else (``--help``, ``--jobs N``, a repeated option, ``--``), and any value
 ``command.prepare`` refuses, goes to typer, which then parses the whole command line and reports
 in its usual form.
@@ -50,6 +51,7 @@ QUICK: dict[str, tuple[str, str]] = {
     "--output": ("output", "path"),
     "-o": ("output", "path"),
     "--baseline": ("baseline", "path"),
+    "--changed-since": ("changed_since", "text"),
     "--job-summary": ("job_summary", "path"),
     "--fix": ("fix", "flag"),
     "--unsafe-fixes": ("unsafe_fixes", "flag"),

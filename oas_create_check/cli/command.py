@@ -19,6 +19,10 @@ from oas_create_check import __version__
 from oas_create_check.model import Finding, Severity, ToolError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from oas_create_check.adopt.changes import Changed
+    from oas_create_check.fix.fixer import Scope
     from oas_create_check.report import Report
     from oas_create_check.run.lint import RunResult
     from oas_create_check.settings import Settings
@@ -197,9 +201,9 @@ def _execute(plan: Plan) -> int:
     # The fixer and --changed-since work on the parsed documents, which stay in one process.
     single = request.fix or request.diff or plan.revision
     workers = 1 if single else (request.jobs or os.cpu_count() or 1)
-    run, pending = _lint_or_fix(plan.settings, request, workers)
+    run, pending, changes = _lint_or_fix(plan, workers)
     _refuse_overwriting_read(request, run)
-    run = _adoption(run, plan)
+    run = _adoption(run, plan, changes)
     from oas_create_check.escape import printable
 
     for notice in run.notices:  # escaping twice changes nothing: escaped text has no controls
@@ -443,36 +447,70 @@ def _selection(
     )
 
 
-def _lint_or_fix(settings: Settings, request: Request, jobs: int) -> tuple[RunResult, bool]:
+def _lint_or_fix(plan: Plan, jobs: int) -> tuple[RunResult, bool, list[Changed] | None]:
     """Lint, or fix first (``fix.py``) and return what remains; with ``--diff`` the diff goes to
-    stdout and ``True`` says there was one."""
+    stdout and ``True`` says there was one. When fixing with ``--changed-since``, also what
+    changed, decided before the first edit: the report that follows is narrowed by the same."""
     from oas_create_check.run.lint import lint_paths
 
+    settings, request = plan.settings, plan.request
     paths = list(request.paths)
     if paths == [STDIN]:
         from oas_create_check.run.lint import lint_stdin
 
-        return lint_stdin(sys.stdin.buffer, request.stdin_filename, settings), False
+        return lint_stdin(sys.stdin.buffer, request.stdin_filename, settings), False, None
     if not (request.fix or request.diff):
         if request.unsafe_fixes:
             print("note: --unsafe-fixes does nothing without --fix or --diff", file=sys.stderr)
-        return lint_paths(paths, settings, jobs), False
+        return lint_paths(paths, settings, jobs), False, None
     from oas_create_check.escape import printable, verbatim
-    from oas_create_check.fix.fixer import FixOptions, fix_paths
+    from oas_create_check.fix.fixer import FixOptions, fix_run
 
+    run = lint_paths(paths, settings)
+    changes = None
+    if plan.revision is not None:
+        from oas_create_check.adopt.changes import changes_since
+
+        changes = changes_since(run, *plan.revision[:2])
     options = FixOptions(unsafe=request.unsafe_fixes, write=not request.diff)
-    outcome = fix_paths(paths, settings, options)
+    outcome = fix_run(run, settings, options, _fix_scopes(run, request.baseline, changes))
     for change in outcome.changes:
         if request.diff:
             sys.stdout.write(verbatim(change.diff()))
         verb = "would fix" if request.diff else "fixed"
         print(f"{verb} {change.fixed} problem(s) in {printable(change.display)}", file=sys.stderr)
-    return outcome.run, request.diff and bool(outcome.changes)
+    return outcome.run, request.diff and bool(outcome.changes), changes
 
 
-def _adoption(run: RunResult, plan: Plan) -> RunResult:
+def _fix_scopes(
+    run: RunResult, baseline: Path | None, changes: list[Changed] | None
+) -> list[Scope]:
+    """Per spec of ``run``, the findings ``--fix`` may touch: those the report would show, so
+    not the ones recorded in the baseline, and with ``--changed-since`` only those of what
+    changed. Empty: every finding."""
+    if baseline is None and changes is None:
+        return []
+    known = None
+    if baseline is not None:
+        from oas_create_check.adopt.baseline import recorded
+
+        known = recorded(baseline)
+    per_spec: list[Changed | None] = [*changes] if changes is not None else [None] * len(run.specs)
+    return [_scope(changed, known) for changed in per_spec]
+
+
+def _scope(changed: Changed | None, known: Callable[[Finding], bool] | None) -> Scope:
+    if changed is None:
+        return None if known is None else lambda finding: not known(finding)
+    if known is None:
+        return changed.keeps
+    return lambda finding: changed.keeps(finding) and not known(finding)
+
+
+def _adoption(run: RunResult, plan: Plan, changes: list[Changed] | None) -> RunResult:
     """Narrow a finished run for adopting the linter on a legacy spec. The baseline comes first
-    so that recording it sees every finding, not only those of changed operations."""
+    so that recording it sees every finding, not only those of changed operations. ``changes``:
+    what changed, if decided already (before fixing)."""
     request = plan.request
     if request.baseline is not None:
         from oas_create_check.adopt.baseline import apply
@@ -483,7 +521,7 @@ def _adoption(run: RunResult, plan: Plan) -> RunResult:
     if plan.revision is not None:
         from oas_create_check.adopt.changes import only_changed
 
-        run = only_changed(run, *plan.revision)
+        run = only_changed(run, *plan.revision, changes=changes)
     return run
 
 

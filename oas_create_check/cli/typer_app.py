@@ -111,7 +111,8 @@ def lint(
     baseline: Annotated[
         Path | None,
         typer.Option(
-            help="Report only findings not recorded in this file (recorded first if it is missing)."
+            help="Report and fix only findings not recorded in this file (recorded first if it "
+            "is missing)."
         ),
     ] = None,
     update_baseline: Annotated[
@@ -122,7 +123,7 @@ def lint(
         typer.Option(
             "--changed-since",
             metavar="REV",
-            help="Report only operations added or changed since this git revision.",
+            help="Report and fix only operations added or changed since this git revision.",
         ),
     ] = None,
     jobs: Annotated[

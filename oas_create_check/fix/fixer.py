@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -120,6 +120,7 @@ class _Fixer:
         texts: Mapping[Path, SourceFile] | None = None,
     ) -> None:
         self.settings = settings
+        #: set again for each spec by ``fix_run``, whose scope narrows ``only`` per spec
         self.options = options
         #: files given as text (an editor's unsaved buffers), used instead of the disk
         self.texts = dict(texts or {})
@@ -504,15 +505,33 @@ def _targets_in(source: SourceFile) -> Iterator[tuple[Pointer, _Target]]:
 # entry point
 
 
+#: Which findings of one spec may be fixed (``None``: all that ``FixOptions.only`` allows).
+Scope = Callable[[Finding], bool] | None
+
+
 def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) -> FixReport:
     """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results."""
-    run = lint_paths(paths, settings)
+    return fix_run(lint_paths(paths, settings), settings, options)
+
+
+def fix_run(
+    run: RunResult,
+    settings: Settings,
+    options: FixOptions,
+    scopes: Sequence[Scope] = (),
+) -> FixReport:
+    """Apply the wanted fixes to the specs of ``run`` (linted, nothing fixed yet), spec by spec,
+    and lint what results. ``scopes``, when given, has one entry per spec of ``run`` and narrows
+    ``options.only`` for that spec: what ``--changed-since`` and ``--baseline`` leave in the
+    report. The caller decides them from ``run``, before any edit: the fix loop lints again after
+    each pass, and an operation it has just edited must not then count as changed by the user."""
     fixer = _Fixer(settings, options)
     specs: list[SpecResult] = []
-    for result in run.specs:
+    for result, scope in zip(run.specs, scopes or [None] * len(run.specs), strict=True):
         if result.spec is None:
             specs.append(result)
             continue
+        fixer.options = replace(options, only=_both(options.only, scope))
         uses = {real_path(f.path) for f in result.spec.workspace.files}
         if any(f.fix is not None and fixer.wanted(f) for f in result.findings) or uses & set(
             fixer.states
@@ -527,6 +546,13 @@ def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) ->
         notices=[*run.notices, *fixer.notices],
     )
     return FixReport(run=fixed, changes=fixer.changes())
+
+
+def _both(first: Scope, second: Scope) -> Scope:
+    """The findings both accept (``None`` accepts all)."""
+    if first is None or second is None:
+        return first or second
+    return lambda finding: first(finding) and second(finding)
 
 
 def fix_texts(
