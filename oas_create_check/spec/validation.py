@@ -66,8 +66,10 @@ class _Sandbox:
         self.root_dir = root_dir.resolve()
         self.root = root
         self.root_path = root_path
-        strings = {path: string_keys(data) for path, data in files.items()}
-        self.data: dict[Path, Any] = {root_path.resolve(): root, **strings}
+        #: Overlay data, converted by ``string_keys`` only when the validator asks for it: the
+        #: fixer hands over every file a run has edited so far, and most belong to other specs.
+        self.given = files
+        self.data: dict[Path, Any] = {root_path.resolve(): root}
         self.refused: list[Issue] = []
 
     def file(self, uri: str) -> Any:
@@ -75,6 +77,9 @@ class _Sandbox:
         path = real_path(Path(url2pathname(unquote(parts.path))))
         if path in self.data:
             return self.data[path]
+        if path in self.given:
+            converted = self.data[path] = string_keys(self.given[path])
+            return converted
         if not path.is_relative_to(self.root_dir):
             return self._refuse(
                 uri,
