@@ -4,6 +4,7 @@ scans they replaced answered (no timing here: benchmarks/bench_fix.py measures t
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from oas_create_check.fix.edits import Edit, EditIndex, overlaps
 from oas_create_check.load.locate import Locator
@@ -46,3 +47,40 @@ def test_walk_through_a_large_mapping_in_json() -> None:
     assert depth == 4
     key, _ = chain[-1]
     assert key is not None and key.value == "n"
+
+
+def test_specs_whose_folders_nest_share_a_group() -> None:
+    from pathlib import Path
+
+    from oas_create_check.engine import SpecResult
+    from oas_create_check.fix.pool import spec_groups
+
+    def spec(*folders: str) -> SpecResult:
+        return SpecResult(file="x", bounds=tuple(Path(f) for f in folders))
+
+    specs = [spec("/a/b"), spec("/c"), spec("/a"), spec("/ab"), spec("/c/d", "/e"), spec("/e/f")]
+    assert spec_groups(specs) == [[0, 2], [1, 4, 5], [3]]
+
+
+def test_fixing_in_workers_matches_one_process(tmp_path: Path) -> None:
+    from oas_create_check.fix.fixer import FixOptions, fix_paths
+    from oas_create_check.fix.pool import fix_many
+    from oas_create_check.settings import Settings
+
+    schema = "schema: {type: object, properties: {id: {type: string}}}"
+    body = (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /thingsNUM:\n    post:\n"
+        f"      requestBody:\n        content:\n          application/json:\n            {schema}\n"
+        "      responses:\n        '201':\n          description: Created\n"
+        f"          content:\n            application/json:\n              {schema}\n"
+    )
+    for n in range(3):
+        (tmp_path / f"api{n}").mkdir()
+        (tmp_path / f"api{n}" / "openapi.yaml").write_text(body.replace("NUM", str(n)))
+    options = FixOptions(write=False)
+    alone = fix_paths([tmp_path], Settings(), options)
+    pooled = fix_many([tmp_path], Settings(), options, jobs=2)
+    assert alone.changes and [(c.path, c.after) for c in pooled.changes] == [
+        (c.path, c.after) for c in alone.changes
+    ]
+    assert pooled.run.findings == alone.run.findings

@@ -194,9 +194,9 @@ def _execute(plan: Plan) -> int:
 
     request = plan.request
     _refuse_overwriting_inputs(request)
-    # The fixer and --changed-since work on the parsed documents, which stay in one process.
-    single = request.fix or request.diff or plan.revision
-    workers = 1 if single else (request.jobs or os.cpu_count() or 1)
+    # --changed-since works on the parsed documents, which stay in one process; the fixer
+    # keeps each group of specs that may share a file in one worker (fix/pool.py).
+    workers = 1 if plan.revision else (request.jobs or os.cpu_count() or 1)
     run, pending = _lint_or_fix(plan.settings, request, workers)
     _refuse_overwriting_read(request, run)
     run = _adoption(run, plan)
@@ -458,10 +458,11 @@ def _lint_or_fix(settings: Settings, request: Request, jobs: int) -> tuple[RunRe
             print("note: --unsafe-fixes does nothing without --fix or --diff", file=sys.stderr)
         return lint_paths(paths, settings, jobs), False
     from oas_create_check.escape import printable, verbatim
-    from oas_create_check.fix.fixer import FixOptions, fix_paths
+    from oas_create_check.fix.fixer import FixOptions
+    from oas_create_check.fix.pool import fix_many
 
     options = FixOptions(unsafe=request.unsafe_fixes, write=not request.diff)
-    outcome = fix_paths(paths, settings, options)
+    outcome = fix_many(paths, settings, options, jobs)
     for change in outcome.changes:
         if request.diff:
             sys.stdout.write(verbatim(change.diff()))

@@ -86,6 +86,16 @@ class FixReport:
     changes: list[FileChange] = field(default_factory=list)
 
 
+def wanted(finding: Finding, options: FixOptions) -> bool:
+    """Whether ``options`` ask for this finding's fix to be applied."""
+    fix = finding.fix
+    if fix is None or (options.only is not None and not options.only(finding)):
+        return False
+    return fix.applicability is Applicability.SAFE or (
+        options.unsafe and fix.applicability is Applicability.UNSAFE
+    )
+
+
 class _Refused(Exception):
     """The spec cannot be fixed at all (read-only file, write failure, failed verification)."""
 
@@ -133,12 +143,7 @@ class _Fixer:
         self.notices: list[str] = []
 
     def wanted(self, finding: Finding) -> bool:
-        fix = finding.fix
-        if fix is None or (self.options.only is not None and not self.options.only(finding)):
-            return False
-        return fix.applicability is Applicability.SAFE or (
-            self.options.unsafe and fix.applicability is Applicability.UNSAFE
-        )
+        return wanted(finding, self.options)
 
     def committed(self) -> dict[Path, SourceFile]:
         return {path: state.current for path, state in self.states.items()}
@@ -505,8 +510,14 @@ def _targets_in(source: SourceFile) -> Iterator[tuple[Pointer, _Target]]:
 
 
 def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) -> FixReport:
-    """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results."""
-    run = lint_paths(paths, settings)
+    """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results, in this
+    process (``pool.fix_many`` spreads a directory of specs over worker processes)."""
+    return fix_run(lint_paths(paths, settings), settings, options)
+
+
+def fix_run(run: RunResult, settings: Settings, options: FixOptions) -> FixReport:
+    """Apply the wanted fixes to the specs of a finished lint ``run`` (each with its ``Spec``),
+    spec by spec in order, and lint what results."""
     fixer = _Fixer(settings, options)
     specs: list[SpecResult] = []
     for result in run.specs:

@@ -262,8 +262,47 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
     return type(
         validator_class.__name__,
         (validator_class,),
-        {"keyword_validators": keywords, "iter_errors": iter_errors},
+        {
+            "keyword_validators": keywords,
+            "iter_errors": iter_errors,
+            "schema_validator": _offline_schema_validator(validator_class),
+        },
     )
+
+
+#: The meta-schema validators compiled by jsonschema-rs with ``_refuse_retrieval``, per class.
+_OFFLINE: dict[type[Any], Any] = {}
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    """jsonschema-rs's retriever: it fetches a remote ``$ref`` of a schema itself, in Rust, where
+    the sandbox's handlers never see it. Nothing is fetched; the meta-schemas' own references
+    (json-schema.org drafts) are built into jsonschema-rs and never reach here."""
+    raise ValueError(f"not retrieved: oas-create-check makes no network requests ({uri})")
+
+
+def _offline_schema_validator(validator_class: type[Any]) -> Any:
+    """The meta-schema stage's validator. openapi-spec-validator compiles it with jsonschema-rs
+    when that is installed (much faster than the pure-Python one on a large document) but with
+    jsonschema-rs's default retriever, which may open a connection; this is the same validator
+    compiled with a retriever that refuses every URI. Without jsonschema-rs (or with the
+    library's backend setting forcing ``jsonschema``), the library's own validator."""
+    default = validator_class.schema_validator
+    from openapi_spec_validator.schemas import get_validator_backend
+
+    if get_validator_backend() != "jsonschema-rs":
+        return default
+    compiled = _OFFLINE.get(validator_class)
+    if compiled is None:
+        import jsonschema_rs
+        from openapi_spec_validator.schemas.backend.jsonschema_rs import (
+            JsonschemaRsValidatorWrapper,
+        )
+
+        schema = dict(default.schema)
+        rust = jsonschema_rs.validator_cls_for(schema)(schema, retriever=_refuse_retrieval)
+        compiled = _OFFLINE[validator_class] = JsonschemaRsValidatorWrapper(schema, rust)
+    return compiled
 
 
 def string_keys(data: Any) -> Any:
