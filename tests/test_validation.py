@@ -222,6 +222,6 @@ def test_meta_schema_stage_compiled_with_a_retriever_that_refuses_everything() -
         jsonschema_rs.validator_for(remote, retriever=validation._refuse_retrieval)
     if get_validator_backend() == "jsonschema-rs":
         cls = get_validator_cls({"openapi": "3.1.0", "info": {}, "paths": {}})
-        ours = validation._located(cls, root_stage_first=False).schema_validator
+        ours = validation._offline_schema_validator(cls)
         assert ours is not cls.schema_validator
         assert ours is validation._offline_schema_validator(cls)  # compiled once

@@ -265,7 +265,8 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
         {
             "keyword_validators": keywords,
             "iter_errors": iter_errors,
-            "schema_validator": _offline_schema_validator(validator_class),
+            # compiled on first use: a first-error run that stops in the OpenAPI stage never is
+            "schema_validator": property(lambda self: _offline_schema_validator(validator_class)),
         },
     )
 
