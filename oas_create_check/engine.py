@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from oas_create_check.load.read import real_path
 from oas_create_check.load.refs import Node, Workspace
 from oas_create_check.load.source import SourceFile
 from oas_create_check.model import Confidence, Finding, Kind, OperationRecord, Severity
@@ -34,6 +36,11 @@ class SpecResult:
     #: The display path of every file the check read (the root and each ``$ref``'d file): a
     #: baseline update may only drop entries of these.
     read: list[str] = field(default_factory=list)
+    #: The root document's path as given, and the folders every file of the spec lies in (its
+    #: ref-root and the root document's real folder): specs whose folders do not nest share no
+    #: file, so the fixer's pool may fix them side by side (``fix/pool.py``).
+    path: Path | None = None
+    bounds: tuple[Path, ...] = ()
 
 
 def active_rules(settings: Settings) -> list[Rule]:
@@ -159,6 +166,9 @@ def check_spec(spec: Spec, settings: Settings, rules: list[Rule]) -> SpecResult:
             for problem in rule.check_spec(spec, settings):
                 result.findings.append(_finding(rule, severity, problem, "", ""))
     result.read = [file.display for file in spec.workspace.files]
+    root = spec.workspace.root
+    result.path = root.path
+    result.bounds = (spec.workspace.root_dir, real_path(root.path).parent)
     return result
 
 

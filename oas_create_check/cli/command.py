@@ -198,9 +198,9 @@ def _execute(plan: Plan) -> int:
 
     request = plan.request
     _refuse_overwriting_inputs(request)
-    # The fixer and --changed-since work on the parsed documents, which stay in one process.
-    single = request.fix or request.diff or plan.revision
-    workers = 1 if single else (request.jobs or os.cpu_count() or 1)
+    # --changed-since works on the parsed documents, which stay in one process; the fixer
+    # keeps each group of specs that may share a file in one worker (fix/pool.py).
+    workers = 1 if plan.revision else (request.jobs or os.cpu_count() or 1)
     run, pending, changes = _lint_or_fix(plan, workers)
     _refuse_overwriting_read(request, run)
     run = _adoption(run, plan, changes)
@@ -465,15 +465,20 @@ def _lint_or_fix(plan: Plan, jobs: int) -> tuple[RunResult, bool, list[Changed] 
         return lint_paths(paths, settings, jobs), False, None
     from oas_create_check.escape import printable, verbatim
     from oas_create_check.fix.fixer import FixOptions, fix_run
+    from oas_create_check.fix.pool import fix_many
 
-    run = lint_paths(paths, settings)
-    changes = None
-    if plan.revision is not None:
-        from oas_create_check.adopt.changes import changes_since
-
-        changes = changes_since(run, *plan.revision[:2])
     options = FixOptions(unsafe=request.unsafe_fixes, write=not request.diff)
-    outcome = fix_run(run, settings, options, _fix_scopes(run, request.baseline, changes))
+    changes = None
+    if plan.revision is None and request.baseline is None:
+        outcome = fix_many(paths, settings, options, jobs)
+    else:
+        # the scope is decided from this one lint, before any edit, in this process
+        run = lint_paths(paths, settings)
+        if plan.revision is not None:
+            from oas_create_check.adopt.changes import changes_since
+
+            changes = changes_since(run, *plan.revision[:2])
+        outcome = fix_run(run, settings, options, _fix_scopes(run, request.baseline, changes))
     for change in outcome.changes:
         if request.diff:
             sys.stdout.write(verbatim(change.diff()))

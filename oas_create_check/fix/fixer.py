@@ -86,6 +86,16 @@ class FixReport:
     changes: list[FileChange] = field(default_factory=list)
 
 
+def wanted(finding: Finding, options: FixOptions) -> bool:
+    """Whether ``options`` ask for this finding's fix to be applied."""
+    fix = finding.fix
+    if fix is None or (options.only is not None and not options.only(finding)):
+        return False
+    return fix.applicability is Applicability.SAFE or (
+        options.unsafe and fix.applicability is Applicability.UNSAFE
+    )
+
+
 class _Refused(Exception):
     """The spec cannot be fixed at all (read-only file, write failure, failed verification)."""
 
@@ -134,12 +144,7 @@ class _Fixer:
         self.notices: list[str] = []
 
     def wanted(self, finding: Finding) -> bool:
-        fix = finding.fix
-        if fix is None or (self.options.only is not None and not self.options.only(finding)):
-            return False
-        return fix.applicability is Applicability.SAFE or (
-            self.options.unsafe and fix.applicability is Applicability.UNSAFE
-        )
+        return wanted(finding, self.options)
 
     def committed(self) -> dict[Path, SourceFile]:
         return {path: state.current for path, state in self.states.items()}
@@ -510,7 +515,8 @@ Scope = Callable[[Finding], bool] | None
 
 
 def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) -> FixReport:
-    """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results."""
+    """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results, in this
+    process (``pool.fix_many`` spreads a directory of specs over worker processes)."""
     return fix_run(lint_paths(paths, settings), settings, options)
 
 
@@ -520,11 +526,12 @@ def fix_run(
     options: FixOptions,
     scopes: Sequence[Scope] = (),
 ) -> FixReport:
-    """Apply the wanted fixes to the specs of ``run`` (linted, nothing fixed yet), spec by spec,
-    and lint what results. ``scopes``, when given, has one entry per spec of ``run`` and narrows
-    ``options.only`` for that spec: what ``--changed-since`` and ``--baseline`` leave in the
-    report. The caller decides them from ``run``, before any edit: the fix loop lints again after
-    each pass, and an operation it has just edited must not then count as changed by the user."""
+    """Apply the wanted fixes to the specs of a finished lint ``run`` (each with its ``Spec``),
+    spec by spec in order, and lint what results. ``scopes``, when given, has one entry per
+    spec of ``run`` and narrows ``options.only`` for that spec: what ``--changed-since`` and
+    ``--baseline`` leave in the report. The caller decides them from ``run``, before any edit:
+    the fix loop lints again after each pass, and an operation it has just edited must not then
+    count as changed by the user."""
     fixer = _Fixer(settings, options)
     specs: list[SpecResult] = []
     for result, scope in zip(run.specs, scopes or [None] * len(run.specs), strict=True):

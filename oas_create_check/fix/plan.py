@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from oas_create_check.fix.edits import CannotEdit, Edit, Layout, overlaps
+from oas_create_check.fix.edits import CannotEdit, Edit, EditIndex, Layout, overlaps
 from oas_create_check.fix.json_layout import JsonLayout
 from oas_create_check.fix.verify import Rename
 from oas_create_check.fix.yaml_layout import YamlLayout
@@ -77,6 +77,7 @@ class PassPlan:
         self.guard = guard
         self.layouts: dict[Path, Layout] = {}
         self.edits: dict[Path, list[Edit]] = {}
+        self._taken: dict[Path, EditIndex] = {}
         self.renames: dict[Path, set[Rename]] = {}
         self.keys: set[tuple[Any, ...]] = set()
         self.taken: list[tuple[Finding, frozenset[Path]]] = []
@@ -105,8 +106,10 @@ class PassPlan:
                 return
             if edit is None:
                 continue
-            pending = self.edits.get(path, []) + [e for p, e, _, _ in staged if p == path]
-            if any(overlaps(edit, other) for other in pending):
+            taken = self._taken.get(path)
+            if (taken is not None and taken.conflicts(edit)) or any(
+                overlaps(edit, other) for p, other, _, _ in staged if p == path
+            ):
                 return  # next pass
             staged.append((path, edit, key, change))
             paths.add(path)
@@ -114,6 +117,7 @@ class PassPlan:
             return
         for path, edit, key, change in staged:
             self.edits.setdefault(path, []).append(edit)
+            self._taken.setdefault(path, EditIndex()).add(edit)
             self.keys.add(key)
             if isinstance(change, RenameKey):
                 rename = (change.pointer, change.old, change.new)

@@ -162,10 +162,7 @@ class Locator:
         for depth, part in enumerate(pointer):
             found: tuple[Node | None, Node] | None = None
             if node.kind == "map":
-                name = str(part)
-                for key, value in node.entries:
-                    if key.kind == "scalar" and key.value == name:
-                        found = (key, value)
+                found = node.entry(str(part))
                 if (
                     found is None
                     and not self.is_json

@@ -47,6 +47,7 @@ class NodeStore:
         self.targets: dict[int, int] = {}
         self._views: dict[int, Node] = {}
         self._names: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        self._scalar_keys: dict[int, dict[str, tuple[int, int]]] = {}
 
     def node(self, number: int) -> Node:
         view = self._views.get(number)
@@ -99,6 +100,19 @@ class NodeStore:
             for key, value in zip(numbers[::2], numbers[1::2], strict=True):
                 names.setdefault(self.name(key), []).append((self.rows[key][1], value))
         return names
+
+    def entry(self, mapping: int, name: str) -> tuple[int, int] | None:
+        """The (key, value) of mapping ``mapping`` whose scalar key is ``name``, the last one
+        where it is written twice (as the loaders read it); memoised per mapping, so walking a
+        pointer through a mapping of thousands of paths costs one lookup, not a scan."""
+        keys = self._scalar_keys.get(mapping)
+        if keys is None:
+            keys = self._scalar_keys[mapping] = {}
+            numbers = self.children.get(mapping, ())
+            for key, value in zip(numbers[::2], numbers[1::2], strict=True):
+                if self.rows[key][0] & 3 == SCALAR:
+                    keys[self.rows[key][5]] = (key, value)
+        return keys.get(name)
 
     def duplicate_key_offset(self, root: int | None) -> int | None:
         """Offset of the first key (in the text's order) written twice in one mapping below
@@ -222,6 +236,16 @@ class Node:
                 items = [self._store.node(n) for n in self._store.children.get(self.number, ())]
             self._items = items
         return self._items
+
+    def entry(self, name: str) -> tuple[Node, Node] | None:
+        """The (key, value) entry of this mapping whose scalar key is ``name`` (the last one when
+        written twice), or None (``NodeStore.entry``)."""
+        if self._store.kind(self.number) != MAP:
+            return None
+        found = self._store.entry(self.number, name)
+        if found is None:
+            return None
+        return self._store.node(found[0]), self._store.node(found[1])
 
     @property
     def target(self) -> Node | None:

@@ -14,7 +14,7 @@ library is imported lazily: it costs a few hundred milliseconds that plain linti
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,10 @@ class _Sandbox:
         self.root_dir = root_dir.resolve()
         self.root = root
         self.root_path = root_path
-        strings = {path: string_keys(data) for path, data in files.items()}
-        self.data: dict[Path, Any] = {root_path.resolve(): root, **strings}
+        #: Overlay data, converted by ``string_keys`` only when the validator asks for it: the
+        #: fixer hands over every file a run has edited so far, and most belong to other specs.
+        self.given = files
+        self.data: dict[Path, Any] = {root_path.resolve(): root}
         self.refused: list[Issue] = []
 
     def file(self, uri: str) -> Any:
@@ -75,6 +77,9 @@ class _Sandbox:
         path = real_path(Path(url2pathname(unquote(parts.path))))
         if path in self.data:
             return self.data[path]
+        if path in self.given:
+            converted = self.data[path] = string_keys(self.given[path])
+            return converted
         if not path.is_relative_to(self.root_dir):
             return self._refuse(
                 uri,
@@ -173,6 +178,39 @@ def _tolerant_specification() -> Any:
     return Specification(**fields)
 
 
+#: The library's registries of what it has seen (schemas visited and meta-checked, operationIds),
+#: lists it searches with ``in`` before each append: quadratic in the size of the spec (a spec
+#: with 4,000 operations took 22 s to validate, 4 s with these as ``_SeenList``).
+_SEEN_LISTS = ("visited_schema_ids", "meta_checked_schema_ids", "operation_ids_registry")
+
+
+class _SeenList(list[Any]):
+    """A list whose ``in`` is a set lookup for hashable items (a scan of the unhashable ones
+    only, which never equal a hashable one in YAML/JSON data): the same answers as the list's."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__()
+        self._hashed: set[Any] = set()
+        self._unhashable: list[Any] = []
+        for item in items:
+            self.append(item)
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        try:
+            self._hashed.add(item)
+        except TypeError:
+            self._unhashable.append(item)
+
+    def __contains__(self, item: object) -> bool:
+        try:
+            if item in self._hashed:
+                return True
+        except TypeError:
+            pass
+        return any(other is item or other == item for other in self._unhashable)
+
+
 def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
     """A validator class whose keyword validators stamp each error with the path they were
     checking: the library's own errors (duplicate parameters, unresolvable path parameters,
@@ -187,7 +225,17 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
                     error.oas_location = tuple(where.parts)
                 yield error
 
-        return type(keyword_class.__name__, (keyword_class,), {"__call__": __call__})
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            keyword_class.__init__(self, *args, **kwargs)
+            for name in _SEEN_LISTS:
+                if type(getattr(self, name, None)) is list:
+                    setattr(self, name, _SeenList(getattr(self, name)))
+
+        return type(
+            keyword_class.__name__,
+            (keyword_class,),
+            {"__call__": __call__, "__init__": __init__},
+        )
 
     def iter_errors(self: Any) -> Iterator[Any]:
         # The library's own iter_errors re-creates errors (dropping our stamp) and caches them
@@ -214,8 +262,48 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
     return type(
         validator_class.__name__,
         (validator_class,),
-        {"keyword_validators": keywords, "iter_errors": iter_errors},
+        {
+            "keyword_validators": keywords,
+            "iter_errors": iter_errors,
+            # compiled on first use: a first-error run that stops in the OpenAPI stage never is
+            "schema_validator": property(lambda self: _offline_schema_validator(validator_class)),
+        },
     )
+
+
+#: The meta-schema validators compiled by jsonschema-rs with ``_refuse_retrieval``, per class.
+_OFFLINE: dict[type[Any], Any] = {}
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    """jsonschema-rs's retriever: it fetches a remote ``$ref`` of a schema itself, in Rust, where
+    the sandbox's handlers never see it. Nothing is fetched; the meta-schemas' own references
+    (json-schema.org drafts) are built into jsonschema-rs and never reach here."""
+    raise ValueError(f"not retrieved: oas-create-check makes no network requests ({uri})")
+
+
+def _offline_schema_validator(validator_class: type[Any]) -> Any:
+    """The meta-schema stage's validator. openapi-spec-validator compiles it with jsonschema-rs
+    when that is installed (much faster than the pure-Python one on a large document) but with
+    jsonschema-rs's default retriever, which may open a connection; this is the same validator
+    compiled with a retriever that refuses every URI. Without jsonschema-rs (or with the
+    library's backend setting forcing ``jsonschema``), the library's own validator."""
+    default = validator_class.schema_validator
+    from openapi_spec_validator.schemas import get_validator_backend
+
+    if get_validator_backend() != "jsonschema-rs":
+        return default
+    compiled = _OFFLINE.get(validator_class)
+    if compiled is None:
+        import jsonschema_rs
+        from openapi_spec_validator.schemas.backend.jsonschema_rs import (
+            JsonschemaRsValidatorWrapper,
+        )
+
+        schema = dict(default.schema)
+        rust = jsonschema_rs.validator_cls_for(schema)(schema, retriever=_refuse_retrieval)
+        compiled = _OFFLINE[validator_class] = JsonschemaRsValidatorWrapper(schema, rust)
+    return compiled
 
 
 def string_keys(data: Any) -> Any:
