@@ -70,7 +70,7 @@ WEIGHTS: dict[str, float] = {
     "word-action": -1.5,
     "word-strong-action": -3.0,
     # the path
-    "path-item-uri": -2.5,
+    "path-item-uri": -1.5,
     "path-custom-method": -3.0,
     "path-action-segment": -3.5,
     "path-never-creates": -4.5,
