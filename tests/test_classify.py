@@ -112,6 +112,10 @@ def test_words_split_every_naming_style() -> None:
         ("Cancels the run", Kind.ACTION),
         ("updateUser", Kind.UPDATE),
         ("droplets_create", Kind.CREATE),
+        ("people.batchCreateContacts", Kind.CREATE),  # "batch" says how many, not what
+        ("bulkInsertRows", Kind.CREATE),
+        ("batchGetThings", Kind.ACTION),
+        ("runBatch", Kind.ACTION),
     ],
 )
 def test_verbs(text: str, kind: Kind) -> None:
@@ -203,6 +207,10 @@ paths:
       operationId: FirewallRules_CreateOrUpdate
       responses: {"200": {description: ok}, "201": {description: ok}}
     delete: {responses: {"200": {description: ok}}}
+  /v1/{parent}/contacts:batchCreate:
+    post: {responses: {"200": {description: ok}}}
+  /thing-groups/{thingGroupName}:
+    post: {operationId: CreateThingGroup, responses: {"200": {description: ok}}}
 components:
   schemas:
     File: {type: object, properties: {id: {type: string}}}
@@ -234,6 +242,8 @@ components:
         ("/groups/{id}/instanceGroupManagers/{manager}/createInstances", "post", "create"),
         ("/servers/{server}/auditingPolicies/{policyName}", "put", "update"),  # a singleton
         ("/servers/{server}/firewallRules/{ruleName}", "put", "upsert"),
+        ("/v1/{parent}/contacts:batchCreate", "post", "create"),
+        ("/thing-groups/{thingGroupName}", "post", "create"),  # the words outweigh the URI
     ],
 )
 def test_signals(tmp_path: Path, path: str, method: str, kind: str) -> None:

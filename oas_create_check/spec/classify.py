@@ -46,6 +46,7 @@ from oas_create_check.spec.words import (
     segment_words,
     stem_of,
     verb_kind,
+    without_batch,
     words,
 )
 
@@ -138,7 +139,7 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
 def _path_signals(op: Operation, last: str) -> list[Signal]:
     if ":" in last and not is_param(last):
         verb = last.rsplit(":", 1)[1]
-        if stem_of(words(verb, 1)[0] if words(verb, 1) else verb) in CREATE_VERBS:
+        if stem_of((without_batch(words(verb, 2)) or [verb])[0]) in CREATE_VERBS:
             return [_signal("path-create-segment", f"custom method ':{verb}' creates")]
         return [_signal("path-custom-method", f"custom method ':{verb}' in the path")]
     if is_param(last):

@@ -157,6 +157,18 @@ _TEMPLATE_SUFFIX = re.compile(r"\.\{[^}]*\}$")
 ADD_TO = re.compile(r"^\W*add\w*?(?:\W+\w+){0,3}?\W*(?:to|To)(?=[A-Z\W]|$)")
 
 
+#: Words that say how many things a verb acts on, not what it does: ``batchCreate`` creates.
+BATCH_WORDS = frozenset({"batch", "bulk"})
+
+
+def without_batch(tokens: list[str]) -> list[str]:
+    """``batch create contacts`` -> ``create contacts``; a lone ``batch`` (a noun or the verb
+    itself) stays."""
+    if len(tokens) > 1 and tokens[0] in BATCH_WORDS and stem_of(tokens[1]) in ALL_VERBS:
+        return tokens[1:]
+    return tokens
+
+
 def words(text: str, limit: int | None = None) -> list[str]:
     """Split ``createOrUpdateThing``, ``create_thing`` or ``Create a thing`` into lower words;
     the first ``limit`` of them only (a summary may be a long paragraph)."""
@@ -189,8 +201,9 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     setup = _SET_UP.search(text)
     if setup:
         return Kind.CREATE, setup.group(0).lower()
-    for token in words(text, 4):
-        if token in METHOD_WORDS - {"get"}:
+    tokens = words(text, 5)
+    for i, token in enumerate(tokens[:4]):
+        if token in METHOD_WORDS - {"get"} or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
         if found in CREATE_VERBS:
@@ -207,7 +220,7 @@ def segment_words(segment: str) -> tuple[str, ...]:
     """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
     -> create, maintenancejob (a run-together verb)."""
     bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
-    found = words(bare)
+    found = without_batch(words(bare))
     if len(found) == 1 and bare.islower():
         # longest first, and in a fixed order: the verb found must not depend on set iteration
         for verb in sorted(SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS, key=lambda v: (-len(v), v)):
@@ -246,9 +259,9 @@ def plural(word: str) -> bool:
 def creates_by_name(segment: str) -> bool:
     """``/things/create``, ``/AddActor``, ``/category.add.json``, ``/upload``; not a verb phrase
     whose object is plural (``addApplePayDomains``, ``add_restrictions``: adds to something)."""
-    if segment.lower() in CREATE_SEGMENTS:
-        return True
     parts = segment_words(segment)
+    if segment.lower() in CREATE_SEGMENTS or (len(parts) == 1 and parts[0] in CREATE_SEGMENTS):
+        return True  # ``/create``, ``/batchCreate``
     if len(parts) >= 2 and parts[0] in EXPLICIT_CREATE_VERBS:
         return True  # ``createInstances``: whatever the number, they are new
     if len(parts) >= 2 and parts[0] in SEGMENT_CREATE_VERBS:
