@@ -237,6 +237,9 @@ def signals(op: Operation) -> list[Signal]:
     elif resource.parent_item_path is not None and not by_verb and not is_param(last):
         item = resource.parent_item_path
         found.append(_signal("parent-item-path", f"item path {item} of the parent exists"))
+    elif resource.read_by_name is not None and not by_verb and not is_param(last):
+        by_name = resource.read_by_name
+        found.append(_signal("item-path", f"items below {{parent}} are read by name: {by_name}"))
     addressable = resource.answers_get or any(
         s.name in ("item-path", "parent-item-path") for s in found
     )

@@ -315,6 +315,20 @@ class Resource:
         return None
 
     @cached_property
+    def read_by_name(self) -> str | None:
+        """The ``GET`` that reads any resource by its full name, for a collection below a
+        ``{parent}`` (``POST /v1/{parent}/subscriptions`` -> ``GET /v1/{name}``): Google's
+        resource names (AIP-122), where an item has no path of its own below the collection."""
+        for depth, segment in enumerate(self.segments[:-1]):
+            if segment.strip("{}+") != "parent" or not is_param(segment):
+                continue
+            for name in ("{name}", "{+name}"):
+                path = path_key(self.spec, "/" + "/".join((*self.segments[:depth], name)))
+                if path is not None and "get" in self.spec.methods_at(path):
+                    return path
+        return None
+
+    @cached_property
     def singleton_name(self) -> str | None:
         """The value the last path parameter is limited to when its schema allows only a few
         fixed names (Azure's ``{settingName}`` with ``enum: [current]``): such a resource always
