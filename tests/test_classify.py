@@ -211,6 +211,14 @@ paths:
     post: {responses: {"200": {description: ok}}}
   /thing-groups/{thingGroupName}:
     post: {operationId: CreateThingGroup, responses: {"200": {description: ok}}}
+  /v1/{parent}/subscriptions:
+    post: {operationId: x.subscriptions.create, responses: {"200": {description: ok}}}
+  /v1/{name}:
+    get: {responses: {"200": {description: ok}}}
+  /cards/{id}/attachments:
+    post: {operationId: addAttachment, responses: {"200": {description: ok}}}
+  /cards/{id}/attachments/{attachment}:
+    get: {responses: {"200": {description: ok}}}
 components:
   schemas:
     File: {type: object, properties: {id: {type: string}}}
@@ -244,6 +252,8 @@ components:
         ("/servers/{server}/firewallRules/{ruleName}", "put", "upsert"),
         ("/v1/{parent}/contacts:batchCreate", "post", "create"),
         ("/thing-groups/{thingGroupName}", "post", "create"),  # the words outweigh the URI
+        ("/v1/{parent}/subscriptions", "post", "create"),  # read back by name at /v1/{name}
+        ("/cards/{id}/attachments", "post", "create"),  # a noun, not "attach" + "ments"
     ],
 )
 def test_signals(tmp_path: Path, path: str, method: str, kind: str) -> None:

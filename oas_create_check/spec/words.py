@@ -215,6 +215,11 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     return None
 
 
+#: What turns a verb into a noun (``references``, ``payments``, ``installations``, ``payouts``):
+#: such a word is one noun, not a run-together verb and object.
+_NOUN_ENDING = re.compile(r"(?:[ae]nces?|[ae]?ments?|[ai]?tions?|ions?|outs?)")
+
+
 @lru_cache(maxsize=4096)
 def segment_words(segment: str) -> tuple[str, ...]:
     """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
@@ -224,8 +229,9 @@ def segment_words(segment: str) -> tuple[str, ...]:
     if len(found) == 1 and bare.islower():
         # longest first, and in a fixed order: the verb found must not depend on set iteration
         for verb in sorted(SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS, key=lambda v: (-len(v), v)):
-            if found[0].startswith(verb) and len(found[0]) > len(verb) + 3:
-                return (verb, found[0][len(verb) :])
+            rest = found[0][len(verb) :]
+            if found[0].startswith(verb) and len(rest) > 3 and not _NOUN_ENDING.fullmatch(rest):
+                return (verb, rest)
     return tuple(found)
 
 
