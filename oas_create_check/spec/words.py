@@ -196,7 +196,9 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     """The kind named by the first known verb of ``text`` (among its first four words) and that
     verb. HTTP method names are not verbs here."""
     upsert = _UPSERT.search(text)
-    if upsert:
+    if upsert and (" " not in text.strip() or len(words(text[: upsert.start()])) < 4):
+        # in prose, among the leading words as a verb is: "... with upsert semantics" later in
+        # a description names a detail, not the operation
         return Kind.UPSERT, upsert.group(0)
     setup = _SET_UP.search(text)
     if setup:
