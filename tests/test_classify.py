@@ -217,6 +217,14 @@ paths:
     post: {operationId: x.subscriptions.create, responses: {"200": {description: ok}}}
   /v1/{name}:
     get: {responses: {"200": {description: ok}}}
+  /components/{name}/pricingPlans/current:
+    put: {operationId: PricingPlan_CreateOrUpdate, responses: {"200": {description: ok}}}
+  /service/{name}/notifications/{notificationName}:
+    put:
+      operationId: Notification_CreateOrUpdate
+      parameters:
+        - {name: notificationName, in: path, required: true, schema: {type: string, enum: [A, B, C, D, E]}}
+      responses: {"200": {description: ok}}
   /cards/{id}/attachments:
     post: {operationId: addAttachment, responses: {"200": {description: ok}}}
   /cards/{id}/attachments/{attachment}:
@@ -255,7 +263,13 @@ components:
         ("/v1/{parent}/contacts:batchCreate", "post", "create"),
         ("/thing-groups/{thingGroupName}", "post", "create"),  # the words outweigh the URI
         ("/v1/{parent}/subscriptions", "post", "create"),  # read back by name at /v1/{name}
-        ("/cards/{id}/attachments", "post", "create"),  # a noun, not "attach" + "ments"
+        ("/cards/{id}/attachments", "post", "create"),
+        ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
+        (
+            "/service/{name}/notifications/{notificationName}",
+            "put",
+            "update",
+        ),  # fixed names  # a noun, not "attach" + "ments"
     ],
 )
 def test_signals(tmp_path: Path, path: str, method: str, kind: str) -> None:

@@ -277,6 +277,9 @@ def response_schema(op: Operation, response: Response) -> Node | None:
     return media.child("schema") if media is not None else None
 
 
+#: Last path segments that name the one resource of its kind that always exists.
+_FIXED_NAMES = frozenset("current default latest active".split())
+
 #: Where ``Resource.of`` keeps an operation's resource.
 _MEMO = "_created_resource"
 
@@ -330,10 +333,14 @@ class Resource:
 
     @cached_property
     def singleton_name(self) -> str | None:
-        """The value the last path parameter is limited to when its schema allows only a few
-        fixed names (Azure's ``{settingName}`` with ``enum: [current]``): such a resource always
-        exists, one per parent, and a PUT to it configures rather than creates."""
+        """The names the last path segment is limited to: the values of an enum on its
+        parameter (Azure's ``{settingName}`` with ``enum: [current]``, a fixed list of
+        notification names), or a literal that names the one in force (``/pricingPlans/current``,
+        ``/networkRuleSets/default``). Such a resource exists already, one per name, and a PUT to
+        it configures rather than creates."""
         last = self.segments[-1] if self.segments else ""
+        if last.lower() in _FIXED_NAMES:
+            return last  # ``.../pricingPlans/current``: the one that is in force
         if not is_param(last):
             return None
         name = last.strip("{}+")
@@ -343,8 +350,8 @@ class Resource:
                 continue
             schema = value.get("schema") if isinstance(value.get("schema"), dict) else value
             enum = schema.get("enum") if isinstance(schema, dict) else None
-            if isinstance(enum, list) and 0 < len(enum) <= 3:
-                return ", ".join(map(str, enum))
+            if isinstance(enum, list) and enum:
+                return ", ".join(map(str, enum[:3])) + (", ..." if len(enum) > 3 else "")
         return None
 
     @property
