@@ -225,6 +225,12 @@ paths:
       parameters:
         - {name: notificationName, in: path, required: true, schema: {type: string, enum: [A, B, C, D, E]}}
       responses: {"200": {description: ok}}
+  /recognitions:
+    post:
+      responses:
+        "202":
+          description: started
+          headers: {Operation-Location: {schema: {type: string}}}
   /cards/{id}/attachments:
     post: {operationId: addAttachment, responses: {"200": {description: ok}}}
   /cards/{id}/attachments/{attachment}:
@@ -264,6 +270,7 @@ components:
         ("/thing-groups/{thingGroupName}", "post", "create"),  # the words outweigh the URI
         ("/v1/{parent}/subscriptions", "post", "create"),  # read back by name at /v1/{name}
         ("/cards/{id}/attachments", "post", "create"),
+        ("/recognitions", "post", "create"),  # a job started, its status monitor named
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
         (
             "/service/{name}/notifications/{notificationName}",

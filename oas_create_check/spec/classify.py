@@ -262,7 +262,9 @@ def _schema_signals(
     schema store, so a clear case never pays for it."""
     op = resource.op
     if resource.location:
-        found.append(_signal("location-header", "the success response declares Location"))
+        found.append(
+            _signal("location-header", f"the success response declares {resource.location}")
+        )
         found = [s for s in found if s.name != "nothing-addressable"]
     listing = resource.listing
     if listing is True and not by_verb:

@@ -280,6 +280,8 @@ def response_schema(op: Operation, response: Response) -> Node | None:
 #: Last path segments that name the one resource of its kind that always exists.
 _FIXED_NAMES = frozenset("current default latest active".split())
 
+_LOCATION_HEADERS = frozenset({"location", "operation-location"})
+
 #: Where ``Resource.of`` keeps an operation's resource.
 _MEMO = "_created_resource"
 
@@ -449,11 +451,14 @@ class Resource:
         return _lists_objects(schema)
 
     @cached_property
-    def location(self) -> bool:
-        """A success response declares a ``Location`` header (by name: headers are not opened)."""
+    def location(self) -> str | None:
+        """The header of a success response that points at what was made, by name (headers are
+        not opened): ``Location``, or ``Operation-Location``, the status monitor of a job that a
+        ``202`` started (RFC 9110's "pointer to a status monitor")."""
         response = success_response(self.op)
         headers = response.node.value.get("headers") if response is not None else None
-        return isinstance(headers, dict) and any(str(h).lower() == "location" for h in headers)
+        names = [str(h) for h in headers] if isinstance(headers, dict) else []
+        return next((h for h in names if h.lower() in _LOCATION_HEADERS), None)
 
     def body_properties(self, response: Response) -> Properties:
         """The properties of a response's JSON body (``schema_properties``), read once per
