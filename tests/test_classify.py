@@ -225,6 +225,8 @@ paths:
       parameters:
         - {name: notificationName, in: path, required: true, schema: {type: string, enum: [A, B, C, D, E]}}
       responses: {"200": {description: ok}}
+  /labs/{lab}/register:
+    post: {operationId: Labs_Register, responses: {"200": {description: ok}}}
   /recognitions:
     post:
       responses:
@@ -271,6 +273,7 @@ components:
         ("/v1/{parent}/subscriptions", "post", "create"),  # read back by name at /v1/{name}
         ("/cards/{id}/attachments", "post", "create"),
         ("/recognitions", "post", "create"),  # a job started, its status monitor named
+        ("/labs/{lab}/register", "post", "action"),  # registers to the lab, makes none
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
         (
             "/service/{name}/notifications/{notificationName}",

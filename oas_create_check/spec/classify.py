@@ -152,7 +152,12 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
     ):
         return [_signal("path-never-creates", f"'/{last}' names an action")]
     parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
-    explicit = (segment_words(last) or ("",))[0] in EXPLICIT_CREATE_VERBS
+    said = segment_words(last)
+    if said in (("register",), ("add",)) and is_param(parent):
+        # right after an item (``/labs/{id}/register``, ``/groups/{id}/add``) these say what
+        # happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new one
+        return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
+    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS
     if creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
     if segment_is_verb(last):
