@@ -225,6 +225,8 @@ paths:
       parameters:
         - {name: notificationName, in: path, required: true, schema: {type: string, enum: [A, B, C, D, E]}}
       responses: {"200": {description: ok}}
+  /budgets/{id}/transactions/import:
+    post: {responses: {"201": {description: ok}}}
   /labs/{lab}/register:
     post: {operationId: Labs_Register, responses: {"200": {description: ok}}}
   /recognitions:
@@ -274,6 +276,7 @@ components:
         ("/cards/{id}/attachments", "post", "create"),
         ("/recognitions", "post", "create"),  # a job started, its status monitor named
         ("/labs/{lab}/register", "post", "action"),  # registers to the lab, makes none
+        ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
         (
             "/service/{name}/notifications/{notificationName}",
