@@ -44,10 +44,10 @@ def test_every_labelled_operation_exists_and_every_operation_is_labelled() -> No
 #: little slack so that a small, deliberate change does not need a new number. Each blind set
 #: was measured once untouched before it was tuned on; those figures are in docs/judgement.md.
 FLOORS = [
-    ("old", 0.97, 0.93),
-    ("dev", 0.95, 0.84),
-    ("heldout", 0.86, 0.80),
-    pytest.param("blind2", 0.96, 0.87, marks=needs_directory),
+    ("old", 0.97, 0.94),
+    ("dev", 0.95, 0.86),
+    ("heldout", 0.87, 0.83),
+    pytest.param("blind2", 0.96, 0.88, marks=needs_directory),
 ]
 
 
