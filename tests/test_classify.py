@@ -44,10 +44,10 @@ def test_every_labelled_operation_exists_and_every_operation_is_labelled() -> No
 #: little slack so that a small, deliberate change does not need a new number. Each blind set
 #: was measured once untouched before it was tuned on; those figures are in docs/judgement.md.
 FLOORS = [
-    ("old", 0.97, 0.93),
-    ("dev", 0.95, 0.84),
-    ("heldout", 0.86, 0.80),
-    pytest.param("blind2", 0.96, 0.87, marks=needs_directory),
+    ("old", 0.97, 0.94),
+    ("dev", 0.95, 0.86),
+    ("heldout", 0.87, 0.83),
+    pytest.param("blind2", 0.96, 0.88, marks=needs_directory),
 ]
 
 
@@ -112,11 +112,17 @@ def test_words_split_every_naming_style() -> None:
         ("Cancels the run", Kind.ACTION),
         ("updateUser", Kind.UPDATE),
         ("droplets_create", Kind.CREATE),
+        ("people.batchCreateContacts", Kind.CREATE),  # "batch" says how many, not what
+        ("bulkInsertRows", Kind.CREATE),
+        ("batchGetThings", Kind.ACTION),
+        ("runBatch", Kind.ACTION),
+        ("ThingVulnerabilityAssessmentsCreateOrUpdate", Kind.UPSERT),
+        ("Writes records into the store with upsert semantics", None),  # a detail, not the verb
     ],
 )
-def test_verbs(text: str, kind: Kind) -> None:
+def test_verbs(text: str, kind: Kind | None) -> None:
     found = verb_kind(text)
-    assert found is not None and found[0] is kind
+    assert (found[0] if found else None) is kind
 
 
 def _classify_text(tmp_path: Path, text: str, path: str, method: str = "post") -> str:
@@ -203,6 +209,36 @@ paths:
       operationId: FirewallRules_CreateOrUpdate
       responses: {"200": {description: ok}, "201": {description: ok}}
     delete: {responses: {"200": {description: ok}}}
+  /v1/{parent}/contacts:batchCreate:
+    post: {responses: {"200": {description: ok}}}
+  /thing-groups/{thingGroupName}:
+    post: {operationId: CreateThingGroup, responses: {"200": {description: ok}}}
+  /v1/{parent}/subscriptions:
+    post: {operationId: x.subscriptions.create, responses: {"200": {description: ok}}}
+  /v1/{name}:
+    get: {responses: {"200": {description: ok}}}
+  /components/{name}/pricingPlans/current:
+    put: {operationId: PricingPlan_CreateOrUpdate, responses: {"200": {description: ok}}}
+  /service/{name}/notifications/{notificationName}:
+    put:
+      operationId: Notification_CreateOrUpdate
+      parameters:
+        - {name: notificationName, in: path, required: true, schema: {type: string, enum: [A, B, C, D, E]}}
+      responses: {"200": {description: ok}}
+  /budgets/{id}/transactions/import:
+    post: {responses: {"201": {description: ok}}}
+  /labs/{lab}/register:
+    post: {operationId: Labs_Register, responses: {"200": {description: ok}}}
+  /recognitions:
+    post:
+      responses:
+        "202":
+          description: started
+          headers: {Operation-Location: {schema: {type: string}}}
+  /cards/{id}/attachments:
+    post: {operationId: addAttachment, responses: {"200": {description: ok}}}
+  /cards/{id}/attachments/{attachment}:
+    get: {responses: {"200": {description: ok}}}
 components:
   schemas:
     File: {type: object, properties: {id: {type: string}}}
@@ -234,6 +270,19 @@ components:
         ("/groups/{id}/instanceGroupManagers/{manager}/createInstances", "post", "create"),
         ("/servers/{server}/auditingPolicies/{policyName}", "put", "update"),  # a singleton
         ("/servers/{server}/firewallRules/{ruleName}", "put", "upsert"),
+        ("/v1/{parent}/contacts:batchCreate", "post", "create"),
+        ("/thing-groups/{thingGroupName}", "post", "create"),  # the words outweigh the URI
+        ("/v1/{parent}/subscriptions", "post", "create"),  # read back by name at /v1/{name}
+        ("/cards/{id}/attachments", "post", "create"),
+        ("/recognitions", "post", "create"),  # a job started, its status monitor named
+        ("/labs/{lab}/register", "post", "action"),  # registers to the lab, makes none
+        ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
+        ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
+        (
+            "/service/{name}/notifications/{notificationName}",
+            "put",
+            "update",
+        ),  # fixed names  # a noun, not "attach" + "ments"
     ],
 )
 def test_signals(tmp_path: Path, path: str, method: str, kind: str) -> None:

@@ -46,6 +46,7 @@ from oas_create_check.spec.words import (
     segment_words,
     stem_of,
     verb_kind,
+    without_batch,
     words,
 )
 
@@ -70,7 +71,7 @@ WEIGHTS: dict[str, float] = {
     "word-action": -1.5,
     "word-strong-action": -3.0,
     # the path
-    "path-item-uri": -2.5,
+    "path-item-uri": -1.5,
     "path-custom-method": -3.0,
     "path-action-segment": -3.5,
     "path-never-creates": -4.5,
@@ -138,7 +139,7 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
 def _path_signals(op: Operation, last: str) -> list[Signal]:
     if ":" in last and not is_param(last):
         verb = last.rsplit(":", 1)[1]
-        if stem_of(words(verb, 1)[0] if words(verb, 1) else verb) in CREATE_VERBS:
+        if stem_of((without_batch(words(verb, 2)) or [verb])[0]) in CREATE_VERBS:
             return [_signal("path-create-segment", f"custom method ':{verb}' creates")]
         return [_signal("path-custom-method", f"custom method ':{verb}' in the path")]
     if is_param(last):
@@ -151,7 +152,12 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
     ):
         return [_signal("path-never-creates", f"'/{last}' names an action")]
     parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
-    explicit = (segment_words(last) or ("",))[0] in EXPLICIT_CREATE_VERBS
+    said = segment_words(last)
+    if said in (("register",), ("add",)) and is_param(parent):
+        # right after an item (``/labs/{id}/register``, ``/groups/{id}/add``) these say what
+        # happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new one
+        return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
+    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS
     if creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
     if segment_is_verb(last):
@@ -236,6 +242,9 @@ def signals(op: Operation) -> list[Signal]:
     elif resource.parent_item_path is not None and not by_verb and not is_param(last):
         item = resource.parent_item_path
         found.append(_signal("parent-item-path", f"item path {item} of the parent exists"))
+    elif resource.read_by_name is not None and not by_verb and not is_param(last):
+        by_name = resource.read_by_name
+        found.append(_signal("item-path", f"items below {{parent}} are read by name: {by_name}"))
     addressable = resource.answers_get or any(
         s.name in ("item-path", "parent-item-path") for s in found
     )
@@ -258,7 +267,9 @@ def _schema_signals(
     schema store, so a clear case never pays for it."""
     op = resource.op
     if resource.location:
-        found.append(_signal("location-header", "the success response declares Location"))
+        found.append(
+            _signal("location-header", f"the success response declares {resource.location}")
+        )
         found = [s for s in found if s.name != "nothing-addressable"]
     listing = resource.listing
     if listing is True and not by_verb:

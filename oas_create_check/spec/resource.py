@@ -277,6 +277,11 @@ def response_schema(op: Operation, response: Response) -> Node | None:
     return media.child("schema") if media is not None else None
 
 
+#: Last path segments that name the one resource of its kind that always exists.
+_FIXED_NAMES = frozenset("current default latest active".split())
+
+_LOCATION_HEADERS = frozenset({"location", "operation-location"})
+
 #: Where ``Resource.of`` keeps an operation's resource.
 _MEMO = "_created_resource"
 
@@ -315,11 +320,29 @@ class Resource:
         return None
 
     @cached_property
+    def read_by_name(self) -> str | None:
+        """The ``GET`` that reads any resource by its full name, for a collection below a
+        ``{parent}`` (``POST /v1/{parent}/subscriptions`` -> ``GET /v1/{name}``): Google's
+        resource names (AIP-122), where an item has no path of its own below the collection."""
+        for depth, segment in enumerate(self.segments[:-1]):
+            if segment.strip("{}+") != "parent" or not is_param(segment):
+                continue
+            for name in ("{name}", "{+name}"):
+                path = path_key(self.spec, "/" + "/".join((*self.segments[:depth], name)))
+                if path is not None and "get" in self.spec.methods_at(path):
+                    return path
+        return None
+
+    @cached_property
     def singleton_name(self) -> str | None:
-        """The value the last path parameter is limited to when its schema allows only a few
-        fixed names (Azure's ``{settingName}`` with ``enum: [current]``): such a resource always
-        exists, one per parent, and a PUT to it configures rather than creates."""
+        """The names the last path segment is limited to: the values of an enum on its
+        parameter (Azure's ``{settingName}`` with ``enum: [current]``, a fixed list of
+        notification names), or a literal that names the one in force (``/pricingPlans/current``,
+        ``/networkRuleSets/default``). Such a resource exists already, one per name, and a PUT to
+        it configures rather than creates."""
         last = self.segments[-1] if self.segments else ""
+        if last.lower() in _FIXED_NAMES:
+            return last  # ``.../pricingPlans/current``: the one that is in force
         if not is_param(last):
             return None
         name = last.strip("{}+")
@@ -329,8 +352,8 @@ class Resource:
                 continue
             schema = value.get("schema") if isinstance(value.get("schema"), dict) else value
             enum = schema.get("enum") if isinstance(schema, dict) else None
-            if isinstance(enum, list) and 0 < len(enum) <= 3:
-                return ", ".join(map(str, enum))
+            if isinstance(enum, list) and enum:
+                return ", ".join(map(str, enum[:3])) + (", ..." if len(enum) > 3 else "")
         return None
 
     @property
@@ -428,11 +451,14 @@ class Resource:
         return _lists_objects(schema)
 
     @cached_property
-    def location(self) -> bool:
-        """A success response declares a ``Location`` header (by name: headers are not opened)."""
+    def location(self) -> str | None:
+        """The header of a success response that points at what was made, by name (headers are
+        not opened): ``Location``, or ``Operation-Location``, the status monitor of a job that a
+        ``202`` started (RFC 9110's "pointer to a status monitor")."""
         response = success_response(self.op)
         headers = response.node.value.get("headers") if response is not None else None
-        return isinstance(headers, dict) and any(str(h).lower() == "location" for h in headers)
+        names = [str(h) for h in headers] if isinstance(headers, dict) else []
+        return next((h for h in names if h.lower() in _LOCATION_HEADERS), None)
 
     def body_properties(self, response: Response) -> Properties:
         """The properties of a response's JSON body (``schema_properties``), read once per

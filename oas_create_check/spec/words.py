@@ -92,7 +92,7 @@ COMPUTED_NOUNS = frozenset(
 
 
 #: Last path segments that are themselves a creation (``POST /things/create``).
-CREATE_SEGMENTS = frozenset("create new add insert register upload uploads".split())
+CREATE_SEGMENTS = frozenset("create new add insert register upload uploads import".split())
 
 
 #: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
@@ -157,6 +157,18 @@ _TEMPLATE_SUFFIX = re.compile(r"\.\{[^}]*\}$")
 ADD_TO = re.compile(r"^\W*add\w*?(?:\W+\w+){0,3}?\W*(?:to|To)(?=[A-Z\W]|$)")
 
 
+#: Words that say how many things a verb acts on, not what it does: ``batchCreate`` creates.
+BATCH_WORDS = frozenset({"batch", "bulk"})
+
+
+def without_batch(tokens: list[str]) -> list[str]:
+    """``batch create contacts`` -> ``create contacts``; a lone ``batch`` (a noun or the verb
+    itself) stays."""
+    if len(tokens) > 1 and tokens[0] in BATCH_WORDS and stem_of(tokens[1]) in ALL_VERBS:
+        return tokens[1:]
+    return tokens
+
+
 def words(text: str, limit: int | None = None) -> list[str]:
     """Split ``createOrUpdateThing``, ``create_thing`` or ``Create a thing`` into lower words;
     the first ``limit`` of them only (a summary may be a long paragraph)."""
@@ -184,13 +196,16 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     """The kind named by the first known verb of ``text`` (among its first four words) and that
     verb. HTTP method names are not verbs here."""
     upsert = _UPSERT.search(text)
-    if upsert:
+    if upsert and (" " not in text.strip() or len(words(text[: upsert.start()])) < 4):
+        # in prose, among the leading words as a verb is: "... with upsert semantics" later in
+        # a description names a detail, not the operation
         return Kind.UPSERT, upsert.group(0)
     setup = _SET_UP.search(text)
     if setup:
         return Kind.CREATE, setup.group(0).lower()
-    for token in words(text, 4):
-        if token in METHOD_WORDS - {"get"}:
+    tokens = words(text, 5)
+    for i, token in enumerate(tokens[:4]):
+        if token in METHOD_WORDS - {"get"} or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
         if found in CREATE_VERBS:
@@ -202,17 +217,23 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
     return None
 
 
+#: What turns a verb into a noun (``references``, ``payments``, ``installations``, ``payouts``):
+#: such a word is one noun, not a run-together verb and object.
+_NOUN_ENDING = re.compile(r"(?:[ae]nces?|[ae]?ments?|[ai]?tions?|ions?|outs?)")
+
+
 @lru_cache(maxsize=4096)
 def segment_words(segment: str) -> tuple[str, ...]:
     """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
     -> create, maintenancejob (a run-together verb)."""
     bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
-    found = words(bare)
+    found = without_batch(words(bare))
     if len(found) == 1 and bare.islower():
         # longest first, and in a fixed order: the verb found must not depend on set iteration
         for verb in sorted(SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS, key=lambda v: (-len(v), v)):
-            if found[0].startswith(verb) and len(found[0]) > len(verb) + 3:
-                return (verb, found[0][len(verb) :])
+            rest = found[0][len(verb) :]
+            if found[0].startswith(verb) and len(rest) > 3 and not _NOUN_ENDING.fullmatch(rest):
+                return (verb, rest)
     return tuple(found)
 
 
@@ -246,9 +267,9 @@ def plural(word: str) -> bool:
 def creates_by_name(segment: str) -> bool:
     """``/things/create``, ``/AddActor``, ``/category.add.json``, ``/upload``; not a verb phrase
     whose object is plural (``addApplePayDomains``, ``add_restrictions``: adds to something)."""
-    if segment.lower() in CREATE_SEGMENTS:
-        return True
     parts = segment_words(segment)
+    if segment.lower() in CREATE_SEGMENTS or (len(parts) == 1 and parts[0] in CREATE_SEGMENTS):
+        return True  # ``/create``, ``/batchCreate``
     if len(parts) >= 2 and parts[0] in EXPLICIT_CREATE_VERBS:
         return True  # ``createInstances``: whatever the number, they are new
     if len(parts) >= 2 and parts[0] in SEGMENT_CREATE_VERBS:
