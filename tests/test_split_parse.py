@@ -247,7 +247,8 @@ def test_refs_into_the_store_and_node_reads_complete(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("split_small")
 def test_problem_schema_found_by_name_without_parsing_the_store(tmp_path: Path) -> None:
     source = read_file(write(tmp_path, SPEC), lazy=True)
-    response = conflict_response(Spec(Workspace(source)), source).adds[0].value
+    op = Spec(Workspace(source)).operations[0]
+    response = conflict_response(op, source).adds[0].value
     schema = response["content"]["application/problem+json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/Problem"}
     assert source.store is not None
@@ -258,7 +259,8 @@ def test_swagger_definitions(tmp_path: Path) -> None:
     source = read_file(write(tmp_path, SWAGGER), lazy=True)
     assert source.store is not None and source.store.pointer == ("definitions",)
     assert source.is_openapi and source.partial["definitions"] is None
-    response = conflict_response(Spec(Workspace(source)), source).adds[0].value
+    op = Spec(Workspace(source)).operations[0]
+    response = conflict_response(op, source).adds[0].value
     assert response["schema"] == {"$ref": "#/definitions/ProblemDetails"}
     assert source.store is not None
     assert_split_and_same(source.path)

@@ -150,14 +150,26 @@ def _code_order(key: str) -> tuple[int, str] | None:
     return (int(key[0]), key[1:].replace("X", "9")) if is_code(key) else None
 
 
+#: ``place_after``'s answer for "before the first entry".
+FIRST = -1
+
+
 def place_after(keys: list[str], new: str) -> int | None:
     """Status codes go in numeric order: after the last entry with a smaller code (``default``
-    counts as the largest). ``None``: at the end, as for any other key."""
+    counts as the largest). With no smaller one, before the first larger one (``FIRST`` when
+    that is the first entry), so that nothing lands after ``default``. ``None``: at the end, as
+    for any other key."""
     order = _code_order(new)
     if order is None:
         return None
-    smaller = [i for i, key in enumerate(keys) if (o := _code_order(key)) is not None and o < order]
-    return smaller[-1] if smaller else None
+    codes = [(i, o) for i, key in enumerate(keys) if (o := _code_order(key)) is not None]
+    smaller = [i for i, o in codes if o < order]
+    if smaller:
+        return smaller[-1]
+    larger = [i for i, o in codes if o > order]
+    if not larger:
+        return None
+    return larger[0] - 1 if larger[0] > 0 else FIRST
 
 
 def most_common(counter: Counter[Any], accept: Any, default: Any) -> Any:

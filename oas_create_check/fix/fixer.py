@@ -388,8 +388,12 @@ class _Attempt:
 
     def _keep(self, plan: PassPlan, changed: dict[Path, SourceFile]) -> None:
         self.local.update(changed)
-        for _, paths in plan.taken:
-            self.fixed.update(paths)
+        for finding, paths in plan.taken:
+            # one problem is counted once, in the file of its last change (the operation's own;
+            # a shared definition it adds comes first), however many files the fix touched
+            last = finding.fix.changes[-1].file if finding.fix is not None else None
+            if paths:
+                self.fixed[last if last in paths else min(paths)] += 1
         for path, names in plan.renames.items():
             self.renames.setdefault(path, set()).update(names)
 

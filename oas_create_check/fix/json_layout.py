@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from oas_create_check.fix.edits import (
+    FIRST,
     CannotEdit,
     Edit,
     Layout,
@@ -132,6 +133,13 @@ class JsonLayout(Layout):
         prefix = "" if key is None else json.dumps(key, ensure_ascii=self.ensure_ascii) + key_sep
         nl = newline_of(self.text)
         starts = [k.start for k, _ in node.entries] or [i.start for i in node.items]
+        if starts and after == FIRST:
+            start = starts[0]
+            indent = self._indent_of(start) if self._multiline(node) else None
+            rendered = self._render(value, indent, separators)
+            if indent is None:
+                return Edit(start, start, prefix + rendered + item_sep)
+            return Edit(start, start, f"{prefix}{rendered},{nl}{indent}")
         if starts:
             index = len(starts) - 1 if after is None else after
             end = node.entries[index][1].end if node.entries else node.items[index].end

@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any
 
 from oas_create_check.fix.edits import (
+    FIRST,
     CannotEdit,
     Edit,
     Layout,
@@ -369,13 +370,15 @@ class YamlLayout(Layout):
         if node.flow:
             return self._add_flow(node, f"{key_text}: {self._flow(value, key, ctx)}", after)
         column = node.entries[0][0].column
-        if after is not None:
+        if after == FIRST:
+            at = self.text.rfind("\n", 0, node.entries[0][0].start) + 1
+        elif after is not None:
             at = self._entry_end(*node.entries[after])
         else:
             at = self._block_end(node, owner_key.end if owner_key is not None else 0)
         entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
         if self._spaced(node):
-            entry = "\n" + entry
+            entry = entry + "\n" if after == FIRST else "\n" + entry
         return replace(self._insert_line(at, entry), column=column)
 
     def _spaced(self, node: Node) -> bool:
@@ -400,6 +403,9 @@ class YamlLayout(Layout):
 
     def _add_flow(self, node: Node, entry: str, after: int | None = None) -> Edit:
         entry = self._with_newlines(entry)
+        if node.kind == "map" and node.entries and after == FIRST:
+            start = node.entries[0][0].start
+            return Edit(start, start, entry + ", ")
         if node.kind == "map" and node.entries:
             key, value = node.entries[-1 if after is None else after]
             end = max(key.end, value.end)

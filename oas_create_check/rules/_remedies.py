@@ -251,11 +251,16 @@ def _conflict_component(spec: Spec) -> Pointer | None:
     return None
 
 
-def conflict_response(spec: Spec, target_file: SourceFile, template: str | None = None) -> Remedy:
+def conflict_response(
+    op: Operation, target_file: SourceFile, template: str | None = None
+) -> Remedy:
     """A ``409 Conflict`` response: the ``fix-templates`` one, else the spec's own reusable one
     if any operation already uses it by ``$ref`` or its reusable responses name one so, else a
     ``Conflict`` added to them whose body is the error schema the spec's client errors share
-    (its Problem schema, or RFC 9457 problem details, when they share none)."""
+    (its Problem schema, or RFC 9457 problem details, when they share none). An operation whose
+    own client errors use another schema or media type gets its own 409 with that body, inline.
+    The description claims no more than a duplicate: the spec may have no idempotency key."""
+    spec = op.spec
     chosen = _template(spec, target_file, template)
     if chosen is not None:
         return chosen
@@ -265,11 +270,18 @@ def conflict_response(spec: Spec, target_file: SourceFile, template: str | None 
     component = _conflict_component(spec)
     if component is not None:
         return Remedy(_ref(spec, target_file, component))
-    description = (
-        "Conflict: the resource already exists, or a retry with the same key is in progress."
-    )
-    definition = _error_response(spec, _spec_error_body(spec), description)
-    return _shared(spec, target_file, "responses", "Conflict", definition)
+    return _error_remedy(op, target_file, "Conflict", "Conflict: the resource already exists.")
+
+
+def _error_remedy(op: Operation, target_file: SourceFile, name: str, description: str) -> Remedy:
+    """An error response whose body is what the API's client errors use: shared as ``name`` when
+    the operation's own errors use the spec's common body, else inline with the operation's."""
+    spec = op.spec
+    own, common = _error_body(op), _spec_error_body(spec)
+    if own is not None and not _same_body(own, common):
+        return Remedy(_relocated(spec, _error_response(spec, own, description), target_file))
+    definition = _error_response(spec, common, description)
+    return _shared(spec, target_file, "responses", name, definition)
 
 
 def _error_response(spec: Spec, error: tuple[Node, str] | None, description: str) -> Any:
@@ -360,8 +372,8 @@ def _error_body(op: Operation) -> tuple[Node, str] | None:
 
 @per_spec
 def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
-    counts: dict[tuple[str, str], int] = {}
-    first: dict[tuple[str, str], tuple[Node, str]] = {}
+    counts: dict[tuple[str, str, str], int] = {}
+    first: dict[tuple[str, str, str], tuple[Node, str]] = {}
     for client_errors in (True, False):
         for op in spec.operations:
             for code, response in op.responses.items():
@@ -373,7 +385,7 @@ def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
                 if found is None:
                     continue
                 schema, media = found
-                key = (str(schema.file.key), str(schema.value["$ref"]))
+                key = (str(schema.file.key), str(schema.value["$ref"]), media)
                 counts[key] = counts.get(key, 0) + 1
                 first.setdefault(key, (schema, media))
         if counts:
@@ -416,11 +428,7 @@ def invalid_input_response(op: Operation, template: str | None = None) -> Remedy
     if component is not None:
         return Remedy(_ref(spec, target_file, component))
     description = "Bad Request: the request body is invalid; nothing was created."
-    own, common = _error_body(op), _spec_error_body(spec)
-    if own is not None and not _same_body(own, common):
-        return Remedy(_relocated(spec, _error_response(spec, own, description), target_file))
-    definition = _error_response(spec, common, description)
-    return _shared(spec, target_file, "responses", "BadRequest", definition)
+    return _error_remedy(op, target_file, "BadRequest", description)
 
 
 def _same_body(a: tuple[Node, str], b: tuple[Node, str] | None) -> bool:

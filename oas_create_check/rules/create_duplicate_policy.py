@@ -119,9 +119,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         changes = remedy.changes(add)
         description = f"add an optional {settings.idempotency_headers[0]} header parameter"
     else:
-        remedy = remedies.conflict_response(
-            op.spec, target.file, settings.fix_templates.get("conflict")
-        )
+        remedy = remedies.conflict_response(op, target.file, settings.fix_templates.get("conflict"))
         add = AddEntry(target.file.key, (*op.node.pointer, "responses"), "409", remedy.value)
         changes = remedy.changes(add)
         description = "add a 409 Conflict response"

@@ -10,6 +10,7 @@ from oas_create_check.rules import Problem
 from oas_create_check.rules import _remedies as remedies
 
 if TYPE_CHECKING:
+    from oas_create_check.load.refs import Node
     from oas_create_check.settings import Settings
     from oas_create_check.spec.operations import Operation
 
@@ -74,7 +75,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     remedy = remedies.location_header(
         op.spec, target.file, template=settings.fix_templates.get("location")
     )
-    add = AddEntry(target.file.key, (*target.pointer, "headers"), "Location", remedy.value)
+    add = AddEntry(target.file.key, (*target.pointer, "headers"), _name(target), remedy.value)
     fix = Fix("add a Location header to the 201 response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,
@@ -82,3 +83,11 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         fix,
         response=created,
     )
+
+
+def _name(response: Node) -> str:
+    """``Location``, or ``location`` in a response whose header names are all lower-case
+    (DigitalOcean's ``ratelimit-limit``): the name as the spec would write it."""
+    headers = response.child("headers")
+    names = [str(k) for k in headers.value] if headers and isinstance(headers.value, dict) else []
+    return "location" if names and all(n == n.lower() for n in names) else "Location"
