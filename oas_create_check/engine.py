@@ -8,7 +8,7 @@ spec. Finding files, fragments and worker processes is ``run/``'s job.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oas_create_check.load.read import real_path
@@ -189,6 +189,10 @@ def _run(
         response = problem.response
         if response is not None and hidden.hides(rule.id, response.entry, response.node):
             continue
+        if problem.fix is not None and op.value.get("deprecated") is True:
+            # reported, not fixed: a reviewer does not want the contract of an endpoint being
+            # retired to grow (docs/contract.md#fixing)
+            problem = replace(problem, fix=None)
         yield _finding(rule, severity, problem, op.path, op.method)
 
 

@@ -174,3 +174,25 @@ def test_fix_templates_are_checked(run_cli: RunCli, tmp_path: Path) -> None:
     code, _, err = run_cli("--config", config, _many(tmp_path, 1))
     assert code == 2
     assert "fix-templates.conflcit: unknown piece" in err and "conflict" in err
+
+
+def test_a_deprecated_operation_is_reported_not_fixed(run_cli: RunCli, tmp_path: Path) -> None:
+    import json
+
+    spec = _many(tmp_path, 2)
+    text = spec.read_text(encoding="utf-8").replace(
+        "      operationId: createThing1\n",
+        "      operationId: createThing1\n      deprecated: true\n",
+    )
+    spec.write_text(text, encoding="utf-8")
+    _code, out, _ = run_cli("--format", "json", spec)
+    findings = json.loads(out)["findings"]
+    retired = [f for f in findings if f["path"] == "/things1"]
+    current = [f for f in findings if f["path"] == "/things0"]
+    assert retired and all(f.get("fix") is None for f in retired)
+    assert any(f.get("fix") is not None for f in current)
+    run_cli("--fix", spec)
+    after = spec.read_text(encoding="utf-8")
+    part = slice(text.index("  /things1:"), text.index("  /things1/{id}:"))
+    assert after[after.index("  /things1:") : after.index("  /things1/{id}:")] == text[part]
+    assert "/components/responses/Conflict" in after  # the other operation was fixed
