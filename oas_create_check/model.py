@@ -108,12 +108,16 @@ class AddEntry:
     """Add ``key: value`` to the mapping at ``pointer`` of ``file`` (created, with any missing
     parents, if absent). ``value`` is plain JSON-like data; the fixer renders it in the file's style.
     ``file`` is the handle of the file that defines the node: its real path (``SourceFile.key``),
-    the key the fixer and the ``$ref`` workspace know every file by."""
+    the key the fixer and the ``$ref`` workspace know every file by. ``what``: the OpenAPI object
+    ``value`` is (``response``, ``header``, ``parameter``; a list of parameters for a new
+    ``parameters`` list), so the fixer can check it where it lands (``fix/snippets.py``) instead
+    of validating the whole document again; empty when unknown."""
 
     file: Path
     pointer: Pointer
     key: str
     value: object
+    what: str = ""
 
 
 @dataclass(frozen=True)

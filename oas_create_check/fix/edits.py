@@ -29,6 +29,10 @@ class Edit:
     #: such insertions at one point have an obvious order (the deeper entry ends the inner
     #: mapping, so it comes first) and can go in the same pass.
     column: int | None = None
+    #: For such an insertion: the key it adds. Two entries with different keys inserted at one
+    #: point and column (a ``Conflict`` and a ``BadRequest`` appended to the same components
+    #: map) go in the order they were taken; the same key twice waits a pass.
+    key: str | None = None
 
     @property
     def is_insertion(self) -> bool:
@@ -51,13 +55,20 @@ def overlaps(a: Edit, b: Edit) -> bool:
     """Two edits conflict when they touch the same characters or insert at the same point (the
     order of two insertions at one point would be arbitrary, so the second waits a pass)."""
     if a.is_insertion and b.is_insertion:
-        ordered = a.column is not None and b.column is not None and a.column != b.column
-        return a.start == b.start and not ordered
+        return a.start == b.start and not _ordered(a.column, a.key, b.column, b.key)
     if a.is_insertion:
         return b.start < a.start < b.end
     if b.is_insertion:
         return a.start < b.start < a.end
     return a.start < b.end and b.start < a.end
+
+
+def _ordered(column: int | None, key: str | None, other: int | None, other_key: str | None) -> bool:
+    """Whether two insertions at one point have an order that does not depend on chance: block
+    entries at different columns, or at one column with different keys."""
+    if column is None or other is None:
+        return False
+    return column != other or (key is not None and other_key is not None and key != other_key)
 
 
 class EditIndex:
@@ -67,8 +78,8 @@ class EditIndex:
     file, and a scan per offer made the pass quadratic."""
 
     def __init__(self) -> None:
-        #: insertion point -> the columns of the insertions there (None: not a block entry)
-        self._columns: dict[int, list[int | None]] = {}
+        #: insertion point -> the (column, key) of the insertions there (None: not a block entry)
+        self._columns: dict[int, list[tuple[int | None, str | None]]] = {}
         self._points: list[int] = []  # the insertion points, sorted
         #: replacements as (start, end), sorted; disjoint, since overlapping ones conflict
         self._spans: list[tuple[int, int]] = []
@@ -79,14 +90,14 @@ class EditIndex:
             if columns is None:
                 columns = self._columns[edit.start] = []
                 insort(self._points, edit.start)
-            columns.append(edit.column)
+            columns.append((edit.column, edit.key))
         else:
             insort(self._spans, (edit.start, edit.end))
 
     def conflicts(self, edit: Edit) -> bool:
         if edit.is_insertion:
-            for column in self._columns.get(edit.start, ()):
-                if edit.column is None or column is None or column == edit.column:
+            for column, key in self._columns.get(edit.start, ()):
+                if not _ordered(edit.column, edit.key, column, key):
                     return True
             return self._covers(edit.start, edit.start, strict=True)
         # an insertion strictly inside, or a replacement sharing characters

@@ -22,6 +22,7 @@ from oas_create_check.engine import SpecResult, active_rules, check_spec
 from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.plan import PassPlan, sharing_guard
+from oas_create_check.fix.snippets import Resolve, unchecked, version_of
 from oas_create_check.fix.verify import Rename, first_loss, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import parse, parse_text
@@ -30,6 +31,7 @@ from oas_create_check.load.refs import Node, Workspace
 from oas_create_check.load.source import SourceFile, read_file
 from oas_create_check.model import (
     Applicability,
+    Change,
     Finding,
     Pointer,
     RenameKey,
@@ -261,6 +263,8 @@ class _Attempt:
         #: bytes on disk and parsed original of each file before this run's first edit of it
         self.fresh: dict[Path, tuple[Disk, SourceFile]] = {}
         self.fixed: Counter[Path] = Counter()
+        #: every change made so far, for ``fix/snippets.py`` to check where it landed
+        self.added: list[Change] = []
         self.renames: dict[Path, set[Rename]] = {}
         #: each file's local $refs and where they lead, as last read (``_ref_targets``)
         self._targets: dict[Path, tuple[SourceFile, list[tuple[Pointer, _Target]]]] = {}
@@ -389,6 +393,7 @@ class _Attempt:
     def _keep(self, plan: PassPlan, changed: dict[Path, SourceFile]) -> None:
         self.local.update(changed)
         for finding, paths in plan.taken:
+            self.added.extend(finding.fix.changes if finding.fix is not None else ())
             # one problem is counted once, in the file of its last change (the operation's own;
             # a shared definition it adds comes first), however many files the fix touched
             last = finding.fix.changes[-1].file if finding.fix is not None else None
@@ -422,8 +427,11 @@ class _Attempt:
             loss = first_loss(original.data, data, allowed)
             if loss is not None:
                 raise _Refused(f"{source.display}: the fix would change existing content: {loss}")
-        self._added_refs_resolve(root)
+        workspace = self._added_refs_resolve(root)
         after, before = self.overlay, self.base
+        version = version_of(after.get(root.key, root).data)
+        if unchecked(version, self.added, self._resolver(workspace)) is None:
+            return  # only valid objects where they belong: the validator would agree
         fixed = validate(
             after.get(root.key, root),
             root_dir,
@@ -445,10 +453,19 @@ class _Attempt:
                 f"the spec passed openapi-spec-validator but would not after fixing ({why})"
             )
 
-    def _added_refs_resolve(self, root: SourceFile) -> None:
+    def _resolver(self, workspace: Workspace) -> Resolve:
+        """``$ref`` text written in a file, followed through the fixed files to its value."""
+
+        def resolve(path: Path, ref: str) -> object:
+            node = workspace.deref(Node(self.source_of(path), (), {"$ref": ref}))
+            return None if node is None else node.value
+
+        return resolve
+
+    def _added_refs_resolve(self, root: SourceFile) -> Workspace:
         """Every ``$ref`` the fixes added leads somewhere, read by the linter's own resolver: a
         fix must never leave the spec with an ``unresolved-ref`` it did not have (whether that
-        rule is selected or not)."""
+        rule is selected or not). Returns the workspace over the fixed files."""
         overlay = self.overlay
         workspace = Workspace(overlay.get(root.key, root), self.fixer.settings.ref_root)
         workspace.preload(overlay)
@@ -466,6 +483,7 @@ class _Attempt:
                         f"{source.display}: the fix would add a $ref that does not resolve: "
                         f"{ref!r}{why}"
                     )
+        return workspace
 
     def commit(self) -> None:
         """Write every edited file (``--fix``) or keep them in memory (``--diff``)."""

@@ -379,7 +379,7 @@ class YamlLayout(Layout):
         entry = f"{' ' * column}{key_text}:{self._block_value(value, column, key, ctx)}\n"
         if self._spaced(node):
             entry = entry + "\n" if after == FIRST else "\n" + entry
-        return replace(self._insert_line(at, entry), column=column)
+        return replace(self._insert_line(at, entry), column=column, key=key)
 
     def _spaced(self, node: Node) -> bool:
         """Whether the mapping separates its entries with blank lines (DigitalOcean's responses

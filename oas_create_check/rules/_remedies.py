@@ -97,7 +97,8 @@ def _shared(
     number = 2
     while key in existing and existing[key] != definition:
         key, number = f"{base}{number}", number + 1
-    adds = () if key in existing else (AddEntry(store.key, pointer, key, definition),)
+    what = {"responses": "response", "headers": "header", "parameters": "parameter"}[section]
+    adds = () if key in existing else (AddEntry(store.key, pointer, key, definition, what),)
     return Remedy({"$ref": ref_between(target_file, store, (*pointer, key))}, adds)
 
 

@@ -104,6 +104,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
                 (*target.pointer, "headers"),
                 settings.monitor_headers[0],
                 value,
+                "header",
             ),
         ),
     )

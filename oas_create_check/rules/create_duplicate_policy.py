@@ -113,14 +113,18 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
         )
         params = op.node.child("parameters")
         if params is not None and isinstance(params.value, list):
-            add = AddEntry(file.key, params.pointer, str(len(params.value)), remedy.value)
+            add = AddEntry(
+                file.key, params.pointer, str(len(params.value)), remedy.value, "parameter"
+            )
         else:
-            add = AddEntry(file.key, op.node.pointer, "parameters", [remedy.value])
+            add = AddEntry(file.key, op.node.pointer, "parameters", [remedy.value], "parameter")
         changes = remedy.changes(add)
         description = f"add an optional {settings.idempotency_headers[0]} header parameter"
     else:
         remedy = remedies.conflict_response(op, target.file, settings.fix_templates.get("conflict"))
-        add = AddEntry(target.file.key, (*op.node.pointer, "responses"), "409", remedy.value)
+        add = AddEntry(
+            target.file.key, (*op.node.pointer, "responses"), "409", remedy.value, "response"
+        )
         changes = remedy.changes(add)
         description = "add a 409 Conflict response"
     yield Problem(

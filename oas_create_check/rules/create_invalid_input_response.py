@@ -90,7 +90,9 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     errors = sorted(code for code in declared if code[:1] in "45" or code == "default")
     has = f"it declares {', '.join(errors)}" if errors else "it declares no error response"
     remedy = remedies.invalid_input_response(op, settings.fix_templates.get("bad-request"))
-    add = AddEntry(op.node.file.key, (*op.node.pointer, "responses"), "400", remedy.value)
+    add = AddEntry(
+        op.node.file.key, (*op.node.pointer, "responses"), "400", remedy.value, "response"
+    )
     fix = Fix("add a 400 Bad Request response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,

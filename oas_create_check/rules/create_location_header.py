@@ -75,7 +75,9 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
     remedy = remedies.location_header(
         op.spec, target.file, template=settings.fix_templates.get("location")
     )
-    add = AddEntry(target.file.key, (*target.pointer, "headers"), _name(target), remedy.value)
+    add = AddEntry(
+        target.file.key, (*target.pointer, "headers"), _name(target), remedy.value, "header"
+    )
     fix = Fix("add a Location header to the 201 response", Applicability.SAFE, remedy.changes(add))
     yield Problem(
         target,

@@ -91,7 +91,7 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
             fix = Fix(
                 "add a 201 response sharing the 200's content",
                 Applicability.UNSAFE,
-                (AddEntry(container.file.key, container.pointer, "201", value),),
+                (AddEntry(container.file.key, container.pointer, "201", value, "response"),),
             )
     yield Problem(
         target,

@@ -76,7 +76,7 @@ def location_fix(op: Operation, see_other: Response) -> Fix:
     return Fix(
         "add a Location header to the 303 response",
         Applicability.SAFE,
-        (AddEntry(target.file.key, (*target.pointer, "headers"), "Location", value),),
+        (AddEntry(target.file.key, (*target.pointer, "headers"), "Location", value, "header"),),
     )
 
 
