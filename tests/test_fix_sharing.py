@@ -196,3 +196,37 @@ def test_a_deprecated_operation_is_reported_not_fixed(run_cli: RunCli, tmp_path:
     part = slice(text.index("  /things1:"), text.index("  /things1/{id}:"))
     assert after[after.index("  /things1:") : after.index("  /things1/{id}:")] == text[part]
     assert "/components/responses/Conflict" in after  # the other operation was fixed
+
+
+def test_a_definition_added_to_a_store_file_follows_its_layout(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A multi-file spec whose responses $ref their headers from a store file by key (as
+    DigitalOcean's shared/headers.yml): the Location goes there, in the store's lower-case
+    style, after a blank line as the store separates its entries (even where the previous
+    entry ends in a folded scalar, whose trailing blank lines belong to it), and the file that
+    only gains the shared definition is reported as such."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "headers.yml").write_text(
+        "ratelimit-limit:\n  description: >-\n    The limit.\n  schema:\n    type: integer\n\n"
+        "ratelimit-reset:\n  description: >-\n    The reset.\n  schema:\n    type: integer\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "created.yml").write_text(
+        "description: Created\nheaders:\n  ratelimit-limit:\n"
+        "    $ref: 'shared/headers.yml#/ratelimit-limit'\n",
+        encoding="utf-8",
+    )
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n"
+        "      operationId: createThing\n      responses:\n        '201': {$ref: 'created.yml'}\n"
+        "        '409': {description: exists}\n  /things/{id}:\n"
+        "    get: {responses: {'200': {description: ok}}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("--diff", spec)
+    assert code == 1, err
+    assert "+  location:\n+    $ref: 'shared/headers.yml#/location'" in out
+    assert "   The reset.\n   schema:\n     type: integer\n+\n+location:\n" in out
+    assert "would add what the other fixes share to " in err and "headers.yml" in err

@@ -483,7 +483,12 @@ def _lint_or_fix(plan: Plan, jobs: int) -> tuple[RunResult, bool, list[Changed] 
         if request.diff:
             sys.stdout.write(verbatim(change.diff()))
         verb = "would fix" if request.diff else "fixed"
-        print(f"{verb} {change.fixed} problem(s) in {printable(change.display)}", file=sys.stderr)
+        shown = printable(change.display)
+        if change.fixed:
+            print(f"{verb} {change.fixed} problem(s) in {shown}", file=sys.stderr)
+        else:  # only what other files' fixes share (a Conflict response, a Location header)
+            added = "would add" if request.diff else "added"
+            print(f"{added} what the other fixes share to {shown}", file=sys.stderr)
     return outcome.run, request.diff and bool(outcome.changes), changes
 
 

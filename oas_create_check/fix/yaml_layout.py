@@ -385,11 +385,13 @@ class YamlLayout(Layout):
         """Whether the mapping separates its entries with blank lines (DigitalOcean's responses
         do): then the new entry gets one too."""
         pairs = blank = 0
-        for (key, value), (following, _) in zip(node.entries, node.entries[1:], strict=False):
-            end = self._entry_end(key, value)
+        for following, _ in node.entries[1:]:
+            # the line just above the next key (a block scalar's trailing blank lines belong to
+            # the scalar, so the end of the previous entry cannot tell)
             line_start = self.text.rfind("\n", 0, following.start) + 1
+            above = self.text.rfind("\n", 0, max(line_start - 1, 0)) + 1
             pairs += 1
-            if any(not line.strip() for line in self.text[end:line_start].splitlines()):
+            if line_start > 0 and not self.text[above : line_start - 1].strip():
                 blank += 1
         return pairs > 0 and blank * 2 > pairs
 
