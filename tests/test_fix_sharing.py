@@ -230,3 +230,69 @@ def test_a_definition_added_to_a_store_file_follows_its_layout(
     assert "+  location:\n+    $ref: 'shared/headers.yml#/location'" in out
     assert "   The reset.\n   schema:\n     type: integer\n+\n+location:\n" in out
     assert "would add what the other fixes share to " in err and "headers.yml" in err
+
+
+TWO_CREATES = """openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody: {{content: {{application/json: {{schema: {{type: object}}}}}}}}
+      responses:
+        '201': {{description: created}}
+        '403':
+          description: bad
+          content: {{application/json: {{schema: {{$ref: '{first}'}}}}}}
+  /others:
+    post:
+      operationId: createOther
+      requestBody: {{content: {{application/json: {{schema: {{type: object}}}}}}}}
+      responses:
+        '201': {{description: created}}
+        '403':
+          description: bad
+          content: {{application/json: {{schema: {{$ref: './schemas.yaml#/Error'}}}}}}
+"""
+
+
+@pytest.mark.parametrize(
+    "first", ["./schemas.yaml#/Error", "https://example.com/schemas/error.json#/Error"]
+)
+def test_the_error_body_is_shared_by_what_it_names_and_never_a_remote_ref(
+    run_cli: RunCli, tmp_path: Path, first: str
+) -> None:
+    """Two spellings of one schema are one error body (one Conflict, one BadRequest); a remote
+    schema, which the tool itself never follows, is not written into a fix."""
+    (tmp_path / "schemas.yaml").write_text("Error:\n  type: object\n", encoding="utf-8")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(TWO_CREATES.format(first=first), encoding="utf-8")
+    code, out, err = run_cli("--diff", spec)
+    assert code == 1 and "error:" not in err, err
+    assert out.count("+    Conflict:") == 1 and out.count("+    BadRequest:") == 1
+    assert out.count("+            $ref: './schemas.yaml#/Error'") == 2  # the spec's spelling
+    assert "https://" not in "".join(line for line in out.splitlines() if line.startswith("+"))
+
+
+def test_the_spec_s_own_piece_in_a_store_file_is_reused(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "headers.yml").write_text(
+        "ratelimit-limit:\n  schema: {type: integer}\n"
+        "location:\n  description: Where the new thing lives.\n  schema: {type: string}\n",
+        encoding="utf-8",
+    )
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n"
+        "      operationId: createThing\n      responses:\n        '201':\n"
+        "          description: created\n          headers:\n            ratelimit-limit:\n"
+        "              $ref: 'shared/headers.yml#/ratelimit-limit'\n"
+        "        '409': {description: dup}\n  /things/{id}:\n"
+        "    get: {responses: {'200': {description: ok}}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("--diff", spec)
+    assert code == 1, err
+    assert "+              $ref: 'shared/headers.yml#/location'" in out
+    assert "location2" not in out  # the spec's own location is reused, not duplicated
+    assert not [line for line in out.splitlines() if line.startswith("+++") and "headers" in line]

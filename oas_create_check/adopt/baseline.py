@@ -117,7 +117,8 @@ def load(path: Path) -> Counter[Key]:
 
 def recorded(path: Path) -> Callable[[Finding], bool]:
     """Whether a finding is recorded in the baseline at ``path`` (none is while the file does
-    not exist). ``--fix`` leaves these alone: a baseline says "known, not now", and a fix hook
+    not exist; the command line does not ask then, since the run records every finding).
+    ``--fix`` leaves these alone: a baseline says "known, not now", and a fix hook
     rewriting the whole backlog on the first commit after adoption is what it is there to stop.
     Asked of each finding as it is when the fixer meets it: keys hold no line, so the fixer's
     edits elsewhere do not move them, and a finding a fix moved to a new key is the one the

@@ -478,7 +478,8 @@ def _lint_or_fix(plan: Plan, jobs: int) -> tuple[RunResult, bool, list[Changed] 
             from oas_create_check.adopt.changes import changes_since
 
             changes = changes_since(run, *plan.revision[:2])
-        outcome = fix_run(run, settings, options, _fix_scopes(run, request.baseline, changes))
+        scopes = _fix_scopes(run, request.baseline, changes, request.update_baseline)
+        outcome = fix_run(run, settings, options, scopes)
     for change in outcome.changes:
         if request.diff:
             sys.stdout.write(verbatim(change.diff()))
@@ -493,20 +494,28 @@ def _lint_or_fix(plan: Plan, jobs: int) -> tuple[RunResult, bool, list[Changed] 
 
 
 def _fix_scopes(
-    run: RunResult, baseline: Path | None, changes: list[Changed] | None
+    run: RunResult, baseline: Path | None, changes: list[Changed] | None, update: bool = False
 ) -> list[Scope]:
     """Per spec of ``run``, the findings ``--fix`` may touch: those the report would show, so
     not the ones recorded in the baseline, and with ``--changed-since`` only those of what
-    changed. Empty: every finding."""
+    changed. Empty: every finding. A baseline that does not exist yet (or ``--update-baseline``)
+    is about to record every finding, as the lint does, so nothing is fixed: adopting starts
+    from the spec as it is."""
     if baseline is None and changes is None:
         return []
-    known = None
-    if baseline is not None:
+    known: Callable[[Finding], bool] | None = None
+    if baseline is not None and (update or not baseline.exists()):
+        known = _everything
+    elif baseline is not None:
         from oas_create_check.adopt.baseline import recorded
 
         known = recorded(baseline)
     per_spec: list[Changed | None] = [*changes] if changes is not None else [None] * len(run.specs)
     return [_scope(changed, known) for changed in per_spec]
+
+
+def _everything(finding: Finding) -> bool:
+    return True
 
 
 def _scope(changed: Changed | None, known: Callable[[Finding], bool] | None) -> Scope:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from oas_create_check.load.refs import Node, ref_between
 from oas_create_check.load.source import SourceFile
@@ -49,13 +49,6 @@ class Remedy:
     def changes(self, at: AddEntry) -> tuple[AddEntry, ...]:
         """The fix's changes: the definition first, then ``at`` (which inserts ``value``)."""
         return (*self.adds, at)
-
-
-def _components(spec: Spec, section: str) -> tuple[Pointer, dict[str, Any]]:
-    """The root document's reusable ``section`` (``headers``, ``responses``...) and its pointer."""
-    pointer = _section_pointer(spec, section)
-    found, value = spec.workspace.root.value_at(pointer)
-    return pointer, value if found and isinstance(value, dict) else {}
 
 
 def _section_pointer(spec: Spec, section: str) -> Pointer:
@@ -191,25 +184,24 @@ def location_header(
 ) -> Remedy:
     """A ``Location`` header. ``points_at``: ``created``, ``monitor`` (also ``monitor=True``) or
     ``existing`` (a ``303 See Other`` to the resource a duplicate request names). For a created
-    resource in OpenAPI 3.x: the ``fix-templates`` header, else the spec's own reusable one,
-    else one added to ``components/headers`` (Swagger 2.0 has no reusable headers). Its format
-    is ``uri-reference``: RFC 9110 section 10.2.2 allows a relative Location, and most servers
-    send one."""
+    resource: the ``fix-templates`` header; else, in OpenAPI 3.x, the spec's own reusable one,
+    else one added once where the spec keeps its headers (``_shared``); Swagger 2.0 has no
+    reusable headers, so it is inline there. Its format is ``uri-reference``: RFC 9110 section
+    10.2.2 allows a relative Location, and most servers send one."""
     if monitor:
         points_at = "monitor"
     description = _LOCATION_DESCRIPTIONS[points_at]
+    chosen = _template(spec, target_file, template) if points_at == "created" else None
+    if chosen is not None:
+        return chosen
     if spec.is_swagger:
         return Remedy({"description": description, "type": "string", "format": "uri-reference"})
     header = {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
     if points_at != "created":
         return Remedy(header)
-    chosen = _template(spec, target_file, template)
-    if chosen is not None:
-        return chosen
-    pointer, headers = _components(spec, "headers")
-    for name in headers:
-        if str(name).lower() == "location":
-            return Remedy(_ref(spec, target_file, (*pointer, name)))
+    own = _reuse(target_file, _named(spec, "headers", _is_location))
+    if own is not None:
+        return own
     return _shared(spec, target_file, "headers", "Location", header)
 
 
@@ -237,19 +229,45 @@ def _shared_conflict(spec: Spec) -> Node | None:
     return None
 
 
+def _is_conflict(name: str, value: Any, wanted: str) -> bool:
+    """A reusable response named for a conflict: ``Conflict``, ``409``, ``AlreadyExists``..."""
+    words = re.sub(r"[^a-z0-9]", "", name.lower())
+    return "conflict" in words or words.startswith("409") or "alreadyexists" in words
+
+
+def _is_bad_request(name: str, value: Any, wanted: str) -> bool:
+    """A reusable response named for a rejected request."""
+    return bool(_BAD_REQUEST_NAMES.match(re.sub(r"[^a-z0-9]", "", name.lower())))
+
+
+def _is_location(name: str, value: Any, wanted: str) -> bool:
+    return name.lower() == "location"
+
+
+def _is_header_parameter(name: str, value: Any, wanted: str) -> bool:
+    """A reusable header parameter named ``wanted`` (case-insensitively, as HTTP names are)."""
+    return value.get("in") == "header" and str(value.get("name", "")).lower() == wanted.lower()
+
+
 @per_spec
-def _conflict_component(spec: Spec) -> Pointer | None:
-    """The root document's reusable response for a conflict, found by its name (``Conflict``,
-    ``409``, ``ConflictError``, ``AlreadyExists``...), for specs that define one but no
-    operation uses it yet."""
-    pointer, responses = _components(spec, "responses")
-    for name, value in responses.items():
-        words = re.sub(r"[^a-z0-9]", "", str(name).lower())
-        if isinstance(value, dict) and (
-            "conflict" in words or words.startswith("409") or "alreadyexists" in words
-        ):
-            return (*pointer, name)
+def _named(
+    spec: Spec, section: str, accept: Callable[[str, Any, str], bool], wanted: str = ""
+) -> tuple[SourceFile, Pointer] | None:
+    """The spec's own reusable ``section`` piece that ``accept`` recognises by its name and
+    value (and ``wanted``, passed on): in the root document's components, else in the store its
+    operations ``$ref`` such pieces from (``_store``). Found once per spec."""
+    places = [(spec.workspace.root, _section_pointer(spec, section)), _store(spec, section)]
+    for file, pointer in places:
+        found, value = file.value_at(pointer)
+        if found and isinstance(value, dict):
+            for name, entry in value.items():
+                if isinstance(entry, dict) and accept(str(name), entry, wanted):
+                    return file, (*pointer, str(name))
     return None
+
+
+def _reuse(target_file: SourceFile, found: tuple[SourceFile, Pointer] | None) -> Remedy | None:
+    return None if found is None else Remedy({"$ref": ref_between(target_file, *found)})
 
 
 def conflict_response(
@@ -268,9 +286,9 @@ def conflict_response(
     shared = _shared_conflict(spec)
     if shared is not None:
         return Remedy({"$ref": ref_between(target_file, shared.file, shared.pointer)})
-    component = _conflict_component(spec)
-    if component is not None:
-        return Remedy(_ref(spec, target_file, component))
+    own = _reuse(target_file, _named(spec, "responses", _is_conflict))
+    if own is not None:
+        return own
     return _error_remedy(op, target_file, "Conflict", "Conflict: the resource already exists.")
 
 
@@ -279,7 +297,7 @@ def _error_remedy(op: Operation, target_file: SourceFile, name: str, description
     the operation's own errors use the spec's common body, else inline with the operation's."""
     spec = op.spec
     own, common = _error_body(op), _spec_error_body(spec)
-    if own is not None and not _same_body(own, common):
+    if own is not None and not _same_body(spec, own, common):
         return Remedy(_relocated(spec, _error_response(spec, own, description), target_file))
     definition = _error_response(spec, common, description)
     return _shared(spec, target_file, "responses", name, definition)
@@ -347,17 +365,6 @@ def _shared_bad_request(spec: Spec) -> Node | None:
     return None
 
 
-@per_spec
-def _bad_request_component(spec: Spec) -> Pointer | None:
-    """The root document's reusable response for a bad request, found by its name."""
-    pointer, responses = _components(spec, "responses")
-    for name, value in responses.items():
-        words = re.sub(r"[^a-z0-9]", "", str(name).lower())
-        if isinstance(value, dict) and _BAD_REQUEST_NAMES.match(words):
-            return (*pointer, name)
-    return None
-
-
 def _error_body(op: Operation) -> tuple[Node, str] | None:
     """The body schema, by ``$ref`` (never opened), with its media type, that the operation's
     own client errors use (``4xx``, else ``default``), else the one the spec's POSTs and PUTs
@@ -373,8 +380,8 @@ def _error_body(op: Operation) -> tuple[Node, str] | None:
 
 @per_spec
 def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
-    counts: dict[tuple[str, str, str], int] = {}
-    first: dict[tuple[str, str, str], tuple[Node, str]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], tuple[Node, str]] = {}
     for client_errors in (True, False):
         for op in spec.operations:
             for code, response in op.responses.items():
@@ -386,7 +393,7 @@ def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
                 if found is None:
                     continue
                 schema, media = found
-                key = (str(schema.file.key), str(schema.value["$ref"]), media)
+                key = (_body_key(spec, schema), media)
                 counts[key] = counts.get(key, 0) + 1
                 first.setdefault(key, (schema, media))
         if counts:
@@ -409,6 +416,8 @@ def _body_ref(spec: Spec, response: Node) -> tuple[Node, str] | None:
         schema = holder.child("schema") if holder is not None else None
     if schema is None or not isinstance(schema.value, dict) or "$ref" not in schema.value:
         return None
+    if _NOT_RELATIVE.match(str(schema.value["$ref"])):
+        return None  # a remote schema: a fix must not add a $ref the tool itself cannot follow
     return schema, media
 
 
@@ -425,21 +434,29 @@ def invalid_input_response(op: Operation, template: str | None = None) -> Remedy
     shared = _shared_bad_request(spec)
     if shared is not None:
         return Remedy({"$ref": ref_between(target_file, shared.file, shared.pointer)})
-    component = _bad_request_component(spec)
-    if component is not None:
-        return Remedy(_ref(spec, target_file, component))
+    own = _reuse(target_file, _named(spec, "responses", _is_bad_request))
+    if own is not None:
+        return own
     description = "Bad Request: the request body is invalid; nothing was created."
     return _error_remedy(op, target_file, "BadRequest", description)
 
 
-def _same_body(a: tuple[Node, str], b: tuple[Node, str] | None) -> bool:
+def _same_body(spec: Spec, a: tuple[Node, str], b: tuple[Node, str] | None) -> bool:
     """Two ``$ref``'d bodies that name the same schema with the same media type."""
     if b is None:
         return False
     (one, media_one), (other, media_other) = a, b
-    return media_one == media_other and _rebased(
-        str(one.value["$ref"]), one.file, other.file
-    ) == str(other.value["$ref"])
+    return media_one == media_other and _body_key(spec, one) == _body_key(spec, other)
+
+
+def _body_key(spec: Spec, schema: Node) -> str:
+    """What a body's ``$ref`` names, one spelling per schema (``./schemas.yaml#/Error`` and
+    ``schemas.yaml#/Error`` alike): the target file's path and the fragment."""
+    location, _, fragment = str(schema.value["$ref"]).partition("#")
+    if _NOT_RELATIVE.match(location):
+        return location + "#" + fragment
+    target = schema.file.path if not location else schema.file.path.parent / unquote(location)
+    return os.path.normpath(target) + "#" + unquote(fragment)
 
 
 def _rebased(ref: str, written_in: SourceFile, moved_to: SourceFile) -> str:
@@ -451,6 +468,8 @@ def _rebased(ref: str, written_in: SourceFile, moved_to: SourceFile) -> str:
 @lru_cache(maxsize=256)
 def _rebased_path(ref: str, written_in: Path, moved_to: Path) -> str:
     location, _, fragment = ref.partition("#")
+    if _NOT_RELATIVE.match(location) or written_in == moved_to:
+        return ref  # a URL or an absolute path means the same from anywhere; keep the spelling
     if not location:
         if written_in == moved_to:
             return ref
@@ -459,8 +478,16 @@ def _rebased_path(ref: str, written_in: Path, moved_to: Path) -> str:
         target = os.path.normpath(written_in.parent / unquote(location))
     if target == os.path.normpath(moved_to):
         return "#" + fragment
-    relative = os.path.relpath(target, moved_to.parent).replace(os.sep, "/")
+    relative = quote(os.path.relpath(target, moved_to.parent).replace(os.sep, "/"), safe=_PCHAR)
+    if ":" in relative.partition("/")[0]:
+        relative = "./" + relative  # "a:b.yaml" would read as a URI with the scheme "a"
     return relative + ("#" + fragment if fragment else "")
+
+
+#: A ``$ref`` location that is not relative to the file it is written in.
+_NOT_RELATIVE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/)")
+#: What a relative location keeps unescaped (RFC 3986 path characters).
+_PCHAR = "/:@!$&'()*+,;=-._~"
 
 
 def idempotency_parameter(
@@ -471,14 +498,9 @@ def idempotency_parameter(
     chosen = _template(spec, target_file, template)
     if chosen is not None:
         return chosen
-    pointer, parameters = _components(spec, "parameters")
-    for key, value in parameters.items():
-        if (
-            isinstance(value, dict)
-            and value.get("in") == "header"
-            and str(value.get("name", "")).lower() == name.lower()
-        ):
-            return Remedy(_ref(spec, target_file, (*pointer, key)))
+    own = _reuse(target_file, _named(spec, "parameters", _is_header_parameter, name))
+    if own is not None:
+        return own
     description = (
         "Unique key for this request (IETF draft-ietf-httpapi-idempotency-key-header); a retry "
         "with the same key returns the first result instead of creating a duplicate."
