@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import judgement
@@ -341,3 +342,32 @@ def test_every_verdict_explains_itself(tmp_path: Path) -> None:
         margin = abs(score)
         expected = "high" if margin >= 3 else "medium" if margin >= 1.5 else "low"
         assert verdict.confidence.value == expected, (op.path, score)
+
+
+def test_reasons_are_the_same_on_every_run(tmp_path: Path) -> None:
+    """A reason names the first identifier as written, not whichever a set yields first under
+    the interpreter's hash seed (the JSON output, and baselines built on it, must not flicker)."""
+    import subprocess
+    import sys
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /notes:\n    post:\n"
+        "      operationId: createNote\n      responses:\n        '200':\n"
+        "          description: ok\n          content:\n            application/json:\n"
+        "              schema:\n                type: object\n                properties:\n"
+        "                  link: {type: string}\n                  id: {type: string}\n"
+        "                  href: {type: string}\n                  note_id: {type: string}\n",
+        encoding="utf-8",
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "oas_create_check", "--format", "json", str(spec)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            check=False,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1

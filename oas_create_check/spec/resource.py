@@ -414,7 +414,7 @@ class Resource:
         a, b = schema_identity(mine), schema_identity(theirs)
         if a is not None or b is not None:
             return a == b
-        names_a, names_b = _inline_properties(mine), _inline_properties(theirs)
+        names_a, names_b = set(_inline_properties(mine)), set(_inline_properties(theirs))
         if len(names_a) < 3 or len(names_b) < 3:
             return False
         return len(names_a & names_b) / len(names_a | names_b) >= 0.8
@@ -763,19 +763,21 @@ def success_schema(op: Operation) -> Node | None:
     return response_schema(op, response) if response is not None else None
 
 
-def _inline_properties(node: Node) -> set[str]:
-    """Property names of an inline object schema (one level into an inline ``allOf``)."""
+def _inline_properties(node: Node) -> list[str]:
+    """Property names of an inline object schema (one level into an inline ``allOf``), in the
+    order they are written: the first identifier found is the one a reason names, the same on
+    every run."""
     value = node.value
     if not isinstance(value, dict) or "$ref" in value:
-        return set()
+        return []
     props = value.get("properties")
     if isinstance(props, dict):
-        return {str(k) for k in props}
-    found: set[str] = set()
+        return [str(k) for k in props]
+    found: dict[str, None] = {}
     for part in value.get("allOf") or ():
         if isinstance(part, dict) and isinstance(part.get("properties"), dict):
-            found |= {str(k) for k in part["properties"]}
-    return found
+            found.update(dict.fromkeys(str(k) for k in part["properties"]))
+    return list(found)
 
 
 def _unwrap(node: Node) -> Node:
