@@ -4,8 +4,8 @@ Rules decide *that* something is missing; this module knows *what* the missing p
 in Swagger 2.0 and in OpenAPI 3.x, and which existing component to ``$ref`` instead of inlining a
 copy (the spec's own Location header, its 409 response, its error schema, its Idempotency-Key
 parameter, or the one a ``fix-templates`` setting names). What many operations would each get
-the same copy of is defined once instead, among the root document's reusable components, and
-``$ref``'d: a ``Remedy`` carries that definition beside the value, and the fixer's plan makes an
+the same copy of is defined once instead, where the spec keeps such pieces (a store file its
+operations already ``$ref`` them from, else the root document's components), and ``$ref``'d: a ``Remedy`` carries that definition beside the value, and the fixer's plan makes an
 identical addition proposed by many fixes only once. Values are plain data; the fixer renders
 them in the file's style.
 """

@@ -71,11 +71,12 @@ post:
 Safe: adds a `409` response, or, with `duplicate-fix = "idempotency-key"`, an optional
 `Idempotency-Key` header parameter, each by `$ref`: the one `fix-templates` names (`conflict`,
 `idempotency-key`), else the spec's own (a 409 its operations share, a reusable response named
-for a conflict, its header parameter of that name), else one added once to the root document's
-reusable responses (`Conflict`, its body the error schema the spec's client errors share, else
-its Problem schema, else RFC 9457 problem details) or parameters (`IdempotencyKey`). An
-operation in another file than the root gets the piece inline. Both are additions to the
-documented contract. When the operation has a `303` without `Location`, the
+for a conflict, its header parameter of that name, in its components or in the file its
+operations `$ref` such pieces from), else one added once there: a `Conflict` response (its body
+the error schema the spec's client errors share, else its Problem schema, else RFC 9457
+problem details) or an `IdempotencyKey` parameter. An operation whose own errors use another
+schema, or one in a fragment file where the spec keeps pieces in the root's components, gets
+the piece inline. Both are additions to the documented contract. When the operation has a `303` without `Location`, the
 fix adds that `Location` instead (the same change as `duplicate-see-other`'s).
 """
 

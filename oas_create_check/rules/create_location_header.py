@@ -57,9 +57,11 @@ None.
 Safe: the fix adds a `Location` header (`format: uri-reference`: RFC 9110 §10.2.2 allows a
 relative one) to the `201` response where it is defined. A response shared with operations that
 are not creates is left alone, with a note naming them; one shared only by creates is fixed
-once. In OpenAPI 3.x the header is `$ref`'d: the one `fix-templates.location` names, else the
-spec's own `components/headers` Location, else one added there once for every create. Adding a
-documented header does not change what servers send; it documents what clients may rely on.
+once. The header is the one `fix-templates.location` names; else, in OpenAPI 3.x, the spec's
+own reusable Location (in its components or the file its responses `$ref` headers from), else
+one added there once for every create, `$ref`'d (inline in Swagger 2.0, which has no reusable
+headers). Adding a documented header does not change what servers send; it documents what
+clients may rely on.
 """
 
 
