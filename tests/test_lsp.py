@@ -129,6 +129,7 @@ def _added(diff: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @needs_corpus
 async def test_quick_fixes_are_the_edits_diff_shows(
     client: LanguageClient, tmp_path: Path, run_cli
@@ -163,6 +164,7 @@ async def test_quick_fixes_are_the_edits_diff_shows(
     assert single >= 1
 
 
+@pytest.mark.slow
 async def test_unsafe_fixes_are_marked_and_never_preferred(
     client: LanguageClient, petstore: Path
 ) -> None:
@@ -183,6 +185,7 @@ async def test_unsafe_fixes_are_marked_and_never_preferred(
     assert '"200":' not in post
 
 
+@pytest.mark.slow
 async def test_suppress_inserts_the_extension_and_silences_the_rule(
     client: LanguageClient, petstore: Path
 ) -> None:
@@ -200,6 +203,7 @@ async def test_suppress_inserts_the_extension_and_silences_the_rule(
     assert codes(remaining) == ["create-status-201"]
 
 
+@pytest.mark.slow
 async def test_a_fix_the_cli_refuses_is_not_offered(client: LanguageClient, tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(
@@ -236,6 +240,7 @@ async def test_diagnostics_follow_the_unsaved_buffer(
     assert petstore.read_text(encoding="utf-8") != text  # nothing was saved
 
 
+@pytest.mark.slow
 async def test_a_half_typed_document_gives_a_parse_error_and_the_server_keeps_serving(
     client: LanguageClient, petstore: Path, run_cli
 ) -> None:
@@ -276,6 +281,7 @@ async def test_hover_shows_the_judgement_and_the_rule(
     assert await hover(client, document, 2) == ""  # openapi: nothing to say
 
 
+@pytest.mark.slow
 async def test_config_is_per_document_and_reloaded(client: LanguageClient, tmp_path: Path) -> None:
     plain, strict = tmp_path / "plain", tmp_path / "quiet"
     for folder in (plain, strict):
@@ -485,6 +491,7 @@ async def lazy(lsp_client: LanguageClient) -> None:
     await close(lsp_client)
 
 
+@pytest.mark.slow
 async def test_a_promised_fix_is_verified_when_picked_and_refused_with_the_reason(
     lazy: LanguageClient, tmp_path: Path
 ) -> None:
@@ -521,6 +528,7 @@ async def test_a_promised_fix_is_verified_when_picked_and_refused_with_the_reaso
     assert extension == {"ignore": ["create-location-header"]}
 
 
+@pytest.mark.slow
 async def test_closing_the_last_document_of_a_spec_clears_its_diagnostics(
     client: LanguageClient, petstore: Path
 ) -> None:

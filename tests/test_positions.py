@@ -88,6 +88,7 @@ STYLES = {
 }
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize("minified", [False, True], ids=["pretty", "minified"])
 def test_json_reader_read_lazily_agrees_with_one_full_reading(minified: bool) -> None:

@@ -66,6 +66,7 @@ def test_the_correct_server_gives_no_finding(server: tuple[str, Any], run_cli: R
     assert set(state.methods) <= {"POST", "GET"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
 def test_each_defect_gives_exactly_its_finding(
     defect: str, server: tuple[str, Any], run_cli: RunCli
@@ -152,6 +153,7 @@ class _Auth:
         await self.app(scope, receive, send)
 
 
+@pytest.mark.slow
 def test_header_is_sent_and_redacted_everywhere(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -300,6 +302,7 @@ def test_app_that_cannot_be_loaded_is_a_clear_error(run_cli: RunCli) -> None:
     assert code == 2 and "no attribute" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_reporter_carries_probe_findings(
     fmt: str, server: tuple[str, Any], run_cli: RunCli
@@ -434,6 +437,7 @@ def _not_json(conn: socket.socket, stop: threading.Event) -> None:
             )
 
 
+@pytest.mark.slow
 def test_a_server_that_hangs_is_a_finding_within_the_time_bound(run_cli: RunCli) -> None:
     with raw_server(_hang) as url:
         started = time.monotonic()
@@ -447,6 +451,7 @@ def test_a_server_that_hangs_is_a_finding_within_the_time_bound(run_cli: RunCli)
     assert elapsed < 5
 
 
+@pytest.mark.slow
 def test_the_time_limit_stops_the_run(run_cli: RunCli) -> None:
     with raw_server(_hang) as url:
         started = time.monotonic()
@@ -467,6 +472,7 @@ def test_a_server_that_talks_garbage_is_a_finding(run_cli: RunCli) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_body_that_is_not_json_is_a_finding(run_cli: RunCli) -> None:
     with raw_server(_not_json) as url:
         code, out, _ = run_cli("probe", SPEC, "--base-url", url, "--format", "json", *QUICK)
