@@ -10,7 +10,6 @@ are their own modules already.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,7 +26,7 @@ from oas_create_check.fix.verify import Rename, first_loss, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import parse, parse_text
 from oas_create_check.load.read import SpecError, decode, real_path
-from oas_create_check.load.refs import Node, Workspace
+from oas_create_check.load.refs import NOT_LOCAL, Node, Workspace
 from oas_create_check.load.source import SourceFile, read_file
 from oas_create_check.model import (
     Applicability,
@@ -44,8 +43,6 @@ from oas_create_check.settings import Settings
 from oas_create_check.spec.operations import Spec
 from oas_create_check.spec.validation import validate
 
-#: A ``$ref`` location the resolver never follows to a local file (a URI, an absolute path).
-_NOT_LOCAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/)")
 #: Passes of the fix loop per spec. Fixes enable one another at most a couple of levels deep
 #: (a lone 200 renamed 201 then gets its Location header), so this is a safety stop.
 MAX_PASSES = 8
@@ -516,7 +513,7 @@ def _targets_in(source: SourceFile) -> Iterator[tuple[Pointer, _Target]]:
     for at, ref in refs_in(source.data):
         location, _, fragment = ref.partition("#")
         if location:
-            if _NOT_LOCAL.match(location) or "\x00" in location:
+            if NOT_LOCAL.match(location) or "\x00" in location:
                 continue
             file = real_path(source.path.parent / unquote(location))
         else:

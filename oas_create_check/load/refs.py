@@ -201,6 +201,22 @@ def _escaped(text: str, unsafe: re.Pattern[str]) -> str:
     return unsafe.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), text)
 
 
+#: A ``$ref`` location that names no file relative to the one it is written in: a URI with a
+#: scheme, or an absolute path.
+NOT_LOCAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/)")
+
+
+def relative_location(source: Path, target: Path) -> str:
+    """The location part of a ``$ref`` written in the file ``source`` that names the file
+    ``target``: relative, ``/``-separated, percent-escaped where a URI reference needs it."""
+    relative = _escaped(
+        os.path.relpath(target, source.parent).replace(os.sep, "/"), _LOCATION_UNSAFE
+    )
+    if ":" in relative.partition("/")[0]:
+        relative = "./" + relative  # "a:b.yaml" would read as a URI with the scheme "a"
+    return relative
+
+
 def ref_between(source: SourceFile, target: SourceFile, pointer: Pointer) -> str:
     """The ``$ref`` text that, written in ``source``, points at ``pointer`` in ``target``; a whole
     other file is named without an empty fragment (``conflict.yml``, not ``conflict.yml#``).
@@ -209,8 +225,5 @@ def ref_between(source: SourceFile, target: SourceFile, pointer: Pointer) -> str
     fragment = "#" + _escaped(pointer_to_str(pointer), _URI_UNSAFE)
     if source.path == target.path:
         return fragment
-    relative = os.path.relpath(target.path, source.path.parent).replace(os.sep, "/")
-    relative = _escaped(relative, _LOCATION_UNSAFE)
-    if ":" in relative.partition("/")[0]:
-        relative = "./" + relative  # "a:b.yaml" would read as a URI with the scheme "a"
+    relative = relative_location(source.path, target.path)
     return relative + fragment if pointer else relative

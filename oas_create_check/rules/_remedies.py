@@ -5,8 +5,9 @@ in Swagger 2.0 and in OpenAPI 3.x, and which existing component to ``$ref`` inst
 copy (the spec's own Location header, its 409 response, its error schema, its Idempotency-Key
 parameter, or the one a ``fix-templates`` setting names). What many operations would each get
 the same copy of is defined once instead, where the spec keeps such pieces (a store file its
-operations already ``$ref`` them from, else the root document's components), and ``$ref``'d: a ``Remedy`` carries that definition beside the value, and the fixer's plan makes an
-identical addition proposed by many fixes only once. Values are plain data; the fixer renders
+operations already ``$ref`` them from, else the root document's components), and ``$ref``'d:
+a ``Remedy`` carries that definition beside the value, and the fixer's plan makes an identical
+addition proposed by many fixes only once. Values are plain data; the fixer renders
 them in the file's style.
 """
 
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
-from oas_create_check.load.refs import Node, ref_between
+from oas_create_check.load.refs import NOT_LOCAL, Node, ref_between, relative_location
 from oas_create_check.load.source import SourceFile
 from oas_create_check.model import AddEntry, Pointer
 from oas_create_check.spec.operations import Operation, Spec, per_spec
@@ -86,7 +87,7 @@ def _shared(
     ):
         return Remedy(_relocated(spec, definition, target_file))
     definition = _relocated(spec, definition, store)
-    key = base = _styled(name, [str(k) for k in existing])
+    key = base = styled_name(name, [str(k) for k in existing])
     number = 2
     while key in existing and existing[key] != definition:
         key, number = f"{base}{number}", number + 1
@@ -144,7 +145,7 @@ def _entries(spec: Spec, section: str) -> Iterator[Node]:
                     yield child
 
 
-def _styled(name: str, keys: list[str]) -> str:
+def styled_name(name: str, keys: list[str]) -> str:
     """``name`` (``BadRequest``) as the store writes its keys: ``bad-request`` or
     ``bad_request`` where every key is lower-case, else as given."""
     if not keys or any(k != k.lower() for k in keys):
@@ -216,12 +217,12 @@ def _problem_schema(spec: Spec) -> tuple[Pointer, str] | None:
 
 
 @per_spec
-def _shared_conflict(spec: Spec) -> Node | None:
-    """The 409 response some operation already uses by ``$ref`` (looked up once per spec: every
-    create without a duplicate policy asks)."""
+def _shared_response(spec: Spec, code: str) -> Node | None:
+    """The ``code`` response (``409``, ``400``) some POST or PUT already uses by ``$ref``
+    (looked up once per spec: every create that lacks one asks)."""
     for op in spec.operations:
         container = op.node.child("responses")
-        entry = container.child("409") if container is not None else None
+        entry = container.child(code) if container is not None else None
         if entry is not None and isinstance(entry.value, dict) and "$ref" in entry.value:
             resolved = spec.workspace.deref(entry)
             if resolved is not None:
@@ -283,7 +284,7 @@ def conflict_response(
     chosen = _template(spec, target_file, template)
     if chosen is not None:
         return chosen
-    shared = _shared_conflict(spec)
+    shared = _shared_response(spec, "409")
     if shared is not None:
         return Remedy({"$ref": ref_between(target_file, shared.file, shared.pointer)})
     own = _reuse(target_file, _named(spec, "responses", _is_conflict))
@@ -352,19 +353,6 @@ _BAD_REQUEST_NAMES = re.compile(
 )
 
 
-@per_spec
-def _shared_bad_request(spec: Spec) -> Node | None:
-    """The ``400`` response some POST or PUT already uses by ``$ref``."""
-    for op in spec.operations:
-        container = op.node.child("responses")
-        entry = container.child("400") if container is not None else None
-        if entry is not None and isinstance(entry.value, dict) and "$ref" in entry.value:
-            resolved = spec.workspace.deref(entry)
-            if resolved is not None:
-                return resolved
-    return None
-
-
 def _error_body(op: Operation) -> tuple[Node, str] | None:
     """The body schema, by ``$ref`` (never opened), with its media type, that the operation's
     own client errors use (``4xx``, else ``default``), else the one the spec's POSTs and PUTs
@@ -416,7 +404,7 @@ def _body_ref(spec: Spec, response: Node) -> tuple[Node, str] | None:
         schema = holder.child("schema") if holder is not None else None
     if schema is None or not isinstance(schema.value, dict) or "$ref" not in schema.value:
         return None
-    if _NOT_RELATIVE.match(str(schema.value["$ref"])):
+    if NOT_LOCAL.match(str(schema.value["$ref"])):
         return None  # a remote schema: a fix must not add a $ref the tool itself cannot follow
     return schema, media
 
@@ -431,7 +419,7 @@ def invalid_input_response(op: Operation, template: str | None = None) -> Remedy
     chosen = _template(spec, target_file, template)
     if chosen is not None:
         return chosen
-    shared = _shared_bad_request(spec)
+    shared = _shared_response(spec, "400")
     if shared is not None:
         return Remedy({"$ref": ref_between(target_file, shared.file, shared.pointer)})
     own = _reuse(target_file, _named(spec, "responses", _is_bad_request))
@@ -453,7 +441,7 @@ def _body_key(spec: Spec, schema: Node) -> str:
     """What a body's ``$ref`` names, one spelling per schema (``./schemas.yaml#/Error`` and
     ``schemas.yaml#/Error`` alike): the target file's path and the fragment."""
     location, _, fragment = str(schema.value["$ref"]).partition("#")
-    if _NOT_RELATIVE.match(location):
+    if NOT_LOCAL.match(location):
         return location + "#" + fragment
     target = schema.file.path if not location else schema.file.path.parent / unquote(location)
     return os.path.normpath(target) + "#" + unquote(fragment)
@@ -468,26 +456,16 @@ def _rebased(ref: str, written_in: SourceFile, moved_to: SourceFile) -> str:
 @lru_cache(maxsize=256)
 def _rebased_path(ref: str, written_in: Path, moved_to: Path) -> str:
     location, _, fragment = ref.partition("#")
-    if _NOT_RELATIVE.match(location) or written_in == moved_to:
+    if NOT_LOCAL.match(location) or written_in == moved_to:
         return ref  # a URL or an absolute path means the same from anywhere; keep the spelling
     if not location:
-        if written_in == moved_to:
-            return ref
         target = os.path.normpath(written_in)
     else:
         target = os.path.normpath(written_in.parent / unquote(location))
     if target == os.path.normpath(moved_to):
         return "#" + fragment
-    relative = quote(os.path.relpath(target, moved_to.parent).replace(os.sep, "/"), safe=_PCHAR)
-    if ":" in relative.partition("/")[0]:
-        relative = "./" + relative  # "a:b.yaml" would read as a URI with the scheme "a"
+    relative = relative_location(moved_to, Path(target))
     return relative + ("#" + fragment if fragment else "")
-
-
-#: A ``$ref`` location that is not relative to the file it is written in.
-_NOT_RELATIVE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/)")
-#: What a relative location keeps unescaped (RFC 3986 path characters).
-_PCHAR = "/:@!$&'()*+,;=-._~"
 
 
 def idempotency_parameter(

@@ -90,8 +90,8 @@ def check(op: Operation, kind: Kind, settings: Settings) -> Iterator[Problem]:
 
 
 def _name(response: Node) -> str:
-    """``Location``, or ``location`` in a response whose header names are all lower-case
-    (DigitalOcean's ``ratelimit-limit``): the name as the spec would write it."""
+    """``Location`` as the response writes its header names (``location`` among DigitalOcean's
+    ``ratelimit-limit``)."""
     headers = response.child("headers")
     names = [str(k) for k in headers.value] if headers and isinstance(headers.value, dict) else []
-    return "location" if names and all(n == n.lower() for n in names) else "Location"
+    return remedies.styled_name("Location", names)
