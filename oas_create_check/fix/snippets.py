@@ -26,12 +26,24 @@ from typing import Any
 
 from oas_create_check.model import AddEntry, Change
 
-#: The meta-schema definition of each kind, by spec version (its folder in the validator's
-#: bundled schemas) and the name of its definitions section.
+#: The meta-schema definition of each kind, by spec version: the validator's loaded meta-schema
+#: (``openapi_spec_validator.schemas``), its definitions section and each kind's name there.
 _DEFINITIONS = {
-    "v2.0": ("definitions", {"response": "response", "header": "header", "parameter": "parameter"}),
-    "v3.0": ("definitions", {"response": "Response", "header": "Header", "parameter": "Parameter"}),
-    "v3.1": ("$defs", {"response": "response", "header": "header", "parameter": "parameter"}),
+    "v2.0": (
+        "schema_v2",
+        "definitions",
+        {"response": "response", "header": "header", "parameter": "parameter"},
+    ),
+    "v3.0": (
+        "schema_v30",
+        "definitions",
+        {"response": "Response", "header": "Header", "parameter": "Parameter"},
+    ),
+    "v3.1": (
+        "schema_v31",
+        "$defs",
+        {"response": "response", "header": "header", "parameter": "parameter"},
+    ),
 }
 #: Keys of ``components`` maps (OpenAPI 3.x: ``^[a-zA-Z0-9.\-_]+$``) and response codes.
 _COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9.\-_]+$")
@@ -42,7 +54,8 @@ Resolve = Callable[[Path, str], Any]
 
 
 def version_of(document: Any) -> str | None:
-    """The bundled meta-schema folder for the root document, or ``None`` if unknown."""
+    """The meta-schema version of the root document (``v2.0``, ``v3.0``, ``v3.1``), or ``None``
+    if the validator has none for it."""
     if not isinstance(document, dict):
         return None
     if str(document.get("swagger", "")).startswith("2.0"):
@@ -114,15 +127,13 @@ def _plain(value: Any) -> Any:
 
 @lru_cache(maxsize=16)
 def _validator(version: str, what: str) -> Any:
-    """A validator for one definition of the bundled meta-schema, its sibling definitions kept
-    for its ``$ref``s and nothing of the root's own constraints."""
-    from importlib.resources import files
-
+    """A validator for one definition of the validator's own meta-schema, its sibling
+    definitions kept for its ``$ref``s and nothing of the root's own constraints."""
     from jsonschema.validators import validator_for
+    from openapi_spec_validator import schemas
 
-    section, names = _DEFINITIONS[version]
-    resource = files("openapi_spec_validator") / "resources" / "schemas" / version / "schema.json"
-    meta = json.loads(resource.read_text(encoding="utf-8"))
+    loaded, section, names = _DEFINITIONS[version]
+    meta = getattr(schemas, loaded)
     schema = {
         "$schema": meta["$schema"],
         section: meta[section],
