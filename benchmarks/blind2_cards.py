@@ -39,12 +39,46 @@ def providers_tuned_on() -> set[str]:
     return {p.name for p in TUNED_ON.iterdir()} if TUNED_ON.is_dir() else set()
 
 
+def _stratified(
+    spec: Path, operations: list[tuple[str, str]], rnd: random.Random, want_creation: bool
+) -> tuple[tuple[str, str], str] | None:
+    """One operation of ``spec`` from the stratum wanted and the stratum's name; None when the
+    spec has no operation in it (the spec is passed over) or the tool cannot read it."""
+    from oas_create_check.engine import load_spec
+    from oas_create_check.load.source import read_file
+    from oas_create_check.model import Kind
+    from oas_create_check.settings import Settings
+    from oas_create_check.spec.classify import classify
+
+    try:
+        loaded = load_spec(read_file(spec), Settings())
+    except Exception:  # a spec the tool rejects has no verdicts to stratify by
+        return None
+    kinds = {(op.path, op.method): classify(op).kind for op in loaded.operations}
+    pools: dict[str, list[tuple[str, str]]] = {"creation": [], "other": []}
+    for key in operations:
+        if key in kinds:
+            creation = kinds[key] in (Kind.CREATE, Kind.UPSERT)
+            pools["creation" if creation else "other"].append(key)
+    want = "creation" if want_creation else "other"
+    if not pools[want]:
+        return None
+    return rnd.choice(pools[want]), want
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="the package's api/ folder")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=OUT, help="the set's folder")
     parser.add_argument("--wanted", type=int, default=WANTED)
+    parser.add_argument("--batch", type=int, default=BATCH, help="cards per labelling batch")
+    parser.add_argument(
+        "--stratify",
+        action="store_true",
+        help="alternate between operations the tool now calls a creation and the rest (one per "
+        "spec); the strata go to strata.yaml, which nobody reads before the labels are in",
+    )
     parser.add_argument(
         "--exclude",
         type=Path,
@@ -65,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     rnd = random.Random(args.seed)
     rnd.shuffle(specs)
     chosen: list[dict[str, str]] = []
+    strata: dict[str, str] = {}
     cards: dict[str, str] = {}
     for spec_rel in specs:
         if len(chosen) >= args.wanted:
@@ -75,7 +110,15 @@ def main(argv: list[str] | None = None) -> int:
         operations = own_operations(spec)
         if not operations:
             continue
-        path, method = rnd.choice(operations)
+        if args.stratify:
+            creations = sum(s == "creation" for s in strata.values())
+            want_creation = 2 * creations <= len(strata)
+            picked = _stratified(args.directory / spec_rel, operations, rnd, want_creation)
+            if picked is None:
+                continue
+            (path, method), strata[f"c{len(chosen) + 1:04d}"] = picked
+        else:
+            path, method = rnd.choice(operations)
         card_id = f"c{len(chosen) + 1:04d}"
         op = spec["paths"][path][method]
         chosen.append(
@@ -99,12 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     (out / "manifest.yaml").write_text(
         header + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True, width=200)
     )
+    if strata:
+        (out / "strata.yaml").write_text(
+            "# The tool's verdict at drawing time, for weighting only. Do not read before every\n"
+            "# label is written; never show it to a labeller.\n"
+            + yaml.safe_dump(strata, sort_keys=True)
+        )
     order = [c["id"] for c in chosen]
     rnd.shuffle(order)
     (out / "batches").mkdir(exist_ok=True)
-    for number, start in enumerate(range(0, len(order), BATCH), 1):
+    for number, start in enumerate(range(0, len(order), args.batch), 1):
         lines = [
-            f"{out.relative_to(REPO).as_posix()}/cards/{i}.md" for i in order[start : start + BATCH]
+            f"{out.relative_to(REPO).as_posix()}/cards/{i}.md"
+            for i in order[start : start + args.batch]
         ]
         (out / "batches" / f"batch-{number:02d}.txt").write_text("\n".join(lines) + "\n")
     providers = {c["spec"].split("/")[0] for c in chosen}
