@@ -19,7 +19,7 @@ from oas_create_check.fix.fixer import FixOptions, FixReport, fix_paths
 from oas_create_check.fix.plan import layout_for
 from oas_create_check.load.parse import looks_like_json, parse
 from oas_create_check.load.read import decode
-from oas_create_check.model import Applicability, Finding, RenameKey
+from oas_create_check.model import AddEntry, Applicability, Finding, RenameKey
 from oas_create_check.run.lint import RunResult, lint_paths
 from oas_create_check.settings import Settings
 
@@ -50,6 +50,38 @@ def planned_renames(run: RunResult, unsafe: bool) -> dict[Path, set[RenameKey]]:
                 if isinstance(change, RenameKey):
                     renames.setdefault(change.file, set()).add(change)
     return renames
+
+
+Planned = dict[tuple[Path, tuple[str, ...]], set[str]]
+
+
+def planned_by_rule(run: RunResult, unsafe: bool) -> Planned:
+    """Where each fix the fixer may make puts a new key (file, pointer of the key or of any
+    mapping above it) -> the rules whose findings plan it there. Several findings may plan one
+    shared piece."""
+    renames = {
+        (file.resolve(), (*map(str, r.pointer), r.old)): r.new
+        for file, found in planned_renames(run, unsafe).items()
+        for r in found
+    }
+    planned: Planned = {}
+    for finding in run.findings:
+        if wanted(finding, unsafe) and finding.fix is not None:
+            for change in finding.fix.changes:
+                key = change.key if isinstance(change, AddEntry) else change.new
+                file, pointer = change.file.resolve(), (*map(str, change.pointer), key)
+                places = [pointer]
+                # an entry planned under a key another fix renames lands under the new name
+                for depth in range(1, len(pointer)):
+                    new = renames.get((file, pointer[:depth]))
+                    if new is not None:
+                        places.append((*pointer[: depth - 1], new, *pointer[depth:]))
+                # the mappings on the way that did not exist yet are made with it: the
+                # addition then shows at the first of them
+                for place in places:
+                    for depth in range(1, len(place) + 1):
+                        planned.setdefault((file, place[:depth]), set()).add(finding.rule)
+    return planned
 
 
 def is_subsequence(small: str, big: str) -> bool:
@@ -154,13 +186,25 @@ def _users(folder: Path, files: dict[Path, bytes], roots: list[Path]) -> dict[Us
 
 
 def _check_reach(
-    path: Path, before: bytes, after: bytes, users: dict[User, set[Location]], allowed: set[User]
+    path: Path,
+    before: bytes,
+    after: bytes,
+    users: dict[User, set[Location]],
+    allowed: dict[str, set[User]],
+    planned: Planned,
 ) -> None:
-    """Nothing was added inside a node that an operation without a fixable finding reaches."""
+    """Nothing was added inside a node that an operation reaches unless that operation has a
+    fixable finding of a rule that planned this very addition. An addition no first-pass finding
+    planned (one a later pass found, after the first edits) must at least be inside nodes only
+    operations with some fixable finding reach."""
     old, new = _text(path, before)[1], _text(path, after)[1]
+    anyone = set().union(*allowed.values())
     for pointer in added_pointers(old, new):
-        others = intruders(users, path, pointer, allowed)
-        assert not others, f"{path}: /{'/'.join(pointer)} changes {sorted(others)[:3]} too"
+        rules = planned.get((path, pointer))
+        permitted = set().union(*(allowed.get(r, set()) for r in rules)) if rules else anyone
+        others = intruders(users, path, pointer, permitted)
+        why = f" (planned by {sorted(rules)})" if rules else ""
+        assert not others, f"{path}: /{'/'.join(pointer)}{why} changes {sorted(others)[:3]} too"
 
 
 def fix_and_check(
@@ -172,8 +216,13 @@ def fix_and_check(
     linted = lint_paths(roots, settings)
     renames = planned_renames(linted, unsafe)
     users = _users(folder, before, roots)
-    # an operation with a finding the fixer may fix; every other one must be left as it was
-    allowed = {(f.path, f.method) for f in linted.findings if wanted(f, unsafe)}
+    # by rule, the operations with a finding the fixer may fix; every other one must be left as
+    # it was, and one with a finding must only change as that finding's rule asks
+    allowed: dict[str, set[User]] = {}
+    for finding in linted.findings:
+        if wanted(finding, unsafe):
+            allowed.setdefault(finding.rule, set()).add((finding.path, finding.method))
+    planned = planned_by_rule(linted, unsafe)
     report = fix_paths(roots, settings, FixOptions(unsafe=unsafe))
     after = snapshot(folder)
     assert set(after) == set(before), "files appeared or disappeared"
@@ -181,7 +230,7 @@ def fix_and_check(
         path = (folder / relative).resolve()
         if after[relative] != old:
             check_file(path, old, after[relative], renames.get(path, ()))
-            _check_reach(path, old, after[relative], users, allowed)
+            _check_reach(path, old, after[relative], users, allowed, planned)
     changed = {(folder / r).resolve() for r in before if after[r] != before[r]}
     assert changed == {c.path for c in report.changes}
     # what remains fixable is exactly what the fixer said it could not fix

@@ -3,8 +3,9 @@
 Real files have what generated ones lack: thousands of lines of comments and block scalars,
 odd quoting, DigitalOcean's hundreds of ``$ref``'d files. Each spec is copied (the whole
 DigitalOcean tree with it, made writable: the corpus itself is read-only) and fixed; the shared
-harness then checks insert-only, data-only-gained, no edit inside a node that an operation
-without a fixable finding reaches (its own reachability walk), nothing fixable left unexplained,
+harness then checks insert-only, data-only-gained, no addition inside a node that an operation
+reaches unless that operation has a fixable finding of the rule that planned the addition (its
+own reachability walk), nothing fixable left unexplained,
 idempotence; here, a spec that passed openapi-spec-validator still passes, read back from disk.
 """
 
