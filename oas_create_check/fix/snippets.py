@@ -26,8 +26,9 @@ from typing import Any
 
 from oas_create_check.model import AddEntry, Change
 
-#: The meta-schema definition of each kind, by spec version: the validator's loaded meta-schema
-#: (``openapi_spec_validator.schemas``), its definitions section and each kind's name there.
+#: The meta-schema definition of each kind, by spec version: the validator's meta-schema (its
+#: loaded copy in ``openapi_spec_validator.schemas``), its definitions section and each kind's
+#: name there.
 _DEFINITIONS = {
     "v2.0": (
         "schema_v2",
@@ -45,6 +46,8 @@ _DEFINITIONS = {
         {"response": "response", "header": "header", "parameter": "parameter"},
     ),
 }
+#: Where the validator keeps the file behind each loaded meta-schema, inside its package.
+_BUNDLED = "resources/schemas/{version}/schema.json"
 #: Keys of ``components`` maps (OpenAPI 3.x: ``^[a-zA-Z0-9.\-_]+$``) and response codes.
 _COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9.\-_]+$")
 _CODE_KEY = re.compile(r"^(?:[1-5](?:\d{2}|XX)|default)$")
@@ -130,13 +133,29 @@ def _validator(version: str, what: str) -> Any:
     """A validator for one definition of the validator's own meta-schema, its sibling
     definitions kept for its ``$ref``s and nothing of the root's own constraints."""
     from jsonschema.validators import validator_for
-    from openapi_spec_validator import schemas
 
-    loaded, section, names = _DEFINITIONS[version]
-    meta = getattr(schemas, loaded)
+    _, section, names = _DEFINITIONS[version]
+    meta = _meta_schema(version)
     schema = {
         "$schema": meta["$schema"],
         section: meta[section],
         "$ref": f"#/{section}/{names[what]}",
     }
     return validator_for(schema)(schema)
+
+
+def _meta_schema(version: str) -> Any:
+    """The validator's meta-schema for ``version``. Read from the file its package loads it
+    from, found without importing the package: importing ``openapi_spec_validator`` imports the
+    whole validator (~0.3 s), which a fix that this module vouches for never runs. Where that
+    file is not found (another layout of the package), the package's loaded copy."""
+    from importlib.util import find_spec
+
+    found = find_spec("openapi_spec_validator")  # a top-level name: nothing is executed
+    for folder in (found.submodule_search_locations or []) if found is not None else []:
+        file = Path(folder) / _BUNDLED.format(version=version)
+        if file.is_file():
+            return json.loads(file.read_text(encoding="utf-8"))
+    from openapi_spec_validator import schemas
+
+    return getattr(schemas, _DEFINITIONS[version][0])
