@@ -22,7 +22,7 @@ from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.plan import PassPlan, sharing_guard
 from oas_create_check.fix.snippets import Resolve, unchecked, version_of
-from oas_create_check.fix.verify import Rename, first_loss, refs_in
+from oas_create_check.fix.verify import Rename, first_loss, inserted, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import parse, parse_text
 from oas_create_check.load.read import SpecError, decode, real_path
@@ -467,11 +467,7 @@ class _Attempt:
         workspace = Workspace(overlay.get(root.key, root), self.fixer.settings.ref_root)
         workspace.preload(overlay)
         for path, source in self.local.items():
-            had = Counter(ref for _, ref in refs_in(self._before(path)[1].data))
-            for at, ref in refs_in(source.data):
-                if had[ref] > 0:
-                    had[ref] -= 1
-                    continue
+            for at, ref in self._added_refs(path, source):
                 _, value = source.value_at(at)
                 if workspace.deref(Node(source, at, value)) is None:
                     problem = workspace.problems.get((source.display, at))
@@ -481,6 +477,30 @@ class _Attempt:
                         f"{ref!r}{why}"
                     )
         return workspace
+
+    def _added_refs(self, path: Path, source: SourceFile) -> Iterator[tuple[Pointer, str]]:
+        """The ``$ref``s of ``source`` that the file did not have before this run's edits.
+
+        When the fixed data is exactly the original plus the values this attempt's changes
+        inserted (``inserted``: one ``==`` over the data), those values hold every new ``$ref``,
+        and only they are walked: each of their ``$ref``s is checked where it sits, which is
+        what the whole-file count below checks too (every string it counts more often after
+        than before is one of them). Otherwise (a rename, a file an earlier spec of the run
+        edited too, anything the model does not account for), the whole file is walked: each
+        ``$ref`` beyond the number of times its text was there before."""
+        original = self._before(path)[1].data
+        added = inserted(original, source.data, path, self.added)
+        if added is not None:
+            for at, value in added:
+                for inner, ref in refs_in(value):
+                    yield (*at, *inner), ref
+            return
+        had = Counter(ref for _, ref in refs_in(original))
+        for at, ref in refs_in(source.data):
+            if had[ref] > 0:
+                had[ref] -= 1
+                continue
+            yield at, ref
 
     def commit(self) -> None:
         """Write every edited file (``--fix``) or keep them in memory (``--diff``)."""
