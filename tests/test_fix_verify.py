@@ -129,3 +129,36 @@ def test_both_paths_fix_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     walked = fix_paths([_spec(tmp_path / "b")], Settings(), FixOptions(write=False))
     assert [c.after for c in targeted.changes] == [c.after for c in walked.changes]
     assert targeted.changes and not targeted.run.errors and not walked.run.errors
+
+
+def test_bytes_that_read_back_as_the_edited_text_are_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[Path] = []
+    real = fix_module.parse_text
+
+    def parse_text(path: Path, display: str, text: str) -> Any:
+        parsed.append(path)
+        return real(path, display, text)
+
+    monkeypatch.setattr(fix_module, "parse_text", parse_text)
+    report = fix_paths([_spec(tmp_path)], Settings(), FixOptions())
+    assert report.changes and not report.run.errors and not parsed
+
+
+def test_bytes_that_read_back_otherwise_are_parsed_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the written bytes decode to another text, it is that text that is checked."""
+    root = _spec(tmp_path)
+    before = root.read_bytes()
+    real = fix_module.decode
+
+    def decode(raw: bytes, display: str) -> str:
+        text = real(raw, display)
+        return text.replace("title: T", "title: U") if "409" in text else text
+
+    monkeypatch.setattr(fix_module, "decode", decode)
+    report = fix_paths([root], Settings(), FixOptions())
+    assert any("would change existing content" in str(e) for e in report.run.errors)
+    assert root.read_bytes() == before

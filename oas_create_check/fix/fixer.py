@@ -24,7 +24,7 @@ from oas_create_check.fix.plan import PassPlan, sharing_guard
 from oas_create_check.fix.snippets import Resolve, unchecked, version_of
 from oas_create_check.fix.verify import Rename, first_loss, inserted, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
-from oas_create_check.load.parse import parse, parse_text
+from oas_create_check.load.parse import looks_like_json, parse, parse_text
 from oas_create_check.load.read import SpecError, decode, real_path
 from oas_create_check.load.refs import NOT_LOCAL, Node, Workspace
 from oas_create_check.load.source import SourceFile, read_file
@@ -411,12 +411,20 @@ class _Attempt:
 
     def verify(self, root: SourceFile, root_dir: Path) -> None:
         """The last gate: the exact bytes to be written read back, through the project's loader,
-        as the original data plus additions; and a spec that passed the validator still does."""
+        as the original data plus additions; and a spec that passed the validator still does.
+
+        The bytes are decoded again; when they give back the very text of the edited file and
+        the loader would read it as the edit was read (JSON or YAML, ``parse_text``'s choice),
+        the data is the edit's own: ``_try`` parsed that same text with the same call, and the
+        parse is a pure function of the text. Only otherwise is the text parsed again."""
         for path, source in self.local.items():
             disk, original, allowed = self._before(path)
             try:
                 text = decode(disk.encode(source.text), source.display)
-                data, _ = parse_text(path, source.display, text)
+                if text == source.text and looks_like_json(path, text) == source.is_json:
+                    data = source.data
+                else:
+                    data, _ = parse_text(path, source.display, text)
             except (SpecError, UnicodeError) as exc:
                 raise _Refused(
                     f"{source.display}: the fixed text does not read back: {exc}"
