@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from oas_create_check.engine import SpecResult, active_rules, check_spec
@@ -41,7 +42,9 @@ from oas_create_check.rules import Rule
 from oas_create_check.run.lint import RunResult, lint_paths
 from oas_create_check.settings import Settings
 from oas_create_check.spec.operations import Spec
-from oas_create_check.spec.validation import validate
+
+if TYPE_CHECKING:
+    from oas_create_check.spec.validation import Validation
 
 #: Passes of the fix loop per spec. Fixes enable one another at most a couple of levels deep
 #: (a lone 200 renamed 201 then gets its Location header), so this is a safety stop.
@@ -93,6 +96,17 @@ def wanted(finding: Finding, options: FixOptions) -> bool:
     return fix.applicability is Applicability.SAFE or (
         options.unsafe and fix.applicability is Applicability.UNSAFE
     )
+
+
+def validate(
+    root: SourceFile, root_dir: Path, files: Mapping[Path, Any], *, first_only: bool
+) -> Validation:
+    """openapi-spec-validator over the spec (``spec/validation.py``), imported on the first
+    call: most fixes are vouched for by ``fix/snippets.py`` and never need it, and its module
+    alone costs more to import than a small spec takes to fix."""
+    from oas_create_check.spec.validation import validate as run
+
+    return run(root, root_dir, files, first_only=first_only)
 
 
 class _Refused(Exception):
