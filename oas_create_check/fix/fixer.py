@@ -167,12 +167,17 @@ class _Fixer:
         root: SourceFile,
         overlay: Mapping[Path, SourceFile],
         rules: list[Rule] | None = None,
+        read: Mapping[Path, SourceFile] | None = None,
     ) -> SpecResult:
-        """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
+        """Lint the spec again as it would be with ``overlay`` (texts not on disk yet). ``read``:
+        the spec's files as this attempt has read them, used instead of reading and parsing them
+        again (DigitalOcean's ~900 files): the edits were planned on those very texts, and every
+        file an edit touches is compared with the disk before anything is written."""
         key = real_path(root.path)
         workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
-        # files already edited in memory win over the texts given, which win over the disk
-        workspace.preload({**self.texts, **overlay})
+        # files already edited in memory win over the texts given, which win over the files
+        # already read, which win over the disk
+        workspace.preload({**(read or {}), **self.texts, **overlay})
         return check_spec(Spec(workspace), self.settings, self.rules if rules is None else rules)
 
     # -- one spec ---------------------------------------------------------------------------
@@ -223,7 +228,10 @@ class _Fixer:
                 attempt.refuse(finding, reason)
             if not plan.edits or not attempt.apply(plan):
                 break
-            result = self.relint(root, attempt.overlay, self.operation_rules)
+            # every file read so far, the ones this pass's checks read included
+            read = {f.key: f for f in result.spec.workspace.files} if result.spec else {}
+            read.update(attempt.loaded)
+            result = self.relint(root, attempt.overlay, self.operation_rules, read)
             passes += 1
             if result.spec is not None:
                 attempt.loaded.update({f.key: f for f in result.spec.workspace.files})
