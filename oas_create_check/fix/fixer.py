@@ -586,7 +586,7 @@ Scope = Callable[[Finding], bool] | None
 def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) -> FixReport:
     """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results, in this
     process (``pool.fix_many`` spreads a directory of specs over worker processes)."""
-    return fix_run(lint_paths(paths, settings), settings, options)
+    return fix_run(lint_paths(paths, settings, whole=True), settings, options)
 
 
 def fix_run(
