@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from oas_create_check.fix.edits import Edit, EditIndex, overlaps
+from oas_create_check.fix.fixer import FixOptions, fix_paths
 from oas_create_check.load.locate import Locator
+from oas_create_check.settings import Settings
 
 
 def _random_edit(rng: random.Random) -> Edit:
@@ -84,3 +89,37 @@ def test_fixing_in_workers_matches_one_process(tmp_path: Path) -> None:
         (c.path, c.after) for c in alone.changes
     ]
     assert pooled.run.findings == alone.run.findings
+
+
+def test_the_lint_after_a_pass_reads_no_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a pass, the spec is linted again over the files as the attempt read them: a spec
+    of hundreds of files is not read and parsed twice (only a file a fix adds a ``$ref`` to
+    is read for the first time)."""
+    from oas_create_check.load import refs
+
+    (tmp_path / "responses").mkdir()
+    (tmp_path / "items").mkdir()
+    lines = ["openapi: 3.0.3", "info:", "  title: Many", "  version: '1'", "paths:"]
+    for index in range(5):
+        (tmp_path / "responses" / f"r{index}.yaml").write_text("description: Created\n")
+        (tmp_path / "items" / f"i{index}.yaml").write_text(  # read, never edited
+            "get:\n  responses:\n    '200':\n      description: The thing\n"
+        )
+        lines += [f"  /things{index}:", "    post:", f"      operationId: createThing{index}"]
+        lines += ["      responses:", "        '201':", f"          $ref: responses/r{index}.yaml"]
+        lines += [f"  /things{index}/{{id}}:", f"    $ref: items/i{index}.yaml"]
+    root = tmp_path / "api.yaml"
+    root.write_text("\n".join(lines) + "\n")
+    reads: list[Path] = []
+    real = refs.read_file
+
+    def read_file(path: Path, *args: Any, **kwargs: Any) -> Any:
+        reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(refs, "read_file", read_file)
+    report = fix_paths([root], Settings(), FixOptions(write=False))
+    assert report.changes and not report.run.errors
+    assert sorted(reads) == sorted(set(reads)), reads

@@ -64,3 +64,25 @@ def test_versions() -> None:
     assert version_of({"openapi": "3.0.3"}) == "v3.0"
     assert version_of({"openapi": "3.1.0"}) == "v3.1"
     assert version_of({"openapi": "4.0"}) is None
+
+
+@pytest.mark.parametrize("backend", ["", "jsonschema"])
+def test_the_engine_is_the_one_the_validator_would_use(
+    backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jsonschema-rs where openapi-spec-validator's meta-schema stage runs on it (installed, and
+    its backend setting not saying otherwise), else jsonschema; both judge alike."""
+    from oas_create_check.fix import snippets
+
+    snippets._validator.cache_clear()
+    monkeypatch.delenv("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", raising=False)
+    if backend:
+        monkeypatch.setenv("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", backend)
+    try:
+        rust = pytest.importorskip("jsonschema_rs") if not backend else None
+        engine = type(snippets._validator("v3.0", "response")).__module__
+        assert engine.startswith("jsonschema_rs" if rust else "jsonschema.")
+        assert unchecked("v3.0", [_add("409", {"description": "C"}, "response")], _resolve) is None
+        assert unchecked("v3.0", [_add("409", {"description": 5}, "response")], _resolve)
+    finally:
+        snippets._validator.cache_clear()

@@ -519,3 +519,31 @@ def test_checks_run_while_the_child_works(tmp_path: Path, monkeypatch: pytest.Mo
     result = lint_paths([write(tmp_path, SPEC)], Settings())
     assert events[:2] == ["checked", "verdict"]
     assert any("Problem" in repr(f.fix) for f in result.findings)
+
+
+def test_the_fixer_lints_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lint_paths(whole=True)`` (the fixer's lint: it reads all the data afterwards anyway)
+    never splits, and finds what the split lint finds."""
+    from oas_create_check.fix.fixer import FixOptions, fix_paths
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths:\n  /things:\n    post:\n"
+        "      responses:\n        '201':\n          description: Created\n"
+        "components:\n  schemas:\n    Thing:\n      type: object\n"
+    )
+    monkeypatch.setattr(document, "SPLIT_MIN_CHARS", 10)
+    splits: list[str] = []
+    real = split.parse_split
+
+    def parse_split(text: str) -> Any:
+        splits.append(text)
+        return real(text)
+
+    monkeypatch.setattr(split, "parse_split", parse_split)
+    whole = lint_paths([spec], Settings(), whole=True)
+    assert not splits
+    assert lint_paths([spec], Settings()).findings == whole.findings and splits
+    splits.clear()
+    fix_paths([spec], Settings(), FixOptions(write=False))
+    assert not splits

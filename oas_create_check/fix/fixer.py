@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from oas_create_check.engine import SpecResult, active_rules, check_spec
@@ -22,9 +23,9 @@ from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.plan import PassPlan, sharing_guard
 from oas_create_check.fix.snippets import Resolve, unchecked, version_of
-from oas_create_check.fix.verify import Rename, first_loss, refs_in
+from oas_create_check.fix.verify import Rename, first_loss, inserted, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
-from oas_create_check.load.parse import parse, parse_text
+from oas_create_check.load.parse import looks_like_json, parse, parse_text
 from oas_create_check.load.read import SpecError, decode, real_path
 from oas_create_check.load.refs import NOT_LOCAL, Node, Workspace
 from oas_create_check.load.source import SourceFile, read_file
@@ -41,7 +42,9 @@ from oas_create_check.rules import Rule
 from oas_create_check.run.lint import RunResult, lint_paths
 from oas_create_check.settings import Settings
 from oas_create_check.spec.operations import Spec
-from oas_create_check.spec.validation import validate
+
+if TYPE_CHECKING:
+    from oas_create_check.spec.validation import Validation
 
 #: Passes of the fix loop per spec. Fixes enable one another at most a couple of levels deep
 #: (a lone 200 renamed 201 then gets its Location header), so this is a safety stop.
@@ -93,6 +96,17 @@ def wanted(finding: Finding, options: FixOptions) -> bool:
     return fix.applicability is Applicability.SAFE or (
         options.unsafe and fix.applicability is Applicability.UNSAFE
     )
+
+
+def validate(
+    root: SourceFile, root_dir: Path, files: Mapping[Path, Any], *, first_only: bool
+) -> Validation:
+    """openapi-spec-validator over the spec (``spec/validation.py``), imported on the first
+    call: most fixes are vouched for by ``fix/snippets.py`` and never need it, and its module
+    alone costs more to import than a small spec takes to fix."""
+    from oas_create_check.spec.validation import validate as run
+
+    return run(root, root_dir, files, first_only=first_only)
 
 
 class _Refused(Exception):
@@ -153,12 +167,17 @@ class _Fixer:
         root: SourceFile,
         overlay: Mapping[Path, SourceFile],
         rules: list[Rule] | None = None,
+        read: Mapping[Path, SourceFile] | None = None,
     ) -> SpecResult:
-        """Lint the spec again as it would be with ``overlay`` (texts not on disk yet)."""
+        """Lint the spec again as it would be with ``overlay`` (texts not on disk yet). ``read``:
+        the spec's files as this attempt has read them, used instead of reading and parsing them
+        again (DigitalOcean's ~900 files): the edits were planned on those very texts, and every
+        file an edit touches is compared with the disk before anything is written."""
         key = real_path(root.path)
         workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
-        # files already edited in memory win over the texts given, which win over the disk
-        workspace.preload({**self.texts, **overlay})
+        # files already edited in memory win over the texts given, which win over the files
+        # already read, which win over the disk
+        workspace.preload({**(read or {}), **self.texts, **overlay})
         return check_spec(Spec(workspace), self.settings, self.rules if rules is None else rules)
 
     # -- one spec ---------------------------------------------------------------------------
@@ -209,7 +228,10 @@ class _Fixer:
                 attempt.refuse(finding, reason)
             if not plan.edits or not attempt.apply(plan):
                 break
-            result = self.relint(root, attempt.overlay, self.operation_rules)
+            # every file read so far, the ones this pass's checks read included
+            read = {f.key: f for f in result.spec.workspace.files} if result.spec else {}
+            read.update(attempt.loaded)
+            result = self.relint(root, attempt.overlay, self.operation_rules, read)
             passes += 1
             if result.spec is not None:
                 attempt.loaded.update({f.key: f for f in result.spec.workspace.files})
@@ -411,12 +433,20 @@ class _Attempt:
 
     def verify(self, root: SourceFile, root_dir: Path) -> None:
         """The last gate: the exact bytes to be written read back, through the project's loader,
-        as the original data plus additions; and a spec that passed the validator still does."""
+        as the original data plus additions; and a spec that passed the validator still does.
+
+        The bytes are decoded again; when they give back the very text of the edited file and
+        the loader would read it as the edit was read (JSON or YAML, ``parse_text``'s choice),
+        the data is the edit's own: ``_try`` parsed that same text with the same call, and the
+        parse is a pure function of the text. Only otherwise is the text parsed again."""
         for path, source in self.local.items():
             disk, original, allowed = self._before(path)
             try:
                 text = decode(disk.encode(source.text), source.display)
-                data, _ = parse_text(path, source.display, text)
+                if text == source.text and looks_like_json(path, text) == source.is_json:
+                    data = source.data
+                else:
+                    data, _ = parse_text(path, source.display, text)
             except (SpecError, UnicodeError) as exc:
                 raise _Refused(
                     f"{source.display}: the fixed text does not read back: {exc}"
@@ -467,11 +497,7 @@ class _Attempt:
         workspace = Workspace(overlay.get(root.key, root), self.fixer.settings.ref_root)
         workspace.preload(overlay)
         for path, source in self.local.items():
-            had = Counter(ref for _, ref in refs_in(self._before(path)[1].data))
-            for at, ref in refs_in(source.data):
-                if had[ref] > 0:
-                    had[ref] -= 1
-                    continue
+            for at, ref in self._added_refs(path, source):
                 _, value = source.value_at(at)
                 if workspace.deref(Node(source, at, value)) is None:
                     problem = workspace.problems.get((source.display, at))
@@ -481,6 +507,30 @@ class _Attempt:
                         f"{ref!r}{why}"
                     )
         return workspace
+
+    def _added_refs(self, path: Path, source: SourceFile) -> Iterator[tuple[Pointer, str]]:
+        """The ``$ref``s of ``source`` that the file did not have before this run's edits.
+
+        When the fixed data is exactly the original plus the values this attempt's changes
+        inserted (``inserted``: one ``==`` over the data), those values hold every new ``$ref``,
+        and only they are walked: each of their ``$ref``s is checked where it sits, which is
+        what the whole-file count below checks too (every string it counts more often after
+        than before is one of them). Otherwise (a rename, a file an earlier spec of the run
+        edited too, anything the model does not account for), the whole file is walked: each
+        ``$ref`` beyond the number of times its text was there before."""
+        original = self._before(path)[1].data
+        added = inserted(original, source.data, path, self.added)
+        if added is not None:
+            for at, value in added:
+                for inner, ref in refs_in(value):
+                    yield (*at, *inner), ref
+            return
+        had = Counter(ref for _, ref in refs_in(original))
+        for at, ref in refs_in(source.data):
+            if had[ref] > 0:
+                had[ref] -= 1
+                continue
+            yield at, ref
 
     def commit(self) -> None:
         """Write every edited file (``--fix``) or keep them in memory (``--diff``)."""
@@ -536,7 +586,7 @@ Scope = Callable[[Finding], bool] | None
 def fix_paths(paths: Iterable[Path], settings: Settings, options: FixOptions) -> FixReport:
     """Lint ``paths``, apply the wanted fixes spec by spec, and lint what results, in this
     process (``pool.fix_many`` spreads a directory of specs over worker processes)."""
-    return fix_run(lint_paths(paths, settings), settings, options)
+    return fix_run(lint_paths(paths, settings, whole=True), settings, options)
 
 
 def fix_run(

@@ -32,7 +32,7 @@ def fix_many(
     ``only`` filter, which cannot travel) is fixed in this process."""
     if options.only is not None:
         jobs = 1
-    run = lint_paths(paths, settings, jobs)
+    run = lint_paths(paths, settings, jobs, whole=True)
     if all(result.spec is not None for result in run.specs):  # checked in this process
         return fix_run(run, settings, options)
     return fix_in_pool(run, settings, options, jobs)

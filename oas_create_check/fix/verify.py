@@ -5,10 +5,14 @@ from the unsafe renames that were asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
+from oas_create_check.fix.edits import split_missing
 from oas_create_check.load.source import lookup
 from oas_create_check.model import (
+    AddEntry,
+    Change,
     Pointer,
     pointer_to_str,
 )
@@ -81,3 +85,88 @@ def refs_in(data: Any) -> Iterator[tuple[Pointer, str]]:
             stack.extend(((*at, _key_text(k)), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend(((*at, i), v) for i, v in enumerate(value))
+
+
+# --------------------------------------------------------------------------------------------
+# what the changes inserted
+
+
+def inserted(
+    before: Any, after: Any, file: Path, changes: Iterable[Change]
+) -> list[tuple[Pointer, Any]] | None:
+    """Each value the ``changes`` of ``file`` inserted, with where it sits in ``after``, when
+    ``after`` is exactly ``before`` with those insertions; ``None`` when that cannot be vouched
+    for (a rename, a change that does not land where the model puts it, anything else in
+    ``after``), and the caller must look at the whole document instead.
+
+    The model replays the changes on a copy of ``before`` (copied only along their paths) the
+    way the edits make them: missing parents created, a key already present left alone (its
+    edit is skipped), an item appended to a sequence unless an equal one is there. Then one
+    ``==`` over the whole data (C speed) compares it with ``after`` as read from the edited
+    text. Equal means nothing else was gained anywhere, so the values listed are all that
+    ``after`` has beyond ``before``: a ``$ref`` in ``after`` and not in ``before`` is one of
+    theirs."""
+    expected = _shallow(before)
+    if expected is None:
+        return None
+    fresh = {id(expected)}
+    added: list[tuple[Pointer, Any]] = []
+    for change in changes:
+        if change.file != file:
+            continue
+        if not isinstance(change, AddEntry):
+            return None
+        holder, mirror = expected, after
+        at: Pointer = ()
+        while len(at) < len(change.pointer):
+            key = _key_of(holder, change.pointer[len(at)])
+            if key is None:
+                break  # a missing parent: created below, with the entry
+            child = holder[key]
+            if id(child) not in fresh:
+                child = _shallow(child)
+                if child is None:
+                    return None
+                holder[key] = child
+                fresh.add(id(child))
+            at = (*at, key if isinstance(holder, list) else _key_text(key))
+            holder, mirror = child, lookup(mirror, at[-1])[1]
+        if len(at) == len(change.pointer) and isinstance(holder, list):
+            if change.value not in holder:
+                holder.append(change.value)
+                added.append(((*at, len(holder) - 1), change.value))
+            continue
+        if not isinstance(holder, dict):
+            return None
+        name, value = split_missing(change.pointer, len(at), change.key, change.value)
+        if _key_of(holder, name) is None:
+            read_as = _key_of(mirror, name) if isinstance(mirror, dict) else None
+            holder[name if read_as is None else read_as] = value
+            added.append(((*at, name), value))
+    return added if expected == after else None
+
+
+def _shallow(value: Any) -> Any:
+    """A shallow copy of a mapping or sequence (``None`` for anything else)."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return None
+
+
+def _key_of(holder: Any, part: str | int) -> Any:
+    """The key or index of ``holder`` that the pointer segment ``part`` names, ``None`` if
+    none: in a mapping, the key written that way (YAML reads ``409:`` as an int)."""
+    if isinstance(holder, dict):
+        text = str(part)
+        if text in holder:
+            return text
+        return next((k for k in holder if not isinstance(k, str) and _key_text(k) == text), None)
+    if isinstance(holder, list):
+        try:
+            index = int(part)
+        except (TypeError, ValueError):
+            return None
+        return index if 0 <= index < len(holder) else None
+    return None

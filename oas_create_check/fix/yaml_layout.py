@@ -42,7 +42,7 @@ from oas_create_check.fix.edits import (
     split_missing,
 )
 from oas_create_check.load.locate import Locator
-from oas_create_check.load.node import Chain, LayoutError, Node
+from oas_create_check.load.node import FLOW, MAP, SCALAR, SEQ, STYLES, Chain, LayoutError, Node, Row
 from oas_create_check.model import AddEntry, Pointer, RenameKey, pointer_to_str
 
 #: A string that may be written as a YAML plain scalar in both block and flow context, and that
@@ -139,10 +139,9 @@ _PLAIN_NOT_STRING = re.compile(
 )
 
 
-def _is_string(node: Node) -> bool:
-    return node.kind == "scalar" and (
-        node.style is not None or not _PLAIN_NOT_STRING.match(node.value)
-    )
+def _is_string(row: Row) -> bool:
+    """Whether a node (its row in the exact reader's store) is a string scalar."""
+    return row[0] & 3 == SCALAR and (row[0] >> 3 != 0 or not _PLAIN_NOT_STRING.match(row[5]))
 
 
 class YamlLayout(Layout):
@@ -163,6 +162,9 @@ class YamlLayout(Layout):
     # -- style ------------------------------------------------------------------------------
     @cached_property
     def style(self) -> YamlStyle:
+        """The survey, read straight from the exact reader's rows (``_sample``): on a large
+        spec it looks at tens of thousands of entries, and a ``Node`` view for each cost more
+        than the rest of the survey."""
         units: Counter[int] = Counter()
         seq_offsets: Counter[int] = Counter()
         item_offsets: Counter[int] = Counter()
@@ -170,29 +172,44 @@ class YamlLayout(Layout):
         by_key: dict[str, Counter[str]] = {}
         code_quotes: Counter[str] = Counter()
         key_quotes: Counter[str] = Counter()
-        for parent_key, node in self._sample():
-            if node.kind == "map" and node.entries:
-                first = node.entries[0][0]
-                if not node.flow and parent_key is not None and first.line > parent_key.line:
-                    units[first.column - parent_key.column] += 1
-                for key, value in node.entries:
-                    if key.kind != "scalar":
+        store = self.root.store
+        rows, children = store.rows, store.children
+        for parent_key, number in self._sample():
+            row = rows[number]
+            kind, numbers = row[0] & 3, children.get(number, ())
+            if kind == MAP and numbers:
+                first = rows[numbers[0]]
+                if not row[0] & FLOW and parent_key is not None:
+                    owner = rows[parent_key]
+                    if first[3] > owner[3]:
+                        units[first[4] - owner[4]] += 1
+                for key, value in zip(numbers[::2], numbers[1::2], strict=True):
+                    key_row = rows[key]
+                    if key_row[0] & 3 != SCALAR:
                         continue
-                    if is_code(key.value):
-                        code_quotes[key.style or ""] += 1
+                    name = key_row[5]
+                    if is_code(name):
+                        code_quotes[STYLES[key_row[0] >> 3] or ""] += 1
                     else:
-                        key_quotes[key.style or ""] += 1
-                    if _is_string(value):
-                        written = value.style if value.style in ("'", '"') else ""
-                        by_key.setdefault(key.value, Counter())[written or ""] += 1
-                        if written and key.value != "$ref":
+                        key_quotes[STYLES[key_row[0] >> 3] or ""] += 1
+                    value_row = rows[value]
+                    if _is_string(value_row):
+                        written = STYLES[value_row[0] >> 3]
+                        written = written if written in ("'", '"') else ""
+                        by_key.setdefault(name, Counter())[written] += 1
+                        if written and name != "$ref":
                             quotes[written] += 1
-            elif node.kind == "seq" and not node.flow and node.items:
-                if parent_key is not None and node.line > parent_key.line:
-                    seq_offsets[node.column - parent_key.column] += 1
-                item = node.items[0]
-                if item.kind == "map" and not item.flow and item.entries and item.line == node.line:
-                    item_offsets[item.column - node.column] += 1
+            elif kind == SEQ and not row[0] & FLOW and numbers:
+                if parent_key is not None and row[3] > rows[parent_key][3]:
+                    seq_offsets[row[4] - rows[parent_key][4]] += 1
+                item = rows[numbers[0]]
+                if (
+                    item[0] & 3 == MAP
+                    and not item[0] & FLOW
+                    and children.get(numbers[0])
+                    and item[3] == row[3]
+                ):
+                    item_offsets[item[4] - row[4]] += 1
         unit = most_common(units, lambda n: n > 0, 2)
         # the quote for strings that need one: as values are quoted, else as keys are
         keys = code_quotes + key_quotes
@@ -210,21 +227,27 @@ class YamlLayout(Layout):
             newline=newline_of(self.text),
         )
 
-    def _sample(self, limit: int = 5000) -> Iterator[tuple[Node | None, Node]]:
-        """Nodes in document order with the key that owns each (breadth-first, bounded: style is
-        settled long before a big spec's last node). Aliases are not followed."""
-        queue: list[tuple[Node | None, Node]] = [(None, self.root)]
+    def _sample(self, limit: int = 5000) -> Iterator[tuple[int | None, int]]:
+        """Nodes (their numbers in the root's store) in document order with the key that owns
+        each (breadth-first, bounded: style is settled long before a big spec's last node).
+        Aliases are not followed."""
+        store = self.root.store
+        rows, children = store.rows, store.children
+        queue: list[tuple[int | None, int]] = [(None, self.root.number)]
         index = 0
         while index < len(queue):
-            parent_key, node = queue[index]
+            parent_key, number = queue[index]
             index += 1
-            yield parent_key, node
+            yield parent_key, number
             if len(queue) >= limit:
                 continue
-            if node.kind == "map":
-                queue.extend(node.entries[: limit - len(queue)])
-            elif node.kind == "seq":
-                queue.extend((None, item) for item in node.items[: limit - len(queue)])
+            kind = rows[number][0] & 3
+            numbers = children.get(number, ())
+            if kind == MAP:
+                pairs = zip(numbers[::2], numbers[1::2], strict=True)
+                queue.extend(list(pairs)[: limit - len(queue)])
+            elif kind == SEQ:
+                queue.extend((None, item) for item in numbers[: limit - len(queue)])
 
     # -- navigation -------------------------------------------------------------------------
     def _find(self, pointer: Pointer) -> tuple[int, Chain]:

@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 
 MAP, SEQ, SCALAR, ALIAS = 0, 1, 2, 3
 _KINDS = ("map", "seq", "scalar", "alias")
-_FLOW = 4
+FLOW = 4
 #: Scalar styles, coded in the bits above the kind and the flow flag.
-_STYLES: tuple[str | None, ...] = (None, "'", '"', "|", ">")
-_STYLE_CODES = {style: number << 3 for number, style in enumerate(_STYLES)}
+STYLES: tuple[str | None, ...] = (None, "'", '"', "|", ">")
+_STYLE_CODES = {style: number << 3 for number, style in enumerate(STYLES)}
 
 #: One node: (kind, flow flag and style coded together, start, end, line, column, value).
 Row = tuple[int, int, int, int, int, str]
@@ -28,7 +28,7 @@ Row = tuple[int, int, int, int, int, str]
 
 def code(kind: int, flow: bool = False, style: str | None = None) -> int:
     """``kind`` (``MAP``...), the flow flag and a scalar's style as one number."""
-    return kind | (_FLOW if flow else 0) | _STYLE_CODES.get(style, 0)
+    return kind | (FLOW if flow else 0) | _STYLE_CODES.get(style, 0)
 
 
 class LayoutError(ValueError):
@@ -185,16 +185,21 @@ class Node:
         return f"Node({self.kind}, {self.start}:{self.end})"
 
     @property
+    def store(self) -> NodeStore:
+        """The store holding this node's row (for walks over many rows at once)."""
+        return self._store
+
+    @property
     def kind(self) -> str:
         return _KINDS[self._store.rows[self.number][0] & 3]
 
     @property
     def flow(self) -> bool:
-        return bool(self._store.rows[self.number][0] & _FLOW)
+        return bool(self._store.rows[self.number][0] & FLOW)
 
     @property
     def style(self) -> str | None:
-        return _STYLES[self._store.rows[self.number][0] >> 3]
+        return STYLES[self._store.rows[self.number][0] >> 3]
 
     @property
     def start(self) -> int:

@@ -43,14 +43,21 @@ class RunResult:
         return [o for s in self.specs for o in s.operations]
 
 
-def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunResult:
+def lint_paths(
+    paths: Iterable[Path], settings: Settings, jobs: int = 1, *, whole: bool = False
+) -> RunResult:
     """Check every spec found under ``paths``. A named file that is a ``$ref``'d fragment of a
     multi-file spec stands for the root documents that include it (``roots.py``): a commit that
     touches only ``resources/x.yml`` still gets the spec checked.
 
     With ``jobs > 1`` and several files, files are read and checked in worker processes; their
     results come back without the in-memory ``Spec`` (``SpecResult.spec`` is None), so callers
-    that need it (the fixer, ``--changed-since``) keep ``jobs=1``."""
+    that need it (the fixer, ``--changed-since``) keep ``jobs=1``.
+
+    ``whole``: files checked in this process are read whole, never with the split parse: for
+    a caller that goes on to read all of their data anyway (the fixer compares every edited
+    file with its original), the split only adds a child process to wait for. The findings
+    are the same either way (``split.py``)."""
     run = RunResult()
     rules = active_rules(settings)
     validating = any(rule.id == VALIDATE_RULE for rule in rules)
@@ -67,7 +74,9 @@ def lint_paths(paths: Iterable[Path], settings: Settings, jobs: int = 1) -> RunR
                 [queue.popleft()] if pool is None else [queue.popleft() for _ in range(len(queue))]
             )
             outcomes = (
-                pool.map(batch) if pool is not None else [_outcome(batch[0], settings, rules)]
+                pool.map(batch)
+                if pool is not None
+                else [_outcome(batch[0], settings, rules, whole=whole)]
             )
             for (path, named), outcome in zip(batch, outcomes, strict=True):
                 if outcome is None:
@@ -159,7 +168,9 @@ class _Fragment:
 _Outcome = SpecResult | SpecError | _Fragment | None
 
 
-def _outcome(item: tuple[Path, bool], settings: Settings, rules: list[Rule]) -> _Outcome:
+def _outcome(
+    item: tuple[Path, bool], settings: Settings, rules: list[Rule], whole: bool = False
+) -> _Outcome:
     """Read and check one file: its result, its error, a fragment, or None (skipped quietly).
 
     A large YAML file is read lazily: its schema store is checked by a child process while this
@@ -169,6 +180,8 @@ def _outcome(item: tuple[Path, bool], settings: Settings, rules: list[Rule]) -> 
     path, named = item
     if not named and not marked_openapi(path):
         return None
+    if whole:
+        return _read_and_check(path, settings, rules, lazy=False)[0]
     outcome, files = _read_and_check(path, settings, rules, lazy=True)
     if all(file.verified() for file in files):
         return outcome
