@@ -253,6 +253,10 @@ paths:
     post: {operationId: addAttachment, responses: {"200": {description: ok}}}
   /cards/{id}/attachments/{attachment}:
     get: {responses: {"200": {description: ok}}}
+  /files/{file_id}/watermark:
+    put:
+      summary: Apply watermark to file
+      responses: {"200": {description: ok}, "201": {description: ok}}
 components:
   schemas:
     File: {type: object, properties: {id: {type: string}}}
@@ -292,6 +296,7 @@ components:
         ("/labs/{lab}/register", "post", "action"),  # registers to the lab, makes none
         ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
+        ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
         (
             "/service/{name}/notifications/{notificationName}",
             "put",

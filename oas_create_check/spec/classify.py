@@ -57,7 +57,7 @@ WEIGHTS: dict[str, float] = {
     # the spec's status codes and headers
     "declares-201": 2.5,
     "declares-201-everywhere": 1.0,
-    "declares-201-on-put": 2.5,
+    "declares-201-on-put": 3.5,
     "declares-201-on-put-list": 0.5,
     "declares-202": 1.0,
     "location-header": 1.0,
