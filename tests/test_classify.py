@@ -332,6 +332,28 @@ def test_an_rpc_api_is_judged_by_its_operation_names(tmp_path: Path, path: str, 
     assert _classify_text(tmp_path, AWS_QUERY, path) == kind
 
 
+SPRINGFOX = """swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /lookup/genes:
+    post: {operationId: getGeneMappingUsingPOST, responses: {"201": {description: ok}}}
+  /lookup/genes/{id}:
+    get: {responses: {"200": {description: ok}}}
+  /a:
+    post: {responses: {"201": {description: ok}}}
+  /b:
+    post: {responses: {"201": {description: ok}}}
+  /c:
+    post: {responses: {"201": {description: ok}}}
+  /d:
+    post: {responses: {"201": {description: ok}}}
+"""
+
+
+def test_a_reading_verb_outweighs_a_generators_201_and_an_item_path(tmp_path: Path) -> None:
+    assert _classify_text(tmp_path, SPRINGFOX, "/lookup/genes") == "action"
+
+
 def test_every_verdict_explains_itself(tmp_path: Path) -> None:
     """Signals carry their weights; the kind follows the sum; the confidence its margin."""
     spec_file = tmp_path / "openapi.yaml"

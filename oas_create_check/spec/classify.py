@@ -69,7 +69,7 @@ WEIGHTS: dict[str, float] = {
     "word-add-to": -1.5,
     "word-update": -2.0,
     "word-action": -1.5,
-    "word-strong-action": -3.0,
+    "word-strong-action": -3.5,
     # the path
     "path-item-uri": -1.5,
     "path-custom-method": -3.0,
