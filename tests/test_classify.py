@@ -253,6 +253,14 @@ paths:
     post: {operationId: addAttachment, responses: {"200": {description: ok}}}
   /cards/{id}/attachments/{attachment}:
     get: {responses: {"200": {description: ok}}}
+  /customers/{id}/addresses:
+    post: {responses: {"200": {description: ok}}}
+  /customers/{id}/addresses/{address_id}:
+    get: {responses: {"200": {description: ok}}}
+  /matchingworkflows:
+    post: {operationId: CreateMatchingWorkflow, responses: {"200": {description: ok}}}
+  /matchingworkflows/{name}:
+    get: {responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
     put:
       summary: Apply watermark to file
@@ -297,6 +305,8 @@ components:
         ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
         ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
+        ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
+        ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"
         (
             "/service/{name}/notifications/{notificationName}",
             "put",

@@ -222,17 +222,37 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
 _NOUN_ENDING = re.compile(r"(?:[ae]nces?|[ae]?ments?|[ai]?tions?|ions?|outs?)")
 
 
+def _derived(verb: str, rest: str) -> bool:
+    """Whether a word that starts with ``verb`` goes on as one word made from it rather than as
+    the verb and its object: a doubled consonant (``runners``, ``tagging``), a suffix that
+    starts with a vowel after a consonant (``authorizations``, ``payables``, ``findings``,
+    ``marketplaces``), or a noun that merely begins with a verb (``addresses``). A creation verb
+    keeps its object whatever it starts with (``uploadimage``, ``additem``)."""
+    if rest[0] == verb[-1]:
+        return True
+    if verb not in SEGMENT_CREATE_VERBS and rest[0] in "aeiouy" and verb[-1] not in "aeiou":
+        return True
+    whole = verb + rest
+    return whole in NOT_PLURAL or whole.removesuffix("es") in NOT_PLURAL
+
+
 @lru_cache(maxsize=4096)
 def segment_words(segment: str) -> tuple[str, ...]:
     """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
-    -> create, maintenancejob (a run-together verb)."""
+    -> create, maintenancejob (a run-together verb); ``runners`` and ``authorizations`` stay one
+    word."""
     bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
     found = without_batch(words(bare))
     if len(found) == 1 and bare.islower():
         # longest first, and in a fixed order: the verb found must not depend on set iteration
         for verb in sorted(SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS, key=lambda v: (-len(v), v)):
             rest = found[0][len(verb) :]
-            if found[0].startswith(verb) and len(rest) > 3 and not _NOUN_ENDING.fullmatch(rest):
+            if (
+                found[0].startswith(verb)
+                and len(rest) > 3
+                and not _NOUN_ENDING.fullmatch(rest)
+                and not _derived(verb, rest)
+            ):
                 return (verb, rest)
     return tuple(found)
 
