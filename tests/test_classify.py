@@ -261,6 +261,8 @@ paths:
     post: {operationId: CreateMatchingWorkflow, responses: {"200": {description: ok}}}
   /matchingworkflows/{name}:
     get: {responses: {"200": {description: ok}}}
+  /v1beta2/{name}:
+    put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
     put:
       summary: Apply watermark to file
@@ -305,6 +307,7 @@ components:
         ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
         ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
+        ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"
         (

@@ -90,7 +90,7 @@ WEIGHTS: dict[str, float] = {
     # a PUT replaces what is at its URI unless something says it can create it
     "put": -1.5,
     "put-singleton": -5.0,
-    "put-not-deletable": -1.0,
+    "put-not-deletable": -0.5,
 }
 HIGH, MEDIUM = 3.0, 1.5
 #: Beyond these sums of the cheap signals no schema signal could change the verdict's side.
