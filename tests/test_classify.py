@@ -261,6 +261,14 @@ paths:
     post: {operationId: CreateMatchingWorkflow, responses: {"200": {description: ok}}}
   /matchingworkflows/{name}:
     get: {responses: {"200": {description: ok}}}
+  /queryjobs:
+    post: {operationId: createQueryJob, responses: {"200": {description: ok}}}
+  /queryjobs/{id}:
+    get: {responses: {"200": {description: ok}}}
+  /rest/api/3/filter:
+    post: {operationId: createFilter, responses: {"200": {description: ok}}}
+  /rest/api/3/filter/{id}:
+    get: {responses: {"200": {description: ok}}}
   /v1beta2/{name}:
     put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
@@ -307,6 +315,8 @@ components:
         ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
         ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
+        ("/queryjobs", "post", "create"),  # createQueryJob: the segment is what it makes
+        ("/rest/api/3/filter", "post", "create"),  # createFilter: a noun, not "filter"
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"

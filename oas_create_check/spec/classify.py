@@ -160,7 +160,7 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
     explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS
     if creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
-    if segment_is_verb(last):
+    if segment_is_verb(last) and not _names_what_is_made(op, said):
         return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
     if op.method == "post":
         tail = segment_words(last)
@@ -172,6 +172,19 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
             return [_signal("path-computed-noun", f"'{last}' names a computed result")]
         return [_signal("path-collection", f"POST to the noun '{last}'")]
     return []
+
+
+def _names_what_is_made(op: Operation, segment: tuple[str, ...]) -> bool:
+    """Whether the operation's own words create what the segment names: ``createQueryJob`` on
+    ``/queryjobs``, ``createFilter`` on ``/filter``, ``CreateRefreshSchedule`` on
+    ``/refresh-schedules``. The segment is then the object, a noun, not a command."""
+    said = _said(op)
+    if not segment or said is None or said[0] is not Kind.CREATE:
+        return False
+    told = words(_said_text(op, said))
+    verb = next((i for i, w in enumerate(told) if stem_of(w) == said[1]), None)
+    made = [w.removesuffix("s") for w in told[verb + 1 :]] if verb is not None else []
+    return made[: len(segment)] == [w.removesuffix("s") for w in segment]
 
 
 def _signal(name: str, detail: str) -> Signal:
