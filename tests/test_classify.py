@@ -269,6 +269,20 @@ paths:
     post: {operationId: createFilter, responses: {"200": {description: ok}}}
   /rest/api/3/filter/{id}:
     get: {responses: {"200": {description: ok}}}
+  /messages/{id}/modify:
+    post:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+  /messages/{id}:
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+  /reports/{id}/resolve:
+    post: {responses: {"200": {description: ok}}}
   /v1beta2/{name}:
     put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
@@ -317,6 +331,8 @@ components:
         ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
         ("/queryjobs", "post", "create"),  # createQueryJob: the segment is what it makes
         ("/rest/api/3/filter", "post", "create"),  # createFilter: a noun, not "filter"
+        ("/messages/{id}/modify", "post", "action"),  # an update verb as the segment
+        ("/reports/{id}/resolve", "post", "action"),
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"

@@ -46,6 +46,7 @@ ACTION_VERBS = frozenset(
     leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
     aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
     annotate lemmatize parse detect extract summarize filter match score generate describe
+    resolve reopen trash untrash mute unmute hide unhide unpin unblock reorder
     """.split()
 )
 
@@ -267,7 +268,7 @@ def segment_is_verb(segment: str) -> bool:
     if not parts:
         return False
     if len(parts) == 1:
-        verbs = PATH_ACTION_SEGMENTS | (CREATE_VERBS - CREATE_SEGMENTS)
+        verbs = PATH_ACTION_SEGMENTS | (UPDATE_VERBS - {"save"}) | (CREATE_VERBS - CREATE_SEGMENTS)
         return parts[0] in verbs and not segment.isupper()
     if parts[0] in ALL_VERBS - {"new"}:
         # ``transferLimits``, ``sign_requests``, ``PayItems``: a noun phrase that starts with a
