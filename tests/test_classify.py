@@ -283,6 +283,8 @@ paths:
           content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
   /reports/{id}/resolve:
     post: {responses: {"200": {description: ok}}}
+  /projects/{id}/status_updates:
+    post: {operationId: createStatusUpdate, responses: {"200": {description: ok}}}
   /v1beta2/{name}:
     put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
@@ -333,6 +335,7 @@ components:
         ("/rest/api/3/filter", "post", "create"),  # createFilter: a noun, not "filter"
         ("/messages/{id}/modify", "post", "action"),  # an update verb as the segment
         ("/reports/{id}/resolve", "post", "action"),
+        ("/projects/{id}/status_updates", "post", "create"),  # read through its parent
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"

@@ -84,6 +84,7 @@ WEIGHTS: dict[str, float] = {
     "lists-objects": 1.0,
     "get-not-a-list": -1.5,
     "nothing-addressable": -3.5,
+    "creates-below-an-item": 1.0,
     "returns-the-item": 2.0,
     "returns-a-resource": 1.5,
     "returns-an-identifier": 0.5,
@@ -265,6 +266,16 @@ def signals(op: Operation) -> list[Signal]:
     # nothing is addressable by path: the missing item path is no evidence there.
     if not addressable and not is_param(last) and not rpc_style(op.spec):
         found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
+        if (
+            said is not None
+            and said[1] in EXPLICIT_CREATE_VERBS
+            and not by_verb
+            and plural((segment_words(last) or ("",))[-1])
+            and any(is_param(p) for p in parts[:-1])
+        ):
+            # a new member of a collection below an item (``/things/{id}/status_updates``) is
+            # often read only through its parent: the missing item path says less there
+            found.append(_signal("creates-below-an-item", f"{said[2]} creates below an item"))
     score = sum(s.weight for s in found)
     if SETTLED_AGAINST < score < SETTLED_FOR:
         found = _schema_signals(found, resource, by_verb, is_param(last))
