@@ -359,6 +359,8 @@ paths:
     post: {operationId: POST_DescribeDBInstances, responses: {"200": {description: ok}}}
   /#Action=RebootDBInstance:
     post: {operationId: POST_RebootDBInstance, responses: {"200": {description: ok}}}
+  /#Action=DeleteDatasetImportJob:
+    post: {operationId: DeleteDatasetImportJob, responses: {"200": {description: ok}}}
 """
 
 
@@ -368,6 +370,7 @@ paths:
         ("/#Action=CopyDBParameterGroup", "create"),  # no item paths in an RPC API: no penalty
         ("/#Action=DescribeDBInstances", "action"),
         ("/#Action=RebootDBInstance", "action"),
+        ("/#Action=DeleteDatasetImportJob", "action"),  # "Delete" is the verb, not "import"
     ],
 )
 def test_an_rpc_api_is_judged_by_its_operation_names(tmp_path: Path, path: str, kind: str) -> None:

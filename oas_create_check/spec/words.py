@@ -195,7 +195,8 @@ def stem_of(word: str) -> str:
 
 def verb_kind(text: str) -> tuple[Kind, str] | None:
     """The kind named by the first known verb of ``text`` (among its first four words) and that
-    verb. HTTP method names are not verbs here."""
+    verb. HTTP method names are not verbs here (``Groups_Put``), except "delete": a POST named
+    ``DeleteDatasetImportJob`` deletes, it imports nothing."""
     upsert = _UPSERT.search(text)
     if upsert and (" " not in text.strip() or len(words(text[: upsert.start()])) < 4):
         # in prose, among the leading words as a verb is: "... with upsert semantics" later in
@@ -206,7 +207,7 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
         return Kind.CREATE, setup.group(0).lower()
     tokens = words(text, 5)
     for i, token in enumerate(tokens[:4]):
-        if token in METHOD_WORDS - {"get"} or without_batch(tokens[i:]) != tokens[i:]:
+        if token in METHOD_WORDS - {"get", "delete"} or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
         if found in CREATE_VERBS:
