@@ -285,6 +285,15 @@ paths:
     post: {responses: {"200": {description: ok}}}
   /projects/{id}/status_updates:
     post: {operationId: createStatusUpdate, responses: {"200": {description: ok}}}
+  /vrp/optimize:
+    post:
+      responses:
+        "200":
+          description: a job id
+          links:
+            solution: {operationId: getSolution, parameters: {jobId: $response.body#/job_id}}
+  /vrp/solution/{jobId}:
+    get: {operationId: getSolution, responses: {"200": {description: ok}}}
   /v1beta2/{name}:
     put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
@@ -336,6 +345,7 @@ components:
         ("/messages/{id}/modify", "post", "action"),  # an update verb as the segment
         ("/reports/{id}/resolve", "post", "action"),
         ("/projects/{id}/status_updates", "post", "create"),  # read through its parent
+        ("/vrp/optimize", "post", "create"),  # its response links to the GET that reads it
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"

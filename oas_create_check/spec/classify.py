@@ -61,6 +61,7 @@ WEIGHTS: dict[str, float] = {
     "declares-201-on-put-list": 0.5,
     "declares-202": 1.0,
     "location-header": 1.0,
+    "links-to-a-get": 1.0,
     # the operation's own words (operationId, else summary)
     "word-create": 2.0,
     "word-create-explicit": 2.5,
@@ -295,6 +296,11 @@ def _schema_signals(
             _signal("location-header", f"the success response declares {resource.location}")
         )
         found = [s for s in found if s.name != "nothing-addressable"]
+    linked = resource.linked_get
+    if linked is not None:
+        # the response's ``links`` name the GET that reads the result: addressable after all
+        found = [s for s in found if s.name != "nothing-addressable"]
+        found.append(_signal("links-to-a-get", f"the success response links to {linked}"))
     listing = resource.listing
     if listing is True and not by_verb:
         found.append(_signal("lists-objects", f"GET {op.path} lists objects"))

@@ -538,9 +538,8 @@ class Resource:
                 return f"GET {path}"
         response = self.own_success
         if response is not None:
-            linked = self._linked_get(response)
-            if linked is not None:
-                return linked
+            if self.linked_get is not None:
+                return self.linked_get
             shown = self._location_get(response)
             if shown is not None:
                 return shown
@@ -555,6 +554,12 @@ class Resource:
         if self.returns_a_resource:
             return "a GET on an item path that returns the same schema"
         return None
+
+    @cached_property
+    def linked_get(self) -> str | None:
+        """The ``GET`` that the success response's ``links`` name (OpenAPI 3), if any."""
+        response = self.own_success
+        return self._linked_get(response) if response is not None else None
 
     @cached_property
     def own_success(self) -> Response | None:
