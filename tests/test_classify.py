@@ -283,6 +283,12 @@ paths:
           content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
   /reports/{id}/resolve:
     post: {responses: {"200": {description: ok}}}
+  /messages/{id}/revert:
+    post:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
   /projects/{id}/status_updates:
     post: {operationId: createStatusUpdate, responses: {"200": {description: ok}}}
   /vrp/optimize:
@@ -344,6 +350,7 @@ components:
         ("/rest/api/3/filter", "post", "create"),  # createFilter: a noun, not "filter"
         ("/messages/{id}/modify", "post", "action"),  # an update verb as the segment
         ("/reports/{id}/resolve", "post", "action"),
+        ("/messages/{id}/revert", "post", "action"),  # returns the item, but reverts it
         ("/projects/{id}/status_updates", "post", "create"),  # read through its parent
         ("/vrp/optimize", "post", "create"),  # its response links to the GET that reads it
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less

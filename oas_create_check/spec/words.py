@@ -46,7 +46,7 @@ ACTION_VERBS = frozenset(
     leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
     aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
     annotate lemmatize parse detect extract summarize filter match score generate describe
-    resolve reopen trash untrash mute unmute hide unhide unpin unblock reorder
+    resolve reopen trash untrash mute unmute hide unhide unpin unblock reorder revert undo
     """.split()
 )
 
