@@ -409,11 +409,20 @@ paths:
     post: {responses: {"201": {description: ok}}}
   /d:
     post: {responses: {"201": {description: ok}}}
+  /s1/topic:
+    get:
+      responses:
+        "200": {description: ok, schema: {type: object, properties: {topic: {type: string}}}}
+    post: {responses: {"201": {description: ok}}}
 """
 
 
 def test_a_reading_verb_outweighs_a_generators_201_and_an_item_path(tmp_path: Path) -> None:
     assert _classify_text(tmp_path, SPRINGFOX, "/lookup/genes") == "action"
+
+
+def test_a_generators_201_does_not_make_an_rpc_endpoint_a_collection(tmp_path: Path) -> None:
+    assert _classify_text(tmp_path, SPRINGFOX, "/s1/topic") == "action"
 
 
 def test_every_verdict_explains_itself(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ _KIND_NAMES = {kind.value: kind for kind in Kind}
 WEIGHTS: dict[str, float] = {
     # the spec's status codes and headers
     "declares-201": 2.5,
-    "declares-201-everywhere": 1.0,
+    "declares-201-everywhere": 0.5,
     "declares-201-on-put": 3.5,
     "declares-201-on-put-list": 0.5,
     "declares-202": 1.0,
