@@ -300,6 +300,10 @@ paths:
             solution: {operationId: getSolution, parameters: {jobId: $response.body#/job_id}}
   /vrp/solution/{jobId}:
     get: {operationId: getSolution, responses: {"200": {description: ok}}}
+  /tickets:
+    post: {operationId: logIn, responses: {"200": {description: ok}}}
+  /tickets/{tgt}:
+    get: {responses: {"200": {description: ok}}}
   /v1beta2/{name}:
     put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
@@ -353,6 +357,7 @@ components:
         ("/messages/{id}/revert", "post", "action"),  # returns the item, but reverts it
         ("/projects/{id}/status_updates", "post", "create"),  # read through its parent
         ("/vrp/optimize", "post", "create"),  # its response links to the GET that reads it
+        ("/tickets", "post", "action"),  # logIn: "log in" is one verb, a login
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"

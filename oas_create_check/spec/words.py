@@ -210,6 +210,9 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
         if token in METHOD_WORDS - {"get", "delete"} or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
+        if i + 1 < len(tokens) and token.removesuffix("s") + tokens[i + 1] in ALL_VERBS:
+            # a phrasal verb spelled apart: ``logIn``, "Logs in a customer", ``signOut``
+            found = token.removesuffix("s") + tokens[i + 1]
         if found in CREATE_VERBS:
             return Kind.CREATE, found
         if found in UPDATE_VERBS:
