@@ -304,6 +304,14 @@ paths:
     post: {operationId: logIn, responses: {"200": {description: ok}}}
   /tickets/{tgt}:
     get: {responses: {"200": {description: ok}}}
+  /user/starred/{owner}/{repo}:
+    put: {responses: {"204": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /notes/{id}:
+    put: {responses: {"200": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /notes:
+    post: {responses: {"200": {description: ok}}}
   /v1beta2/{name}:
     put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
   /files/{file_id}/watermark:
@@ -358,6 +366,8 @@ components:
         ("/projects/{id}/status_updates", "post", "create"),  # read through its parent
         ("/vrp/optimize", "post", "create"),  # its response links to the GET that reads it
         ("/tickets", "post", "action"),  # logIn: "log in" is one verb, a login
+        ("/user/starred/{owner}/{repo}", "put", "upsert"),  # deleted, never POSTed
+        ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
         ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"

@@ -93,6 +93,7 @@ WEIGHTS: dict[str, float] = {
     "put": -1.5,
     "put-singleton": -5.0,
     "put-not-deletable": -0.5,
+    "put-only-way-in": 2.0,
 }
 HIGH, MEDIUM = 3.0, 1.5
 #: Beyond these sums of the cheap signals no schema signal could change the verdict's side.
@@ -248,6 +249,9 @@ def signals(op: Operation) -> list[Signal]:
             found.append(_signal("put-singleton", f"{last} can only be {resource.singleton_name}"))
         elif is_param(last) and not resource.deletable and "201" not in codes:
             found.append(_signal("put-not-deletable", f"no DELETE on {op.path}"))
+        elif is_param(last) and resource.deletable and not resource.collection_takes_post:
+            # what can be deleted must come to be, and nothing POSTs it: the PUT makes it
+            found.append(_signal("put-only-way-in", f"{op.path} is deleted, never POSTed"))
         return found
 
     names = {s.name for s in found}

@@ -363,6 +363,15 @@ class Resource:
         return item is not None and isinstance(item.value.get("delete"), dict)
 
     @cached_property
+    def collection_takes_post(self) -> bool:
+        """The path one segment up (``/things`` for ``/things/{id}``) answers ``POST``: items
+        there can be made without a ``PUT`` (read from the path item's keys)."""
+        if len(self.segments) < 2:
+            return False
+        path = path_key(self.spec, "/" + "/".join(self.segments[:-1]))
+        return path is not None and "post" in self.spec.methods_at(path)
+
+    @cached_property
     def item_get(self) -> Operation | None:
         """The ``GET`` of the item path, as a view (to read its schema)."""
         if self.item_path is None:
