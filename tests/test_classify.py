@@ -307,6 +307,9 @@ paths:
   /user/starred/{owner}/{repo}:
     put: {responses: {"204": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
+  /user/votes/shows/{show_id}:
+    put: {summary: Vote for a show, responses: {"200": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
   /notes/{id}:
     put: {responses: {"200": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
@@ -367,6 +370,7 @@ components:
         ("/vrp/optimize", "post", "create"),  # its response links to the GET that reads it
         ("/tickets", "post", "action"),  # logIn: "log in" is one verb, a login
         ("/user/starred/{owner}/{repo}", "put", "upsert"),  # deleted, never POSTed
+        ("/user/votes/shows/{show_id}", "put", "upsert"),  # the vote is what the PUT puts
         ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"

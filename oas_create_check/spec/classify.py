@@ -39,6 +39,7 @@ from oas_create_check.spec.words import (
     METHOD_WORDS,
     NON_CREATING_SEGMENTS,
     PUT_CREATE_VERBS,
+    PUT_STATE_VERBS,
     STRONG_ACTION_VERBS,
     creates_by_name,
     plural,
@@ -231,7 +232,8 @@ def signals(op: Operation) -> list[Signal]:
             found.append(_signal("word-create-explicit" if explicit else "word-create", detail))
         elif kind is Kind.UPDATE:
             found.append(_signal("word-update", detail))
-        elif kind is Kind.ACTION:
+        elif kind is Kind.ACTION and (is_post or verb not in PUT_STATE_VERBS):
+            # on a PUT these (vote, follow, enable, assign) name the state it puts in place
             strong = verb in STRONG_ACTION_VERBS
             found.append(_signal("word-strong-action" if strong else "word-action", detail))
 

@@ -108,6 +108,13 @@ EXPLICIT_CREATE_VERBS = frozenset("create insert register provision".split())
 PUT_CREATE_VERBS = frozenset("create new register provision insert".split())
 
 
+#: Action verbs that, said of a PUT, name the state the PUT puts in place (a vote, a follow, an
+#: assignment), not an action on something that exists.
+PUT_STATE_VERBS = frozenset(
+    "vote follow like star favorite favourite enable assign apply tag subscribe watch".split()
+)
+
+
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
 PATH_ACTION_SEGMENTS = ACTION_VERBS - {"list", "get", "batch", "bulk", "report", "snapshot"}
 
