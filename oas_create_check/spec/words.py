@@ -138,9 +138,9 @@ ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
 
 
 _UPSERT = re.compile(
-    r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
-    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|create[\s_-]*or[\s_-]*modify|"
-    r"update[\s_-]*or[\s_-]*(add|create|insert)|insert[\s_-]*or[\s_-]*update",
+    r"creates?[\s_-]*or[\s_-]*(updates?|replaces?)|upsert|adds?[\s_-]*or[\s_-]*(updates?|replaces?)|"
+    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|creates?[\s_-]*or[\s_-]*modify|"
+    r"updates?[\s_-]*or[\s_-]*(add|create|insert)|inserts?[\s_-]*or[\s_-]*update",
     re.IGNORECASE,
 )
 
