@@ -310,6 +310,11 @@ paths:
   /user/votes/shows/{show_id}:
     put: {summary: Vote for a show, responses: {"200": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
+  /v1/{parent}/products/{name}:
+    put:
+      operationId: manufacturers.accounts.products.update
+      summary: Inserts or updates the attributes of the product
+      responses: {"200": {description: ok}}
   /notes/{id}:
     put: {responses: {"200": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
@@ -371,6 +376,7 @@ components:
         ("/tickets", "post", "action"),  # logIn: "log in" is one verb, a login
         ("/user/starred/{owner}/{repo}", "put", "upsert"),  # deleted, never POSTed
         ("/user/votes/shows/{show_id}", "put", "upsert"),  # the vote is what the PUT puts
+        ("/v1/{parent}/products/{name}", "put", "upsert"),  # the summary is exact
         ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"

@@ -131,6 +131,10 @@ def _said(op: Operation) -> tuple[Kind, str, str] | None:
     part = _id_verb_part(op_id) if op_id else None
     if part:
         said = verb_kind(part)
+        summed = verb_kind(op.summary) if said is not None and said[0] is Kind.UPDATE else None
+        if summed is not None and summed[0] is Kind.UPSERT:
+            # ``products.update`` that "Inserts or updates the product": the prose is exact
+            return (*summed, f"summary '{op.summary[:60]}'")
         if said is not None:
             return (*said, f"operationId '{op_id}'")
     if op.summary:
