@@ -112,10 +112,6 @@ def _id_verb_part(op_id: str) -> str | None:
         rest = op_id.split("_", 1)[1]
         # AWS's ``POST_CopyDBParameterGroup`` names the operation after the method
         return rest if rest[:1].isupper() and "_" not in rest else None
-    if len(tokens) > 1 and tokens[0] in METHOD_WORDS - {"get", "delete"}:
-        # ``PutReportingInstruction``, ``post-transfers-transferId-returns``: the method and
-        # the route's nouns, whose first ("reporting", "transfers") is no verb
-        return None
     if "." in op_id.strip("."):  # Google's ``compute.instances.insert``: the method comes last
         return op_id.strip(".").rsplit(".", 1)[1] or None
     if "_" in op_id:
