@@ -315,6 +315,13 @@ paths:
       operationId: manufacturers.accounts.products.update
       summary: Inserts or updates the attributes of the product
       responses: {"200": {description: ok}}
+  /job:
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+    post: {summary: Queues a job, responses: {"200": {description: ok}}}
   /notes/{id}:
     put: {responses: {"200": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
@@ -377,6 +384,7 @@ components:
         ("/user/starred/{owner}/{repo}", "put", "upsert"),  # deleted, never POSTed
         ("/user/votes/shows/{show_id}", "put", "upsert"),  # the vote is what the PUT puts
         ("/v1/{parent}/products/{name}", "put", "upsert"),  # the summary is exact
+        ("/job", "post", "create"),  # "Queues a job" makes one
         ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"

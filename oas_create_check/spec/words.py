@@ -23,7 +23,7 @@ CREATE_VERBS = frozenset(
     """
     create add new insert register open issue make provision upload import
     enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build
-    initiate launch deploy start_new
+    initiate launch deploy start_new queue enqueue
     """.split()
 )
 
