@@ -45,13 +45,13 @@ def test_every_labelled_operation_exists_and_every_operation_is_labelled() -> No
 #: little slack so that a small, deliberate change does not need a new number. Each blind set
 #: was measured once untouched before it was tuned on; those figures are in docs/judgement.md.
 FLOORS = [
-    ("old", 0.97, 0.94),
-    ("dev", 0.95, 0.86),
-    ("heldout", 0.87, 0.83),
-    pytest.param("blind2", 0.96, 0.88, marks=needs_directory),
+    ("old", 0.98, 0.95),
+    ("dev", 0.94, 0.89),
+    ("heldout", 0.90, 0.84),
+    pytest.param("blind2", 0.96, 0.93, marks=needs_directory),
     # measured once untouched at 0.892 / 0.830 (docs/judgement.md); this floor guards the
     # later figure, which is not a held-out one
-    pytest.param("blind3", 0.91, 0.85, marks=needs_directory),
+    pytest.param("blind3", 0.90, 0.87, marks=needs_directory),
 ]
 
 
