@@ -322,6 +322,10 @@ paths:
           description: ok
           content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
     post: {summary: Queues a job, responses: {"200": {description: ok}}}
+  /podcasts/submit:
+    post: {responses: {"200": {description: ok}}}
+  /disputes/{id}/submit:
+    post: {responses: {"200": {description: ok}}}
   /notes/{id}:
     put: {responses: {"200": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
@@ -385,6 +389,8 @@ components:
         ("/user/votes/shows/{show_id}", "put", "upsert"),  # the vote is what the PUT puts
         ("/v1/{parent}/products/{name}", "put", "upsert"),  # the summary is exact
         ("/job", "post", "create"),  # "Queues a job" makes one
+        ("/podcasts/submit", "post", "create"),  # after a collection: a new member
+        ("/disputes/{id}/submit", "post", "action"),  # after an item: acts on it
         ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"

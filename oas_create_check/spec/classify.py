@@ -161,9 +161,10 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
         return [_signal("path-never-creates", f"'/{last}' names an action")]
     parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
     said = segment_words(last)
-    if said in (("register",), ("add",)) and is_param(parent):
-        # right after an item (``/labs/{id}/register``, ``/groups/{id}/add``) these say what
-        # happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new one
+    if said in (("register",), ("add",), ("submit",)) and is_param(parent):
+        # right after an item (``/labs/{id}/register``, ``/disputes/{id}/submit``) these say
+        # what happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new
+        # one, and after a collection (``/podcasts/submit``) they make a member of it
         return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
     explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS
     if creates_by_name(last) and (explicit or not is_param(parent)):

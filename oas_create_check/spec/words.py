@@ -93,7 +93,7 @@ COMPUTED_NOUNS = frozenset(
 
 
 #: Last path segments that are themselves a creation (``POST /things/create``).
-CREATE_SEGMENTS = frozenset("create new add insert register upload uploads import".split())
+CREATE_SEGMENTS = frozenset("create new add insert register upload uploads import submit".split())
 
 
 #: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
