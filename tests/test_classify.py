@@ -326,6 +326,8 @@ paths:
     post: {responses: {"200": {description: ok}}}
   /disputes/{id}/submit:
     post: {responses: {"200": {description: ok}}}
+  /file_requests/{id}/copy:
+    post: {summary: Copy file request, responses: {"200": {description: ok}}}
   /notes/{id}:
     put: {responses: {"200": {description: ok}}}
     delete: {responses: {"204": {description: ok}}}
@@ -391,6 +393,7 @@ components:
         ("/job", "post", "create"),  # "Queues a job" makes one
         ("/podcasts/submit", "post", "create"),  # after a collection: a new member
         ("/disputes/{id}/submit", "post", "action"),  # after an item: acts on it
+        ("/file_requests/{id}/copy", "post", "create"),  # a copy is a new one, wherever
         ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
         ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
         ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"

@@ -93,7 +93,9 @@ COMPUTED_NOUNS = frozenset(
 
 
 #: Last path segments that are themselves a creation (``POST /things/create``).
-CREATE_SEGMENTS = frozenset("create new add insert register upload uploads import submit".split())
+CREATE_SEGMENTS = frozenset(
+    "create new add insert register upload uploads import submit copy clone duplicate".split()
+)
 
 
 #: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
