@@ -34,6 +34,7 @@ from oas_create_check.spec.words import (
     A_NEW,
     ADD_TO,
     COMPUTED_NOUNS,
+    COPY_SEGMENTS,
     CREATE_VERBS,
     EXPLICIT_CREATE_VERBS,
     METHOD_WORDS,
@@ -166,7 +167,7 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
         # what happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new
         # one, and after a collection (``/podcasts/submit``) they make a member of it
         return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
-    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS
+    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS | COPY_SEGMENTS
     if creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
     if segment_is_verb(last) and not _names_what_is_made(op, said):

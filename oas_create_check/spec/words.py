@@ -98,6 +98,10 @@ CREATE_SEGMENTS = frozenset(
 )
 
 
+#: Creation segments that make a new resource even right after an item: a copy is new.
+COPY_SEGMENTS = frozenset("copy clone duplicate".split())
+
+
 #: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
 SEGMENT_CREATE_VERBS = frozenset("create add new insert register upload".split())
 
