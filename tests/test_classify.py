@@ -47,7 +47,7 @@ def test_every_labelled_operation_exists_and_every_operation_is_labelled() -> No
 FLOORS = [
     ("old", 0.98, 0.95),
     ("dev", 0.94, 0.89),
-    ("heldout", 0.90, 0.84),
+    ("heldout", 0.90, 0.85),
     pytest.param("blind2", 0.96, 0.93, marks=needs_directory),
     # measured once untouched at 0.892 / 0.830 (docs/judgement.md); this floor guards the
     # later figure, which is not a held-out one
