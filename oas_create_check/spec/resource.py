@@ -566,8 +566,9 @@ class Resource:
 
     @cached_property
     def linked_get(self) -> str | None:
-        """The ``GET`` that the success response's ``links`` name (OpenAPI 3), if any."""
-        response = self.own_success
+        """The ``GET`` that the success response's ``links`` name (OpenAPI 3), if any (the
+        first success response only, dereferenced alone, as ``location`` reads it)."""
+        response = success_response(self.op)
         return self._linked_get(response) if response is not None else None
 
     @cached_property
