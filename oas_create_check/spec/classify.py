@@ -13,8 +13,8 @@ is a named **signal** with a weight, positive for a creation and negative agains
 * the margin is the **confidence**: ``high`` from 3, ``medium`` from 1.5, else ``low``.
 
 The signals and weights are the table ``WEIGHTS`` below; ``explain`` and the JSON output show
-every signal that fired. ``tests/judgement.py`` measures the result against three hand-labelled
-sets (one tuned on, one labelled blind for tuning, one labelled blind and only measured).
+every signal that fired. ``tests/judgement.py`` measures the result against five hand-labelled
+sets of real operations (docs/judgement.md#how-well-it-does), all of them tuned on by now.
 """
 
 from __future__ import annotations

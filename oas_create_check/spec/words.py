@@ -285,6 +285,7 @@ def segment_is_verb(segment: str) -> bool:
     if not parts:
         return False
     if len(parts) == 1:
+        # ``/modify``, ``/rename`` update; ``/Save`` often creates or updates, so says neither
         verbs = PATH_ACTION_SEGMENTS | (UPDATE_VERBS - {"save"}) | (CREATE_VERBS - CREATE_SEGMENTS)
         return parts[0] in verbs and not segment.isupper()
     if parts[0] in ALL_VERBS - {"new"}:
