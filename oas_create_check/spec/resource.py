@@ -363,6 +363,15 @@ class Resource:
         return item is not None and isinstance(item.value.get("delete"), dict)
 
     @cached_property
+    def collection_takes_post(self) -> bool:
+        """The path one segment up (``/things`` for ``/things/{id}``) answers ``POST``: items
+        there can be made without a ``PUT`` (read from the path item's keys)."""
+        if len(self.segments) < 2:
+            return False
+        path = path_key(self.spec, "/" + "/".join(self.segments[:-1]))
+        return path is not None and "post" in self.spec.methods_at(path)
+
+    @cached_property
     def item_get(self) -> Operation | None:
         """The ``GET`` of the item path, as a view (to read its schema)."""
         if self.item_path is None:
@@ -538,9 +547,8 @@ class Resource:
                 return f"GET {path}"
         response = self.own_success
         if response is not None:
-            linked = self._linked_get(response)
-            if linked is not None:
-                return linked
+            if self.linked_get is not None:
+                return self.linked_get
             shown = self._location_get(response)
             if shown is not None:
                 return shown
@@ -555,6 +563,13 @@ class Resource:
         if self.returns_a_resource:
             return "a GET on an item path that returns the same schema"
         return None
+
+    @cached_property
+    def linked_get(self) -> str | None:
+        """The ``GET`` that the success response's ``links`` name (OpenAPI 3), if any (the
+        first success response only, dereferenced alone, as ``location`` reads it)."""
+        response = success_response(self.op)
+        return self._linked_get(response) if response is not None else None
 
     @cached_property
     def own_success(self) -> Response | None:

@@ -23,7 +23,7 @@ CREATE_VERBS = frozenset(
     """
     create add new insert register open issue make provision upload import
     enroll subscribe book reserve allocate clone copy duplicate fork spawn submit build
-    initiate launch deploy start_new
+    initiate launch deploy start_new queue enqueue
     """.split()
 )
 
@@ -46,6 +46,7 @@ ACTION_VERBS = frozenset(
     leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
     aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
     annotate lemmatize parse detect extract summarize filter match score generate describe
+    resolve reopen trash untrash mute unmute hide unhide unpin unblock reorder revert undo
     """.split()
 )
 
@@ -92,7 +93,13 @@ COMPUTED_NOUNS = frozenset(
 
 
 #: Last path segments that are themselves a creation (``POST /things/create``).
-CREATE_SEGMENTS = frozenset("create new add insert register upload uploads import".split())
+CREATE_SEGMENTS = frozenset(
+    "create new add insert register upload uploads import submit copy clone duplicate".split()
+)
+
+
+#: Creation segments that make a new resource even right after an item: a copy is new.
+COPY_SEGMENTS = frozenset("copy clone duplicate".split())
 
 
 #: Verbs that make a verb-phrase segment a creation (``/AddActor``, ``/create-thing``).
@@ -105,6 +112,13 @@ EXPLICIT_CREATE_VERBS = frozenset("create insert register provision".split())
 
 #: Creation verbs that make a PUT an upsert; others ("add a shared link") update the target.
 PUT_CREATE_VERBS = frozenset("create new register provision insert".split())
+
+
+#: Action verbs that, said of a PUT, name the state the PUT puts in place (a vote, a follow, an
+#: assignment), not an action on something that exists.
+PUT_STATE_VERBS = frozenset(
+    "vote follow like star favorite favourite enable assign apply tag subscribe watch".split()
+)
 
 
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
@@ -130,9 +144,9 @@ ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
 
 
 _UPSERT = re.compile(
-    r"create[\s_-]*or[\s_-]*(update|replace)|upsert|add[\s_-]*or[\s_-]*(update|replace)|"
-    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|create[\s_-]*or[\s_-]*modify|"
-    r"update[\s_-]*or[\s_-]*(add|create|insert)|insert[\s_-]*or[\s_-]*update",
+    r"creates?[\s_-]*or[\s_-]*(updates?|replaces?)|upsert|adds?[\s_-]*or[\s_-]*(updates?|replaces?)|"
+    r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|creates?[\s_-]*or[\s_-]*modify|"
+    r"updates?[\s_-]*or[\s_-]*(add|create|insert)|inserts?[\s_-]*or[\s_-]*update",
     re.IGNORECASE,
 )
 
@@ -194,7 +208,8 @@ def stem_of(word: str) -> str:
 
 def verb_kind(text: str) -> tuple[Kind, str] | None:
     """The kind named by the first known verb of ``text`` (among its first four words) and that
-    verb. HTTP method names are not verbs here."""
+    verb. HTTP method names are not verbs here (``Groups_Put``), except "delete": a POST named
+    ``DeleteDatasetImportJob`` deletes, it imports nothing."""
     upsert = _UPSERT.search(text)
     if upsert and (" " not in text.strip() or len(words(text[: upsert.start()])) < 4):
         # in prose, among the leading words as a verb is: "... with upsert semantics" later in
@@ -205,9 +220,12 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
         return Kind.CREATE, setup.group(0).lower()
     tokens = words(text, 5)
     for i, token in enumerate(tokens[:4]):
-        if token in METHOD_WORDS - {"get"} or without_batch(tokens[i:]) != tokens[i:]:
+        if token in METHOD_WORDS - {"get", "delete"} or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
+        if i + 1 < len(tokens) and token.removesuffix("s") + tokens[i + 1] in ALL_VERBS:
+            # a phrasal verb spelled apart: ``logIn``, "Logs in a customer", ``signOut``
+            found = token.removesuffix("s") + tokens[i + 1]
         if found in CREATE_VERBS:
             return Kind.CREATE, found
         if found in UPDATE_VERBS:
@@ -222,17 +240,37 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
 _NOUN_ENDING = re.compile(r"(?:[ae]nces?|[ae]?ments?|[ai]?tions?|ions?|outs?)")
 
 
+def _derived(verb: str, rest: str) -> bool:
+    """Whether a word that starts with ``verb`` goes on as one word made from it rather than as
+    the verb and its object: a doubled consonant (``runners``, ``tagging``), a suffix that
+    starts with a vowel after a consonant (``authorizations``, ``payables``, ``findings``,
+    ``marketplaces``), or a noun that merely begins with a verb (``addresses``). A creation verb
+    keeps its object whatever it starts with (``uploadimage``, ``additem``)."""
+    if rest[0] == verb[-1]:
+        return True
+    if verb not in SEGMENT_CREATE_VERBS and rest[0] in "aeiouy" and verb[-1] not in "aeiou":
+        return True
+    whole = verb + rest
+    return whole in NOT_PLURAL or whole.removesuffix("es") in NOT_PLURAL
+
+
 @lru_cache(maxsize=4096)
 def segment_words(segment: str) -> tuple[str, ...]:
     """``category.add.json`` -> category, add; ``AddActor`` -> add, actor; ``createmaintenancejob``
-    -> create, maintenancejob (a run-together verb)."""
+    -> create, maintenancejob (a run-together verb); ``runners`` and ``authorizations`` stay one
+    word."""
     bare = _TEMPLATE_SUFFIX.sub("", _EXTENSION.sub("", segment))
     found = without_batch(words(bare))
     if len(found) == 1 and bare.islower():
         # longest first, and in a fixed order: the verb found must not depend on set iteration
         for verb in sorted(SEGMENT_CREATE_VERBS | PATH_ACTION_SEGMENTS, key=lambda v: (-len(v), v)):
             rest = found[0][len(verb) :]
-            if found[0].startswith(verb) and len(rest) > 3 and not _NOUN_ENDING.fullmatch(rest):
+            if (
+                found[0].startswith(verb)
+                and len(rest) > 3
+                and not _NOUN_ENDING.fullmatch(rest)
+                and not _derived(verb, rest)
+            ):
                 return (verb, rest)
     return tuple(found)
 
@@ -247,7 +285,8 @@ def segment_is_verb(segment: str) -> bool:
     if not parts:
         return False
     if len(parts) == 1:
-        verbs = PATH_ACTION_SEGMENTS | (CREATE_VERBS - CREATE_SEGMENTS)
+        # ``/modify``, ``/rename`` update; ``/Save`` often creates or updates, so says neither
+        verbs = PATH_ACTION_SEGMENTS | (UPDATE_VERBS - {"save"}) | (CREATE_VERBS - CREATE_SEGMENTS)
         return parts[0] in verbs and not segment.isupper()
     if parts[0] in ALL_VERBS - {"new"}:
         # ``transferLimits``, ``sign_requests``, ``PayItems``: a noun phrase that starts with a
