@@ -52,6 +52,9 @@ FLOORS = [
     # measured once untouched at 0.892 / 0.830 (docs/judgement.md); this floor guards the
     # later figure, which is not a held-out one
     pytest.param("blind3", 0.90, 0.87, marks=needs_directory),
+    # measured once untouched at 0.961 / 0.961 (0.953 / 0.941 with the classifier of the day it
+    # was drawn): the held-out figures of docs/judgement.md
+    pytest.param("blind4", 0.95, 0.95, marks=needs_directory),
 ]
 
 
@@ -69,11 +72,22 @@ def test_creation_precision_and_recall(name: str, precision: float, recall: floa
 
 @pytest.mark.slow
 @needs_directory
-def test_every_blind3_card_has_two_labels_and_an_operation() -> None:
-    """blind3: one card per spec, every card labelled by two sessions before any verdict."""
-    labels = yaml.safe_load((REPO / "tests/data/blind3/labels.yaml").read_text("utf-8"))
-    cases = list(judgement.blind_cases("blind3"))
-    assert len(cases) == len(labels) == 280 == len({c.spec for c in cases})
+def test_blind4_weighed_back_to_the_population() -> None:
+    """blind4 was drawn half from what the tool called a creation; weighed back to the share
+    of that stratum in the specs drawn from, it still holds (0.961 / 0.929 when measured)."""
+    precision, recall = judgement.weighted("blind4", judgement.cases_of("blind4"))
+    assert precision >= 0.95 and recall >= 0.92, (precision, recall)
+
+
+@pytest.mark.slow
+@needs_directory
+@pytest.mark.parametrize(("name", "size"), [("blind3", 280), ("blind4", 300)])
+def test_every_card_has_two_labels_and_an_operation(name: str, size: int) -> None:
+    """blind3, blind4: one card per spec, every card labelled by two sessions before any
+    verdict."""
+    labels = yaml.safe_load((REPO / f"tests/data/{name}/labels.yaml").read_text("utf-8"))
+    cases = list(judgement.blind_cases(name))
+    assert len(cases) == len(labels) == size == len({c.spec for c in cases})
     assert all(e["labeller_a"] and e["labeller_b"] for e in labels)
 
 
