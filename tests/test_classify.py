@@ -13,11 +13,11 @@ from judgement import DIRECTORY
 
 from oas_create_check.engine import load_spec
 from oas_create_check.load.source import read_file
-from oas_create_check.model import Kind
+from oas_create_check.model import Classification, Kind
 from oas_create_check.settings import Settings
 from oas_create_check.spec.classify import WEIGHTS, classify
 from oas_create_check.spec.operations import Operation
-from oas_create_check.spec.words import verb_kind, words
+from oas_create_check.spec.words import segment_words, verb_kind, words
 
 LABELS = REPO / "tests" / "data" / "labelled_operations.yaml"
 needs_directory = pytest.mark.skipif(
@@ -153,12 +153,21 @@ def test_verbs(text: str, kind: Kind | None) -> None:
     assert (found[0] if found else None) is kind
 
 
-def _classify_text(tmp_path: Path, text: str, path: str, method: str = "post") -> str:
+def _verdict(tmp_path: Path, text: str, path: str, method: str = "post") -> Classification:
     spec_file = tmp_path / "openapi.yaml"
     spec_file.write_text(text, encoding="utf-8")
     loaded = load_spec(read_file(spec_file), Settings())
     op = next(o for o in loaded.operations if o.path == path and o.method == method)
-    return classify(op).kind.value
+    return classify(op)
+
+
+def _classify_text(tmp_path: Path, text: str, path: str, method: str = "post") -> str:
+    return _verdict(tmp_path, text, path, method).kind.value
+
+
+def _fired(tmp_path: Path, text: str, path: str, method: str = "post") -> set[str]:
+    """The names of the signals that fire."""
+    return {s.name for s in _verdict(tmp_path, text, path, method).signals}
 
 
 SMALL = """openapi: 3.0.3
@@ -525,3 +534,51 @@ def test_reasons_are_the_same_on_every_run(tmp_path: Path) -> None:
         for seed in (1, 2, 3, 4)
     }
     assert len(outputs) == 1
+
+
+# The review of the last round of judgement changes: each bug it found, on small inline specs.
+
+
+@pytest.mark.parametrize(
+    ("segment", "parts"),
+    [
+        # a verb and its object, however the object starts
+        ("createentity", ("create", "entity")),
+        ("createevent", ("create", "event")),
+        ("createendpoint", ("create", "endpoint")),
+        ("uploaddocument", ("upload", "document")),
+        ("startinstance", ("start", "instance")),
+        ("stopinstance", ("stop", "instance")),
+        ("cancelorder", ("cancel", "order")),
+        ("sendemail", ("send", "email")),
+        ("sendinvoice", ("send", "invoice")),
+        ("runanalysis", ("run", "analysis")),
+        ("checkavailability", ("check", "availability")),
+        ("deleteentries", ("delete", "entries")),
+        # one word made from a verb, or a word that merely begins with one
+        ("undocumented", ("undocumented",)),
+        ("runners", ("runners",)),
+        ("tagging", ("tagging",)),
+        ("authorizations", ("authorizations",)),
+        ("payables", ("payables",)),
+        ("findings", ("findings",)),
+        ("addresses", ("addresses",)),
+        ("matchingworkflows", ("matchingworkflows",)),
+    ],
+)
+def test_run_together_segments_split_only_into_a_verb_and_its_object(
+    segment: str, parts: tuple[str, ...]
+) -> None:
+    assert segment_words(segment) == parts
+
+
+RUN_TOGETHER = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /f/startinstance:
+    post: {responses: {"200": {description: ok}}}
+"""
+
+
+def test_a_run_together_verb_segment_is_an_action(tmp_path: Path) -> None:
+    assert "path-action-segment" in _fired(tmp_path, RUN_TOGETHER, "/f/startinstance")

@@ -240,18 +240,36 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
 _NOUN_ENDING = re.compile(r"(?:[ae]nces?|[ae]?ments?|[ai]?tions?|ions?|outs?)")
 
 
+#: Endings that make one word of a verb (``runners``, ``tagging``, ``payables``,
+#: ``authorizations``, ``authentication``, ``matchingworkflows``, ``undocumented``), where they start: after the
+#: verb, its doubled last consonant or its dropped "e". An "-er" ends the word (``cancelorder``
+#: is a verb and its object); a participle's "-ed" too, and not as in ``feed``.
+_DERIVED_ENDING = re.compile(r"ings?|ables?|ations?|ions?|ers?$|(?<!e)ed$")
+
+
 def _derived(verb: str, rest: str) -> bool:
-    """Whether a word that starts with ``verb`` goes on as one word made from it rather than as
-    the verb and its object: a doubled consonant (``runners``, ``tagging``), a suffix that
-    starts with a vowel after a consonant (``authorizations``, ``payables``, ``findings``,
-    ``marketplaces``), or a noun that merely begins with a verb (``addresses``). A creation verb
-    keeps its object whatever it starts with (``uploadimage``, ``additem``)."""
-    if rest[0] == verb[-1]:
-        return True
-    if verb not in SEGMENT_CREATE_VERBS and rest[0] in "aeiouy" and verb[-1] not in "aeiou":
-        return True
+    """Whether a word that starts with ``verb`` goes on as one word made from a verb rather
+    than as the verb and its object: a derivational ending right after a verb (``findings``,
+    ``payables``), its doubled consonant (``runners``, ``tagging``) or its stem without "e"
+    (``authorizations``: ``authorize``, longer than the ``auth`` it starts with); a participle
+    (``undocumented``); or a noun that merely begins with a verb (``addresses``). Anything else
+    is the verb and its object, whatever the object starts with (``createentity``,
+    ``startinstance``, ``sendemail``)."""
     whole = verb + rest
-    return whole in NOT_PLURAL or whole.removesuffix("es") in NOT_PLURAL
+    if whole in ALL_VERBS or whole in NOT_PLURAL or whole.removesuffix("es") in NOT_PLURAL:
+        return True  # ``authorize`` is no ``auth`` and its object
+    for start in range(len(verb) - 1, len(whole)):
+        match = _DERIVED_ENDING.match(whole, start)
+        stem = whole[:start]
+        if match is None:
+            continue
+        if match.group().startswith("ed") or (
+            stem in ALL_VERBS
+            or stem + "e" in ALL_VERBS
+            or (stem[-1:] == stem[-2:-1] and stem[:-1] in ALL_VERBS)
+        ):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
