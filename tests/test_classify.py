@@ -17,7 +17,7 @@ from oas_create_check.model import Classification, Kind
 from oas_create_check.settings import Settings
 from oas_create_check.spec.classify import WEIGHTS, classify
 from oas_create_check.spec.operations import Operation
-from oas_create_check.spec.words import segment_words, verb_kind, words
+from oas_create_check.spec.words import segment_is_verb, segment_words, verb_kind, words
 
 LABELS = REPO / "tests" / "data" / "labelled_operations.yaml"
 needs_directory = pytest.mark.skipif(
@@ -582,3 +582,24 @@ paths:
 
 def test_a_run_together_verb_segment_is_an_action(tmp_path: Path) -> None:
     assert "path-action-segment" in _fired(tmp_path, RUN_TOGETHER, "/f/startinstance")
+
+
+@pytest.mark.parametrize("segment", ["queue", "book", "issue", "build", "save"])
+def test_a_verb_that_is_a_noun_too_is_no_verb_as_a_bare_segment(segment: str) -> None:
+    assert not segment_is_verb(segment)
+
+
+PRINT_QUEUE = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /print/queue:
+    post:
+      summary: Add a job to the queue
+      responses: {"201": {description: ok}}
+  /print/queue/{id}:
+    get: {responses: {"200": {description: ok}}}
+"""
+
+
+def test_a_post_to_a_bare_queue_segment_adds_to_the_queue(tmp_path: Path) -> None:
+    assert _classify_text(tmp_path, PRINT_QUEUE, "/print/queue") == "create"

@@ -136,8 +136,18 @@ NOUN_LIKE_VERBS = frozenset(
 )
 
 
+#: Verbs that are nouns first when a segment is nothing but them: ``POST /print/queue`` adds to
+#: the queue, ``/builds/{id}/build`` may be either, ``/Save`` often creates or updates.
+BARE_SEGMENT_NOUNS = frozenset("queue book issue build save".split())
+
+
 #: The names of HTTP methods: in ``Groups_Put`` or ``post_files_id`` they name the route.
 METHOD_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
+#: Method names that are no verb of an operation's words (``Groups_Put``); "get" and "delete"
+#: are: ``DeleteDatasetImportJob`` deletes, it imports nothing.
+ROUTE_METHOD_WORDS = METHOD_WORDS - {"get", "delete"}
 
 
 ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
@@ -220,7 +230,7 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
         return Kind.CREATE, setup.group(0).lower()
     tokens = words(text, 5)
     for i, token in enumerate(tokens[:4]):
-        if token in METHOD_WORDS - {"get", "delete"} or without_batch(tokens[i:]) != tokens[i:]:
+        if token in ROUTE_METHOD_WORDS or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
         if i + 1 < len(tokens) and token.removesuffix("s") + tokens[i + 1] in ALL_VERBS:
@@ -303,9 +313,9 @@ def segment_is_verb(segment: str) -> bool:
     if not parts:
         return False
     if len(parts) == 1:
-        # ``/modify``, ``/rename`` update; ``/Save`` often creates or updates, so says neither
-        verbs = PATH_ACTION_SEGMENTS | (UPDATE_VERBS - {"save"}) | (CREATE_VERBS - CREATE_SEGMENTS)
-        return parts[0] in verbs and not segment.isupper()
+        # ``/modify``, ``/rename`` update, ``/enqueue`` creates; ``/queue`` is a noun
+        verbs = PATH_ACTION_SEGMENTS | UPDATE_VERBS | (CREATE_VERBS - CREATE_SEGMENTS)
+        return parts[0] in verbs - BARE_SEGMENT_NOUNS and not segment.isupper()
     if parts[0] in ALL_VERBS - {"new"}:
         # ``transferLimits``, ``sign_requests``, ``PayItems``: a noun phrase that starts with a
         # word that is a noun as well as a verb, or a capitalised collection name;
