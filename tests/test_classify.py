@@ -17,7 +17,15 @@ from oas_create_check.model import Classification, Kind
 from oas_create_check.settings import Settings
 from oas_create_check.spec.classify import WEIGHTS, classify
 from oas_create_check.spec.operations import Operation
-from oas_create_check.spec.words import segment_is_verb, segment_words, verb_kind, words
+from oas_create_check.spec.words import (
+    ACTION_VERBS,
+    ALL_VERBS,
+    PUT_STATE_VERBS,
+    segment_is_verb,
+    segment_words,
+    verb_kind,
+    words,
+)
 
 LABELS = REPO / "tests" / "data" / "labelled_operations.yaml"
 needs_directory = pytest.mark.skipif(
@@ -603,3 +611,16 @@ paths:
 
 def test_a_post_to_a_bare_queue_segment_adds_to_the_queue(tmp_path: Path) -> None:
     assert _classify_text(tmp_path, PRINT_QUEUE, "/print/queue") == "create"
+
+
+def test_every_put_state_verb_is_an_action_verb() -> None:
+    """Verbs that name the state a PUT puts in place are exempt from word-action on a PUT: a
+    verb that word-action never sees would be dead here."""
+    assert PUT_STATE_VERBS <= ACTION_VERBS
+
+
+def test_every_undoing_verb_has_its_verb() -> None:
+    """``unpin`` and ``pin``, ``unblock`` and ``block``: one of a pair is no verb without the
+    other."""
+    undone = {verb[2:] for verb in ACTION_VERBS if verb.startswith("un") and verb != "undo"}
+    assert undone <= ALL_VERBS, undone - ALL_VERBS

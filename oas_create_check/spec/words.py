@@ -46,7 +46,7 @@ ACTION_VERBS = frozenset(
     leave pay charge authorise transfer invalidate evict snooze tag untag checkout checkin
     aggregate install uninstall unsubscribe delete remove unsuspend prune recalculate recompute
     annotate lemmatize parse detect extract summarize filter match score generate describe
-    resolve reopen trash untrash mute unmute hide unhide unpin unblock reorder revert undo
+    resolve reopen trash untrash mute unmute hide unhide pin unpin block unblock reorder revert undo
     """.split()
 )
 
@@ -115,10 +115,10 @@ PUT_CREATE_VERBS = frozenset("create new register provision insert".split())
 
 
 #: Action verbs that, said of a PUT, name the state the PUT puts in place (a vote, a follow, an
-#: assignment), not an action on something that exists.
-PUT_STATE_VERBS = frozenset(
-    "vote follow like star favorite favourite enable assign apply tag subscribe watch".split()
-)
+#: assignment), not an action on something that exists. Action verbs only: no other kind gets
+#: ``word-action`` (``subscribe`` creates, and a creation verb other than PUT_CREATE_VERBS says
+#: nothing of a PUT).
+PUT_STATE_VERBS = frozenset("vote follow enable assign apply tag".split())
 
 
 #: Verbs that, as the last path segment, make the POST an action (``/orders/{id}/cancel``).
@@ -131,7 +131,8 @@ NOUN_LIKE_VERBS = frozenset(
     """
     transfer sign upload checkout report export import search return charge refund review
     request order share vote rate reply answer invite move merge snapshot batch bulk process
-    release test check build launch lock tag mark rollback sync copy clone book issue open
+    release test check build launch lock tag mark rollback sync copy clone book issue open pin
+    block
     """.split()
 )
 
