@@ -624,3 +624,25 @@ def test_every_undoing_verb_has_its_verb() -> None:
     other."""
     undone = {verb[2:] for verb in ACTION_VERBS if verb.startswith("un") and verb != "undo"}
     assert undone <= ALL_VERBS, undone - ALL_VERBS
+
+
+BELOW_AN_ITEM = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /projects/{id}/status_updates:
+    post:
+      operationId: createStatusUpdate
+      responses:
+        "200":
+          description: ok
+          headers: {Location: {schema: {type: string}}}
+"""
+
+
+def test_creates_below_an_item_only_softens_nothing_addressable(tmp_path: Path) -> None:
+    """A ``Location`` makes the result addressable: the softening of nothing-addressable goes
+    with it, not counted again."""
+    fired = _fired(tmp_path, BELOW_AN_ITEM, "/projects/{id}/status_updates")
+    assert "location-header" in fired
+    assert "nothing-addressable" not in fired
+    assert "creates-below-an-item" not in fired

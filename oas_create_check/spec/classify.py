@@ -307,11 +307,11 @@ def _schema_signals(
         found.append(
             _signal("location-header", f"the success response declares {resource.location}")
         )
-        found = [s for s in found if s.name != "nothing-addressable"]
+        found = _addressable_after_all(found)
     linked = resource.linked_get
     if linked is not None:
         # the response's ``links`` name the GET that reads the result: addressable after all
-        found = [s for s in found if s.name != "nothing-addressable"]
+        found = _addressable_after_all(found)
         found.append(_signal("links-to-a-get", f"the success response links to {linked}"))
     listing = resource.listing
     if listing is True and not by_verb:
@@ -323,7 +323,7 @@ def _schema_signals(
         found.append(_signal("returns-the-item", "returns the schema the item's GET returns"))
     elif any(s.name == "nothing-addressable" for s in found) and resource.returns_a_resource:
         # whatever the path looks like (``/files/{id}/copy``), the result can be read again
-        found = [s for s in found if s.name != "nothing-addressable"]
+        found = _addressable_after_all(found)
         if not by_verb:
             found.append(_signal("returns-a-resource", "returns a type an item path returns"))
     elif (
@@ -337,6 +337,16 @@ def _schema_signals(
             _signal("returns-an-identifier", f"the response carries '{resource.identifier}'")
         )
     return found
+
+
+#: Signals that stand or fall with whether the result is addressable: creates-below-an-item
+#: only softens nothing-addressable, so it goes when that goes.
+_UNADDRESSABLE = frozenset({"nothing-addressable", "creates-below-an-item"})
+
+
+def _addressable_after_all(found: list[Signal]) -> list[Signal]:
+    """``found`` without nothing-addressable (and what only softened it)."""
+    return [s for s in found if s.name not in _UNADDRESSABLE]
 
 
 def _confidence(score: float) -> Confidence:
