@@ -545,10 +545,10 @@ class Resource:
             path = _get_below(spec, _segments(item))
             if path is not None:
                 return f"GET {path}"
+        if self.linked_get is not None:
+            return self.linked_get  # read from the success response itself
         response = self.own_success
         if response is not None:
-            if self.linked_get is not None:
-                return self.linked_get
             shown = self._location_get(response)
             if shown is not None:
                 return shown
