@@ -24,6 +24,7 @@ from oas_create_check.spec.words import (
     PUT_STATE_VERBS,
     segment_is_verb,
     segment_words,
+    singular,
     verb_kind,
     words,
 )
@@ -674,3 +675,30 @@ def test_the_linked_get_is_read_whatever_the_resolved_responses_hold(
     op = next(o for o in load_spec(read_file(spec_file), Settings()).operations)
     monkeypatch.setattr(Resource, "own_success", property(lambda self: None))
     assert Resource.of(op).read_by == "GET /vrp/solution/{jobId} (linked)"
+
+
+NAMED_OBJECTS = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /filter:
+    post: {summary: Create a filter, responses: {"201": {description: ok}}}
+  /match:
+    post: {operationId: createMatches, responses: {"201": {description: ok}}}
+"""
+
+
+@pytest.mark.parametrize("path", ["/filter", "/match"])
+def test_a_verb_segment_is_a_noun_when_the_words_create_it(tmp_path: Path, path: str) -> None:
+    """The summary "Create a filter" on ``/filter`` (past the article), ``createMatches`` on ``/match``
+    (the singular of an -es plural)."""
+    assert "path-action-segment" not in _fired(tmp_path, NAMED_OBJECTS, path)
+
+
+def test_singular() -> None:
+    assert [singular(w) for w in ("matches", "filters", "queries", "boxes", "status")] == [
+        "match",
+        "filter",
+        "query",
+        "box",
+        "status",
+    ]

@@ -46,6 +46,7 @@ from oas_create_check.spec.words import (
     plural,
     segment_is_verb,
     segment_words,
+    singular,
     stem_of,
     verb_kind,
     without_batch,
@@ -145,7 +146,7 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
     return op.operation_id if said[2].startswith("operationId") else op.summary
 
 
-def _path_signals(op: Operation, last: str) -> list[Signal]:
+def _path_signals(op: Operation, last: str, said: tuple[Kind, str, str] | None) -> list[Signal]:
     if ":" in last and not is_param(last):
         verb = last.rsplit(":", 1)[1]
         if stem_of((without_batch(words(verb, 2)) or [verb])[0]) in CREATE_VERBS:
@@ -161,40 +162,47 @@ def _path_signals(op: Operation, last: str) -> list[Signal]:
     ):
         return [_signal("path-never-creates", f"'/{last}' names an action")]
     parent = segments(op.path)[-2] if len(segments(op.path)) > 1 else ""
-    said = segment_words(last)
-    if said in (("register",), ("add",), ("submit",)) and is_param(parent):
+    seg_words = segment_words(last)
+    if seg_words in (("register",), ("add",), ("submit",)) and is_param(parent):
         # right after an item (``/labs/{id}/register``, ``/disputes/{id}/submit``) these say
         # what happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new
         # one, and after a collection (``/podcasts/submit``) they make a member of it
         return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
-    explicit = (said or ("",))[0] in EXPLICIT_CREATE_VERBS | COPY_SEGMENTS
+    explicit = (seg_words or ("",))[0] in EXPLICIT_CREATE_VERBS | COPY_SEGMENTS
     if creates_by_name(last) and (explicit or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
-    if segment_is_verb(last) and not _names_what_is_made(op, said):
+    if segment_is_verb(last) and not _names_what_is_made(op, said, seg_words):
         return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
     if op.method == "post":
-        tail = segment_words(last)
         if (
             bare in COMPUTED_NOUNS
-            or (tail and "_".join(tail[-2:]) in COMPUTED_NOUNS)
-            or (tail and tail[-1] in COMPUTED_NOUNS)
+            or (seg_words and "_".join(seg_words[-2:]) in COMPUTED_NOUNS)
+            or (seg_words and seg_words[-1] in COMPUTED_NOUNS)
         ):
             return [_signal("path-computed-noun", f"'{last}' names a computed result")]
         return [_signal("path-collection", f"POST to the noun '{last}'")]
     return []
 
 
-def _names_what_is_made(op: Operation, segment: tuple[str, ...]) -> bool:
+#: Words between a verb and its object: "Create a filter", "Creates a new match".
+_DETERMINERS = frozenset("a an the new".split())
+
+
+def _names_what_is_made(
+    op: Operation, said: tuple[Kind, str, str] | None, segment: tuple[str, ...]
+) -> bool:
     """Whether the operation's own words create what the segment names: ``createQueryJob`` on
-    ``/queryjobs``, ``createFilter`` on ``/filter``, ``CreateRefreshSchedule`` on
-    ``/refresh-schedules``. The segment is then the object, a noun, not a command."""
-    said = _said(op)
+    ``/queryjobs``, ``createFilter`` or "Create a filter" on ``/filter``, ``createMatches`` on
+    ``/match``, ``CreateRefreshSchedule`` on ``/refresh-schedules``. The segment is then the
+    object, a noun, not a command."""
     if not segment or said is None or said[0] is not Kind.CREATE:
         return False
     told = words(_said_text(op, said))
     verb = next((i for i, w in enumerate(told) if stem_of(w) == said[1]), None)
-    made = [w.removesuffix("s") for w in told[verb + 1 :]] if verb is not None else []
-    return made[: len(segment)] == [w.removesuffix("s") for w in segment]
+    if verb is None:
+        return False
+    made = [singular(w) for w in told[verb + 1 :] if w not in _DETERMINERS]
+    return made[: len(segment)] == [singular(w) for w in segment]
 
 
 def _signal(name: str, detail: str) -> Signal:
@@ -248,7 +256,7 @@ def signals(op: Operation) -> list[Signal]:
     if said is not None and said[0] is Kind.CREATE and A_NEW.search(op.summary):
         found.append(_signal("word-new", f"summary '{op.summary[:60]}' says 'a new'"))
     if last:
-        found.extend(_path_signals(op, last))
+        found.extend(_path_signals(op, last, said))
 
     if not is_post:
         found.append(_signal("put", "a PUT replaces what is at its URI"))

@@ -332,6 +332,19 @@ def plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURAL
 
 
+_ES_PLURAL = re.compile(r"(?:ch|sh|ss|x|z)es$")
+
+
+def singular(word: str) -> str:
+    """``matches`` -> match, ``queries`` -> query, ``filters`` -> filter; a word that is no
+    plural (``status``, ``address``) as it is."""
+    if not plural(word):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-2] if _ES_PLURAL.search(word) else word[:-1]
+
+
 def creates_by_name(segment: str) -> bool:
     """``/things/create``, ``/AddActor``, ``/category.add.json``, ``/upload``; not a verb phrase
     whose object is plural (``addApplePayDomains``, ``add_restrictions``: adds to something)."""
