@@ -22,6 +22,7 @@ from oas_create_check.spec.words import (
     ACTION_VERBS,
     ALL_VERBS,
     PUT_STATE_VERBS,
+    adds_to,
     segment_is_verb,
     segment_words,
     singular,
@@ -702,3 +703,52 @@ def test_singular() -> None:
         "box",
         "status",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Add a user to an account", True),
+        ("AddUserToGroup", True),
+        ("add_video_to_album", True),
+        ("addWordsToWordList", True),
+        ("Adds tags to a resource", True),
+        ("Add tokens", False),
+        ("addToken", False),
+        ("Add a user", False),
+    ],
+)
+def test_add_x_to_y_in_every_naming_style(text: str, expected: bool) -> None:
+    assert adds_to(text) is expected
+
+
+ONLY_WAY_IN = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /{id}:
+    put: {responses: {"200": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /things/{id}:
+    post: {responses: {"200": {description: ok}}}
+    put: {responses: {"200": {description: ok}}}
+    delete: {responses: {"204": {description: ok}}}
+  /accounts/{id}/users:
+    post: {summary: Add a user to an account, responses: {"200": {description: ok}}}
+"""
+
+
+@pytest.mark.parametrize("path", ["/{id}", "/things/{id}"])
+def test_put_is_not_the_only_way_in_below_the_root_or_next_to_a_post(
+    tmp_path: Path, path: str
+) -> None:
+    """``PUT /{id}``: no collection to POST to is no evidence; ``POST /things/{id}`` is a way
+    in besides the PUT."""
+    assert "put-only-way-in" not in _fired(tmp_path, ONLY_WAY_IN, path, "put")
+
+
+def test_adding_a_user_to_an_account_adds_to_it(tmp_path: Path) -> None:
+    assert "word-add-to" in _fired(tmp_path, ONLY_WAY_IN, "/accounts/{id}/users")
+
+
+def test_toggle_is_an_action() -> None:
+    assert verb_kind("toggleFeature") == (Kind.ACTION, "toggle")

@@ -32,7 +32,6 @@ from oas_create_check.spec.resource import (
 )
 from oas_create_check.spec.words import (
     A_NEW,
-    ADD_TO,
     COMPUTED_NOUNS,
     COPY_SEGMENTS,
     CREATE_VERBS,
@@ -42,6 +41,7 @@ from oas_create_check.spec.words import (
     PUT_CREATE_VERBS,
     PUT_STATE_VERBS,
     STRONG_ACTION_VERBS,
+    adds_to,
     creates_by_name,
     plural,
     segment_is_verb,
@@ -251,7 +251,7 @@ def signals(op: Operation) -> list[Signal]:
             strong = verb in STRONG_ACTION_VERBS
             found.append(_signal("word-strong-action" if strong else "word-action", detail))
 
-    if said is not None and said[1] == "add" and ADD_TO.search(_said_text(op, said)):
+    if said is not None and said[1] == "add" and adds_to(_said_text(op, said)):
         found.append(_signal("word-add-to", f"{said[2]} adds to something that exists"))
     if said is not None and said[0] is Kind.CREATE and A_NEW.search(op.summary):
         found.append(_signal("word-new", f"summary '{op.summary[:60]}' says 'a new'"))
@@ -265,8 +265,14 @@ def signals(op: Operation) -> list[Signal]:
             found.append(_signal("put-singleton", f"{last} can only be {resource.singleton_name}"))
         elif is_param(last) and not resource.deletable and "201" not in codes:
             found.append(_signal("put-not-deletable", f"no DELETE on {op.path}"))
-        elif is_param(last) and resource.deletable and not resource.collection_takes_post:
-            # what can be deleted must come to be, and nothing POSTs it: the PUT makes it
+        elif (
+            is_param(last)
+            and len(parts) > 1
+            and resource.deletable
+            and not resource.collection_takes_post
+        ):
+            # what can be deleted must come to be, and nothing POSTs it: the PUT makes it (not
+            # evidence right below the root, where no collection could take a POST)
             found.append(_signal("put-only-way-in", f"{op.path} is deleted, never POSTed"))
         return found
 

@@ -364,8 +364,11 @@ class Resource:
 
     @cached_property
     def collection_takes_post(self) -> bool:
-        """The path one segment up (``/things`` for ``/things/{id}``) answers ``POST``: items
-        there can be made without a ``PUT`` (read from the path item's keys)."""
+        """The path one segment up (``/things`` for ``/things/{id}``), or the item path itself,
+        answers ``POST``: items there can be made without a ``PUT`` (read from the path item's
+        keys)."""
+        if "post" in self.spec.methods_at(self.op.path):
+            return True
         if len(self.segments) < 2:
             return False
         path = path_key(self.spec, "/" + "/".join(self.segments[:-1]))

@@ -39,7 +39,7 @@ ACTION_VERBS = frozenset(
     detach move merge lock unlock publish unpublish archive unarchive restore retry rotate
     renew reindex resize scale upgrade downgrade migrate redeem release promote purge flush
     clear count batch bulk evaluate analyze analyse classify recycle invoke reveal reassign hangup refer compact
-    rollback moderate predict infer
+    rollback moderate predict infer toggle
     embed transcribe translate tokenize exchange introspect ping echo power
     shutdown rebuild reinstall snapshot finalize abort terminate dismiss acknowledge ack
     mark report share unshare invite respond reply answer vote rate follow unfollow join
@@ -178,8 +178,12 @@ _EXTENSION = re.compile(r"\.(json|xml|php|aspx?)$", re.IGNORECASE)
 _TEMPLATE_SUFFIX = re.compile(r"\.\{[^}]*\}$")
 
 
-#: "addWordsToWordList", "Add a user to an account": adding to a list something already owns.
-ADD_TO = re.compile(r"^\W*add\w*?(?:\W+\w+){0,3}?\W*(?:to|To)(?=[A-Z\W]|$)")
+def adds_to(text: str) -> bool:
+    """Whether the words add something to what exists ("Add a user to an account",
+    ``addWordsToWordList``, ``AddUserToGroup``, ``add_video_to_album``): "to" within the four
+    words after the verb, in any naming style."""
+    told = words(text, 6)
+    return bool(told) and stem_of(told[0]) == "add" and "to" in told[1:5]
 
 
 #: Words that say how many things a verb acts on, not what it does: ``batchCreate`` creates.
