@@ -752,3 +752,18 @@ def test_adding_a_user_to_an_account_adds_to_it(tmp_path: Path) -> None:
 
 def test_toggle_is_an_action() -> None:
     assert verb_kind("toggleFeature") == (Kind.ACTION, "toggle")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Recreate or update the index", (Kind.UPDATE, "update")),  # no "create or update"
+        ("Pets_CreateOrUpdate", (Kind.UPSERT, "CreateOrUpdate")),
+        ("Updates or inserts a record", (Kind.UPSERT, "Updates or inserts")),
+        ("Inserts or updates a record", (Kind.UPSERT, "Inserts or updates")),
+        ("Signing out a user", (Kind.ACTION, "signout")),  # a phrasal verb, however inflected
+        ("Logs in a customer", (Kind.ACTION, "login")),
+    ],
+)
+def test_upserts_and_phrasal_verbs_are_whole_words(text: str, found: tuple[Kind, str]) -> None:
+    assert verb_kind(text) == found

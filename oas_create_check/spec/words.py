@@ -154,10 +154,13 @@ ROUTE_METHOD_WORDS = METHOD_WORDS - {"get", "delete"}
 ALL_VERBS = CREATE_VERBS | ACTION_VERBS | UPDATE_VERBS
 
 
+#: "Create or update" and the like, from the start of a word (also of a camelCase one):
+#: "recreate or update" is none.
 _UPSERT = re.compile(
-    r"creates?[\s_-]*or[\s_-]*(updates?|replaces?)|upsert|adds?[\s_-]*or[\s_-]*(updates?|replaces?)|"
+    r"(?:(?<![a-z])|(?-i:(?<=[a-z])(?=[A-Z])))"
+    r"(?:creates?[\s_-]*or[\s_-]*(updates?|replaces?)|upsert|adds?[\s_-]*or[\s_-]*(updates?|replaces?)|"
     r"put[\s_-]*or[\s_-]*replace|set[\s_-]*or[\s_-]*create|creates?[\s_-]*or[\s_-]*modify|"
-    r"updates?[\s_-]*or[\s_-]*(add|create|insert)|inserts?[\s_-]*or[\s_-]*update",
+    r"updates?[\s_-]*or[\s_-]*(adds?|creates?|inserts?)|inserts?[\s_-]*or[\s_-]*updates?)",
     re.IGNORECASE,
 )
 
@@ -204,10 +207,12 @@ def words(text: str, limit: int | None = None) -> list[str]:
     return [m.group().lower() for m in islice(_WORD_SPLIT.finditer(text), limit)]
 
 
-def stem_of(word: str) -> str:
-    """'creates' -> 'create', 'adds' -> 'add', 'searches' -> 'search', 'creating' -> 'create'."""
-    if word in ALL_VERBS:
-        return word
+def stem_of(word: str, particle: str = "") -> str:
+    """'creates' -> 'create', 'adds' -> 'add', 'searches' -> 'search', 'creating' -> 'create';
+    with a ``particle``, the phrasal verb spelled apart: 'logs' 'in' -> 'login', 'signing'
+    'out' -> 'signout' (else the word and the particle run together, no verb)."""
+    if word + particle in ALL_VERBS:
+        return word + particle
     for suffix, replacement in (
         ("es", ""),
         ("s", ""),
@@ -216,9 +221,9 @@ def stem_of(word: str) -> str:
         ("ed", "e"),
         ("ed", ""),
     ):
-        if word.endswith(suffix) and word[: -len(suffix)] + replacement in ALL_VERBS:
-            return word[: -len(suffix)] + replacement
-    return word
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement + particle in ALL_VERBS:
+            return word[: -len(suffix)] + replacement + particle
+    return word + particle
 
 
 def verb_kind(text: str) -> tuple[Kind, str] | None:
@@ -238,9 +243,9 @@ def verb_kind(text: str) -> tuple[Kind, str] | None:
         if token in ROUTE_METHOD_WORDS or without_batch(tokens[i:]) != tokens[i:]:
             continue
         found = stem_of(token)
-        if i + 1 < len(tokens) and token.removesuffix("s") + tokens[i + 1] in ALL_VERBS:
+        if i + 1 < len(tokens) and stem_of(token, tokens[i + 1]) in ALL_VERBS:
             # a phrasal verb spelled apart: ``logIn``, "Logs in a customer", ``signOut``
-            found = token.removesuffix("s") + tokens[i + 1]
+            found = stem_of(token, tokens[i + 1])
         if found in CREATE_VERBS:
             return Kind.CREATE, found
         if found in UPDATE_VERBS:
