@@ -412,7 +412,7 @@ components:
         ("/labs/{lab}/register", "post", "action"),  # registers to the lab, makes none
         ("/budgets/{id}/transactions/import", "post", "create"),  # as /transactions/create
         ("/components/{name}/pricingPlans/current", "put", "update"),  # the one in force
-        ("/files/{file_id}/watermark", "put", "upsert"),  # a PUT's 201 outweighs "apply"
+        ("/files/{file_id}/watermark", "put", "upsert"),  # "apply" names the state put; a 201
         ("/queryjobs", "post", "create"),  # createQueryJob: the segment is what it makes
         ("/rest/api/3/filter", "post", "create"),  # createFilter: a noun, not "filter"
         ("/messages/{id}/modify", "post", "action"),  # an update verb as the segment
@@ -767,3 +767,20 @@ def test_toggle_is_an_action() -> None:
 )
 def test_upserts_and_phrasal_verbs_are_whole_words(text: str, found: tuple[Kind, str]) -> None:
     assert verb_kind(text) == found
+
+
+ATTACH = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /instances/{id}/disks/{diskId}:
+    put:
+      summary: Attach a disk to an instance
+      responses: {"200": {description: ok}, "201": {description: attached}}
+"""
+
+
+def test_a_puts_201_outweighs_a_plain_action_verb(tmp_path: Path) -> None:
+    """The case declares-201-on-put's weight is for: word-action really fires here."""
+    verdict = _verdict(tmp_path, ATTACH, "/instances/{id}/disks/{diskId}", "put")
+    assert {"declares-201-on-put", "word-action"} <= {s.name for s in verdict.signals}
+    assert verdict.kind is Kind.UPSERT
