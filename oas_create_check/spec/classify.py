@@ -146,6 +146,11 @@ def _said_text(op: Operation, said: tuple[Kind, str, str]) -> str:
     return op.operation_id if said[2].startswith("operationId") else op.summary
 
 
+#: First words of a creation segment that make a new resource even right after an item:
+#: ``/keys/{name}/create``, ``/files/{id}/copy``.
+NEW_WHEREVER_SEGMENTS = EXPLICIT_CREATE_VERBS | COPY_SEGMENTS
+
+
 def _path_signals(op: Operation, last: str, said: tuple[Kind, str, str] | None) -> list[Signal]:
     if ":" in last and not is_param(last):
         verb = last.rsplit(":", 1)[1]
@@ -168,8 +173,8 @@ def _path_signals(op: Operation, last: str, said: tuple[Kind, str, str] | None) 
         # what happens to that item, as ``/cancel`` would; ``/keys/{name}/create`` names a new
         # one, and after a collection (``/podcasts/submit``) they make a member of it
         return [_signal("path-action-segment", f"'/{last}' acts on the item {parent}")]
-    explicit = (seg_words or ("",))[0] in EXPLICIT_CREATE_VERBS | COPY_SEGMENTS
-    if creates_by_name(last) and (explicit or not is_param(parent)):
+    anywhere = (seg_words or ("",))[0] in NEW_WHEREVER_SEGMENTS
+    if creates_by_name(last) and (anywhere or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
     if segment_is_verb(last) and not _names_what_is_made(op, said, seg_words):
         return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
@@ -259,25 +264,55 @@ def signals(op: Operation) -> list[Signal]:
         found.extend(_path_signals(op, last, said))
 
     if not is_post:
-        found.append(_signal("put", "a PUT replaces what is at its URI"))
-        if resource.singleton_name is not None and not resource.deletable:
-            # one fixed name and no way to remove it: it exists already, a PUT configures it
-            found.append(_signal("put-singleton", f"{last} can only be {resource.singleton_name}"))
-        elif is_param(last) and not resource.deletable and "201" not in codes:
-            found.append(_signal("put-not-deletable", f"no DELETE on {op.path}"))
-        elif (
-            is_param(last)
-            and len(parts) > 1
-            and resource.deletable
-            and not resource.collection_takes_post
-        ):
-            # what can be deleted must come to be, and nothing POSTs it: the PUT makes it (not
-            # evidence right below the root, where no collection could take a POST)
-            found.append(_signal("put-only-way-in", f"{op.path} is deleted, never POSTed"))
-        return found
+        return found + _put_signals(op, parts, codes, resource)
+    by_verb = any(s.name in _VERB_SEGMENT_SIGNALS for s in found)
+    found.extend(_addressability_signals(op, parts, said, resource, by_verb))
+    score = sum(s.weight for s in found)
+    if SETTLED_AGAINST < score < SETTLED_FOR:
+        found = _schema_signals(found, resource, by_verb, is_param(last))
+    return found
 
-    names = {s.name for s in found}
-    by_verb = bool(names & {"path-action-segment", "path-never-creates", "path-custom-method"})
+
+#: Path signals that make the last segment a verb: nothing there is a collection's member.
+_VERB_SEGMENT_SIGNALS = frozenset(
+    {"path-action-segment", "path-never-creates", "path-custom-method"}
+)
+
+
+def _put_signals(
+    op: Operation, parts: list[str], codes: set[str], resource: Resource
+) -> list[Signal]:
+    """A PUT replaces what is at its URI, unless what is there can only be made by it."""
+    last = parts[-1] if parts else ""
+    found = [_signal("put", "a PUT replaces what is at its URI")]
+    if resource.singleton_name is not None and not resource.deletable:
+        # one fixed name and no way to remove it: it exists already, a PUT configures it
+        found.append(_signal("put-singleton", f"{last} can only be {resource.singleton_name}"))
+    elif is_param(last) and not resource.deletable and "201" not in codes:
+        found.append(_signal("put-not-deletable", f"no DELETE on {op.path}"))
+    elif (
+        is_param(last)
+        and len(parts) > 1
+        and resource.deletable
+        and not resource.collection_takes_post
+    ):
+        # what can be deleted must come to be, and nothing POSTs it: the PUT makes it (not
+        # evidence right below the root, where no collection could take a POST)
+        found.append(_signal("put-only-way-in", f"{op.path} is deleted, never POSTed"))
+    return found
+
+
+def _addressability_signals(
+    op: Operation,
+    parts: list[str],
+    said: tuple[Kind, str, str] | None,
+    resource: Resource,
+    by_verb: bool,
+) -> list[Signal]:
+    """Whether what a POST makes could be read back: an item path below it or its parent, a
+    name to read it by, a GET on the path; else nothing-addressable."""
+    last = parts[-1] if parts else ""
+    found: list[Signal] = []
     if resource.item_path is not None and not is_param(last) and not by_verb:
         found.append(_signal("item-path", f"item path {resource.item_path} exists"))
     elif resource.parent_item_path is not None and not by_verb and not is_param(last):
@@ -286,26 +321,21 @@ def signals(op: Operation) -> list[Signal]:
     elif resource.read_by_name is not None and not by_verb and not is_param(last):
         by_name = resource.read_by_name
         found.append(_signal("item-path", f"items below {{parent}} are read by name: {by_name}"))
-    addressable = resource.answers_get or any(
-        s.name in ("item-path", "parent-item-path") for s in found
-    )
     # In an RPC-style API (AWS's ``/#X-Amz-Target=...``, a spec with hardly any item paths)
     # nothing is addressable by path: the missing item path is no evidence there.
-    if not addressable and not is_param(last) and not rpc_style(op.spec):
-        found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
-        if (
-            said is not None
-            and said[1] in EXPLICIT_CREATE_VERBS
-            and not by_verb
-            and plural((segment_words(last) or ("",))[-1])
-            and any(is_param(p) for p in parts[:-1])
-        ):
-            # a new member of a collection below an item (``/things/{id}/status_updates``) is
-            # often read only through its parent: the missing item path says less there
-            found.append(_signal("creates-below-an-item", f"{said[2]} creates below an item"))
-    score = sum(s.weight for s in found)
-    if SETTLED_AGAINST < score < SETTLED_FOR:
-        found = _schema_signals(found, resource, by_verb, is_param(last))
+    if resource.answers_get or found or is_param(last) or rpc_style(op.spec):
+        return found
+    found.append(_signal("nothing-addressable", "no item path, no GET, no Location"))
+    if (
+        said is not None
+        and said[1] in EXPLICIT_CREATE_VERBS
+        and not by_verb
+        and plural((segment_words(last) or ("",))[-1])
+        and any(is_param(p) for p in parts[:-1])
+    ):
+        # a new member of a collection below an item (``/things/{id}/status_updates``) is
+        # often read only through its parent: the missing item path says less there
+        found.append(_signal("creates-below-an-item", f"{said[2]} creates below an item"))
     return found
 
 
