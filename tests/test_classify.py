@@ -784,3 +784,16 @@ def test_a_puts_201_outweighs_a_plain_action_verb(tmp_path: Path) -> None:
     verdict = _verdict(tmp_path, ATTACH, "/instances/{id}/disks/{diskId}", "put")
     assert {"declares-201-on-put", "word-action"} <= {s.name for s in verdict.signals}
     assert verdict.kind is Kind.UPSERT
+
+
+ISSUE = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /invoices/{id}/issue:
+    post: {summary: Issue an invoice, responses: {"200": {description: ok}}}
+"""
+
+
+def test_a_verb_that_is_a_noun_too_is_a_verb_right_after_an_item(tmp_path: Path) -> None:
+    """``/print/queue`` is the queue; ``/invoices/{id}/issue`` issues the invoice."""
+    assert "path-action-segment" in _fired(tmp_path, ISSUE, "/invoices/{id}/issue")

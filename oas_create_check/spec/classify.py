@@ -32,6 +32,7 @@ from oas_create_check.spec.resource import (
 )
 from oas_create_check.spec.words import (
     A_NEW,
+    BARE_SEGMENT_NOUNS,
     COMPUTED_NOUNS,
     COPY_SEGMENTS,
     CREATE_VERBS,
@@ -176,7 +177,10 @@ def _path_signals(op: Operation, last: str, said: tuple[Kind, str, str] | None) 
     anywhere = (seg_words or ("",))[0] in NEW_WHEREVER_SEGMENTS
     if creates_by_name(last) and (anywhere or not is_param(parent)):
         return [_signal("path-create-segment", f"last path segment '{last}' is a creation")]
-    if segment_is_verb(last) and not _names_what_is_made(op, said, seg_words):
+    # a verb that is a noun too (``queue``, ``issue``) commands right after an item:
+    # ``/invoices/{id}/issue`` issues the invoice, ``/print/queue`` is the queue
+    command = len(seg_words) == 1 and seg_words[0] in BARE_SEGMENT_NOUNS and is_param(parent)
+    if (segment_is_verb(last) or command) and not _names_what_is_made(op, said, seg_words):
         return [_signal("path-action-segment", f"last path segment '{last}' is a verb")]
     if op.method == "post":
         if (

@@ -138,7 +138,8 @@ NOUN_LIKE_VERBS = frozenset(
 
 
 #: Verbs that are nouns first when a segment is nothing but them: ``POST /print/queue`` adds to
-#: the queue, ``/builds/{id}/build`` may be either, ``/Save`` often creates or updates.
+#: the queue, ``/Save`` often creates or updates (right after an item they command it:
+#: ``/invoices/{id}/issue``, which classify.py tells by the parent segment).
 BARE_SEGMENT_NOUNS = frozenset("queue book issue build save".split())
 
 
