@@ -296,3 +296,106 @@ def test_the_spec_s_own_piece_in_a_store_file_is_reused(run_cli: RunCli, tmp_pat
     assert "+              $ref: 'shared/headers.yml#/location'" in out
     assert "location2" not in out  # the spec's own location is reused, not duplicated
     assert not [line for line in out.splitlines() if line.startswith("+++") and "headers" in line]
+
+
+# --------------------------------------------------------------------------------------------
+# the index of who reaches each response, carried from one pass to the next (fix/users.py)
+
+
+def _checked_index(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Make every index the fixer builds or carries over compare itself with
+    ``response_users`` on the spec it answers for; counts how each came about."""
+    from oas_create_check.fix import users
+    from oas_create_check.spec.reach import response_users
+
+    counts = {"built": 0, "carried": 0, "refused": 0}
+    build, carry = users.ResponseIndex.__init__, users.ResponseIndex.carried
+
+    def same(index: users.ResponseIndex, spec: object) -> None:
+        assert {key: frozenset(found) for key, found in index.users.items()} == (
+            response_users(spec)  # type: ignore[arg-type]
+        )
+
+    def built(self: users.ResponseIndex, spec: users.Spec) -> None:
+        build(self, spec)
+        counts["built"] += 1
+        same(self, spec)
+
+    def carried(
+        self: users.ResponseIndex, spec: users.Spec, gained: dict[Path, users.Gains]
+    ) -> users.ResponseIndex | None:
+        index = carry(self, spec, gained)
+        counts["carried" if index is not None else "refused"] += 1
+        if index is not None:
+            same(index, spec)
+        return index
+
+    monkeypatch.setattr(users.ResponseIndex, "__init__", built)
+    monkeypatch.setattr(users.ResponseIndex, "carried", carried)
+    return counts
+
+
+def test_the_index_carried_to_the_next_pass_is_the_one_built_afresh(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two passes (the 409 and the Location header, then the 400), with a shared response
+    refused in each: the second pass's index is carried over, and equals a fresh one."""
+    counts = _checked_index(monkeypatch)
+    spec = tmp_path / "api.yaml"
+    spec.write_text(SHARED.replace('        "409": {description: exists}\n', ""), encoding="utf-8")
+    _, _, err = run_cli("--fix", "--jobs", "1", spec)
+    assert "shared with 1 operation(s)" in err, err
+    assert counts["carried"] >= 1 and counts["refused"] == 0, counts
+
+
+@needs_corpus
+def test_the_index_carried_over_on_digitalocean_is_the_one_built_afresh(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DigitalOcean's last pass only refuses its two shared responses again: it no longer
+    follows every operation's references to find that out."""
+    import shutil
+    import stat
+
+    counts = _checked_index(monkeypatch)
+    shutil.copytree(CORPUS / "digitalocean", tmp_path / "do")
+    for path in (tmp_path / "do").rglob("*"):
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    run_cli("--diff", "--jobs", "1", tmp_path / "do" / "DigitalOcean-public.v2.yaml")
+    assert counts == {"built": 1, "carried": 1, "refused": 0}, counts
+
+
+def test_gains_are_read_from_the_data_and_anything_else_is_refused() -> None:
+    from oas_create_check.fix.users import gains
+
+    before = {"a": {"b": 1, "c": [1, {"d": 2}]}, "e": "x"}
+    after = {"a": {"b": 1, "c": [1, {"d": 2, "f": 3}, 4], "g": {"h": 1}}, "e": "x"}
+    assert sorted(gains(before, after) or []) == [(("a",), "g"), (("a", "c", "1"), "f")]
+    assert gains(before, {"a": {"b": 1, "c": [1, {"d": 2}]}}) is None  # "e" lost
+    assert gains(before, {**before, "e": "y"}) is None  # changed
+    assert gains({"r": {201: 1}}, {"r": {201: 1, "201": 2}}) is None  # written alike
+
+
+def test_a_gained_ref_or_listed_entry_makes_the_index_start_again(tmp_path: Path) -> None:
+    """What ``response_users`` lists or follows gaining anything is refused, never guessed."""
+    from oas_create_check.fix.users import ResponseIndex
+    from oas_create_check.load.refs import Workspace
+    from oas_create_check.load.source import read_file
+    from oas_create_check.spec.operations import Spec
+
+    spec_file = tmp_path / "api.yaml"
+    spec_file.write_text(SHARED, encoding="utf-8")
+    source = read_file(spec_file)
+    spec = Spec(Workspace(source))
+    key = source.key
+    operation = ("paths", "/pets", "post")
+    for gained in (
+        [(("paths",), "/new")],
+        [(("paths", "/pets"), "put")],
+        [(("components", "responses", "Done"), "$ref")],
+    ):
+        assert ResponseIndex(spec).carried(spec, {key: gained}) is None, gained
+    inside = [(("components", "responses", "Done"), "headers")]
+    assert ResponseIndex(spec).carried(spec, {key: inside}) is not None
+    again = [((*operation, "responses"), "400")]
+    assert ResponseIndex(spec).carried(spec, {key: again}) is not None

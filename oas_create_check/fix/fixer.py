@@ -23,6 +23,7 @@ from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.plan import PassPlan, sharing_guard
 from oas_create_check.fix.snippets import Resolve, unchecked, version_of
+from oas_create_check.fix.users import Gains, ResponseIndex, gains
 from oas_create_check.fix.verify import Rename, first_loss, inserted, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import looks_like_json, parse, parse_text
@@ -42,6 +43,7 @@ from oas_create_check.rules import Rule
 from oas_create_check.run.lint import RunResult, lint_paths
 from oas_create_check.settings import Settings
 from oas_create_check.spec.operations import Spec
+from oas_create_check.spec.reach import User
 
 if TYPE_CHECKING:
     from oas_create_check.spec.validation import Validation
@@ -212,11 +214,13 @@ class _Fixer:
         if any(f.key in attempt.base for f in workspace.files):
             result = self.relint(root, attempt.base)  # an earlier spec changed a file this one uses
         passes = 0
-        for _ in range(MAX_PASSES):
+        for number in range(MAX_PASSES):
             fixable = sorted((f for f in result.findings if self.wanted(f)), key=Finding.sort_key)
             if not fixable:
                 break
-            guard = sharing_guard(result.spec, fixable) if result.spec is not None else None
+            guard = None
+            if result.spec is not None:
+                guard = sharing_guard(result.spec, fixable, attempt.users(result.spec, number))
             plan = PassPlan(attempt.source_of, guard)
             for finding in fixable:
                 blocked = attempt.pointed_into(finding)
@@ -226,8 +230,10 @@ class _Fixer:
                 plan.offer(finding)
             for finding, reason in plan.refused:
                 attempt.refuse(finding, reason)
+            before = {path: attempt.source_of(path) for path in plan.edits}
             if not plan.edits or not attempt.apply(plan):
                 break
+            attempt.note_gains(before)
             # every file read so far, the ones this pass's checks read included
             read = {f.key: f for f in result.spec.workspace.files} if result.spec else {}
             read.update(attempt.loaded)
@@ -289,6 +295,43 @@ class _Attempt:
         self._targets: dict[Path, tuple[SourceFile, list[tuple[Pointer, _Target]]]] = {}
         #: why a finding could not be fixed, by (rule, pointer)
         self.refused: dict[tuple[str, str], str] = {}
+        #: who reaches each response (``fix/users.py``), built in pass ``_index_pass``
+        self._index: ResponseIndex | None = None
+        self._index_pass = -1
+        #: what the last pass's edits gained, by file (None: something else changed too)
+        self._gains: dict[Path, Gains] | None = None
+
+    def users(self, spec: Spec, number: int) -> Callable[[Path, Pointer], frozenset[User]]:
+        """The sharing guard's ``users`` for pass ``number`` on ``spec``: the index of the pass
+        before, carried over through what that pass's edits gained (``ResponseIndex.carried``),
+        or built afresh; only when the guard first asks."""
+
+        def users_of(file: Path, pointer: Pointer) -> frozenset[User]:
+            if self._index is None or self._index_pass != number:
+                carried = None
+                previous = self._index is not None and self._index_pass == number - 1
+                if previous and self._index is not None and self._gains is not None:
+                    carried = self._index.carried(spec, self._gains)
+                self._index = carried or ResponseIndex(spec)
+                self._index_pass = number
+            return self._index.users_of(file, pointer)
+
+        return users_of
+
+    def note_gains(self, before: Mapping[Path, SourceFile]) -> None:
+        """Record what the pass just applied gained in each file it changed (``users.gains``,
+        from the data itself), against ``before``, the files as the pass found them."""
+        found: dict[Path, Gains] | None = {}
+        for path, old in before.items():
+            new = self.local.get(path)
+            if new is None or new is old:
+                continue
+            gained = gains(old.data, new.data)
+            if gained is None or found is None:
+                found = None
+                continue
+            found.setdefault(new.key, []).extend(gained)
+        self._gains = found
 
     @property
     def overlay(self) -> dict[Path, SourceFile]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from oas_create_check.model import (
     AddEntry,
     Change,
     Finding,
+    Pointer,
     RenameKey,
 )
 from oas_create_check.spec.operations import Spec
@@ -41,11 +43,17 @@ def _change_key(change: Change) -> tuple[Any, ...]:
 Guard = Callable[[Change], str | None]
 
 
-def sharing_guard(spec: Spec, findings: Iterable[Finding]) -> Guard:
+def sharing_guard(
+    spec: Spec,
+    findings: Iterable[Finding],
+    users: Callable[[Path, Pointer], frozenset[User]] | None = None,
+) -> Guard:
     """Refuse a change inside a response that operations reach whose findings do not propose
     that very change: the edit would change what the spec says about them
     (docs/contract.md#fixing). A response shared only by operations that all need the change
-    is edited once for all of them."""
+    is edited once for all of them. ``users``: who reaches the response holding a pointer
+    (``spec.reach.users_of`` on ``spec`` unless given; the fixer gives ``fix/users.py``'s
+    answer, carried over from the pass before)."""
     proposers: dict[tuple[Any, ...], set[User]] = {}
     for finding in findings:
         for change in finding.fix.changes if finding.fix is not None else ():
@@ -54,9 +62,8 @@ def sharing_guard(spec: Spec, findings: Iterable[Finding]) -> Guard:
     def check(change: Change) -> str | None:
         if not isinstance(change, AddEntry):
             return None
-        others = users_of(spec, change.file, change.pointer) - proposers.get(
-            _change_key(change), set()
-        )
+        reach = (users or partial(users_of, spec))(change.file, change.pointer)
+        others = reach - proposers.get(_change_key(change), set())
         if not others:
             return None
         return (
