@@ -148,7 +148,8 @@ async def test_quick_fixes_are_the_edits_diff_shows(
     assert fix_all.kind == FIX_ALL and not fix_all.is_preferred
     assert _as_diff(_fixed(spec, fix_all)) == expected
 
-    # each single safe fix: a part of it, offered on its finding's line, preferred
+    # each single safe fix: a part of it, offered on its finding's line, preferred (an unsafe one,
+    # such as the low-confidence create on /links/ getting a 201, is offered but not preferred)
     cli_added = _added(cli_diff)
     single = 0
     for line in sorted({d.range.start.line for d in found}):
@@ -156,8 +157,11 @@ async def test_quick_fixes_are_the_edits_diff_shows(
             assert action.kind == types.CodeActionKind.QuickFix
             if action.title.startswith("Suppress"):
                 continue
+            if "(unsafe:" in action.title:  # offered, never preferred, not in the safe diff
+                assert not action.is_preferred
+                continue
             single += 1
-            assert "unsafe" not in action.title and action.is_preferred
+            assert action.is_preferred
             assert action.diagnostics and action.diagnostics[0].range.start.line == line
             for added in _added("".join(_as_diff(_fixed(spec, action)).values())):
                 assert added in cli_added
