@@ -303,35 +303,33 @@ def test_the_spec_s_own_piece_in_a_store_file_is_reused(run_cli: RunCli, tmp_pat
 
 
 def _checked_index(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Make every index the fixer builds or carries over compare itself with
-    ``response_users`` on the spec it answers for; counts how each came about."""
+    """Make every index the fixer builds or carries over compare itself with a
+    ``ResponseIndex`` read afresh from the spec it answers for; counts how each came about."""
     from oas_create_check.fix import users
-    from oas_create_check.spec.reach import response_users
+    from oas_create_check.spec.reach import ResponseIndex
 
     counts = {"built": 0, "carried": 0, "refused": 0}
-    build, carry = users.ResponseIndex.__init__, users.ResponseIndex.carried
+    build, carry = users.CarriedIndex.__init__, users.CarriedIndex.carried
 
-    def same(index: users.ResponseIndex, spec: object) -> None:
-        assert {key: frozenset(found) for key, found in index.users.items()} == (
-            response_users(spec)  # type: ignore[arg-type]
-        )
+    def same(index: users.CarriedIndex, spec: users.Spec) -> None:
+        assert index.users == ResponseIndex(spec).users
 
-    def built(self: users.ResponseIndex, spec: users.Spec) -> None:
+    def built(self: users.CarriedIndex, spec: users.Spec) -> None:
         build(self, spec)
         counts["built"] += 1
         same(self, spec)
 
     def carried(
-        self: users.ResponseIndex, spec: users.Spec, gained: dict[Path, users.Gains]
-    ) -> users.ResponseIndex | None:
+        self: users.CarriedIndex, spec: users.Spec, gained: dict[Path, users.Gains]
+    ) -> users.CarriedIndex | None:
         index = carry(self, spec, gained)
         counts["carried" if index is not None else "refused"] += 1
         if index is not None:
             same(index, spec)
         return index
 
-    monkeypatch.setattr(users.ResponseIndex, "__init__", built)
-    monkeypatch.setattr(users.ResponseIndex, "carried", carried)
+    monkeypatch.setattr(users.CarriedIndex, "__init__", built)
+    monkeypatch.setattr(users.CarriedIndex, "carried", carried)
     return counts
 
 
@@ -377,8 +375,8 @@ def test_gains_are_read_from_the_data_and_anything_else_is_refused() -> None:
 
 
 def test_a_gained_ref_or_listed_entry_makes_the_index_start_again(tmp_path: Path) -> None:
-    """What ``response_users`` lists or follows gaining anything is refused, never guessed."""
-    from oas_create_check.fix.users import ResponseIndex
+    """What the index lists or follows gaining anything is refused, never guessed."""
+    from oas_create_check.fix.users import CarriedIndex
     from oas_create_check.load.refs import Workspace
     from oas_create_check.load.source import read_file
     from oas_create_check.spec.operations import Spec
@@ -394,8 +392,8 @@ def test_a_gained_ref_or_listed_entry_makes_the_index_start_again(tmp_path: Path
         [(("paths", "/pets"), "put")],
         [(("components", "responses", "Done"), "$ref")],
     ):
-        assert ResponseIndex(spec).carried(spec, {key: gained}) is None, gained
+        assert CarriedIndex(spec).carried(spec, {key: gained}) is None, gained
     inside = [(("components", "responses", "Done"), "headers")]
-    assert ResponseIndex(spec).carried(spec, {key: inside}) is not None
+    assert CarriedIndex(spec).carried(spec, {key: inside}) is not None
     again = [((*operation, "responses"), "400")]
-    assert ResponseIndex(spec).carried(spec, {key: again}) is not None
+    assert CarriedIndex(spec).carried(spec, {key: again}) is not None

@@ -23,7 +23,7 @@ from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
 from oas_create_check.fix.plan import PassPlan, sharing_guard
 from oas_create_check.fix.snippets import Resolve, unchecked, version_of
-from oas_create_check.fix.users import Gains, ResponseIndex, gains
+from oas_create_check.fix.users import CarriedIndex, Gains, gains
 from oas_create_check.fix.verify import Rename, first_loss, inserted, refs_in
 from oas_create_check.fix.write import Disk, Stale, read_disk, write_files
 from oas_create_check.load.parse import looks_like_json, parse, parse_text
@@ -296,14 +296,14 @@ class _Attempt:
         #: why a finding could not be fixed, by (rule, pointer)
         self.refused: dict[tuple[str, str], str] = {}
         #: who reaches each response (``fix/users.py``), built in pass ``_index_pass``
-        self._index: ResponseIndex | None = None
+        self._index: CarriedIndex | None = None
         self._index_pass = -1
         #: what the last pass's edits gained, by file (None: something else changed too)
         self._gains: dict[Path, Gains] | None = None
 
     def users(self, spec: Spec, number: int) -> Callable[[Path, Pointer], frozenset[User]]:
         """The sharing guard's ``users`` for pass ``number`` on ``spec``: the index of the pass
-        before, carried over through what that pass's edits gained (``ResponseIndex.carried``),
+        before, carried over through what that pass's edits gained (``CarriedIndex.carried``),
         or built afresh; only when the guard first asks."""
 
         def users_of(file: Path, pointer: Pointer) -> frozenset[User]:
@@ -312,7 +312,7 @@ class _Attempt:
                 previous = self._index is not None and self._index_pass == number - 1
                 if previous and self._index is not None and self._gains is not None:
                     carried = self._index.carried(spec, self._gains)
-                self._index = carried or ResponseIndex(spec)
+                self._index = carried or CarriedIndex(spec)
                 self._index_pass = number
             return self._index.users_of(file, pointer)
 

@@ -1,16 +1,15 @@
 """Which operations reach each response, carried from one fix pass to the next.
 
 The sharing guard (``plan.sharing_guard``) asks, for every change a pass offers, which operations
-reach the response it lands in (``spec/reach.py``'s ``response_users``). Working that out follows
+reach the response it lands in (``spec/reach.py``'s ``ResponseIndex``). Working that out follows
 every operation's and every response's ``$ref``: on DigitalOcean, where each lives in a file of
 its own, it costs about as much as the lint, and every pass after the first one used to pay it
 again on the spec the pass had just edited, mostly only to refuse the same shared responses as
 before.
 
-``ResponseIndex`` answers exactly what ``response_users`` answers (``tests/test_fix_sharing.py``
-compares them on the corpus), and records what it read on the way: the path items, the
-operations, and the ``responses`` mappings with the operations that declare each. After a pass,
-``carried`` brings it up to date from what the pass's edits actually gained in each file's data
+The index records what it read on the way: the path items, the operations, and the
+``responses`` mappings with the operations that declare each. After a pass, ``carried`` brings
+it up to date from what the pass's edits actually gained in each file's data
 (``gains``: compared with the data before the pass, never taken from what the fixes meant to
 add); only the operations whose ``responses`` mapping gained an entry are followed again. It
 gives up, and the index is built afresh, whenever a gain could change anything else the index
@@ -22,101 +21,35 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from oas_create_check.load.refs import Node
 from oas_create_check.load.source import key_text
-from oas_create_check.model import Pointer
 from oas_create_check.spec.operations import HTTP_METHODS, Spec
-from oas_create_check.spec.reach import User
+from oas_create_check.spec.reach import ResponseIndex, User
 
-#: A node by the file that holds it (``SourceFile.key``) and its pointer, as strings.
-Where = tuple[Path, tuple[str, ...]]
 #: What one file's data gained in a pass: (pointer of an existing mapping, a key it gained).
 Gains = list[tuple[tuple[str, ...], str]]
 
 
-def _where(node: Node) -> Where:
-    return (node.file.key, tuple(map(str, node.pointer)))
+class CarriedIndex(ResponseIndex):
+    """``spec/reach.py``'s index, which the fixer may carry to the next pass."""
 
-
-class ResponseIndex:
-    """``response_users(spec)`` with what it read on the way (see the module docstring)."""
-
-    def __init__(self, spec: Spec) -> None:
-        #: each response object (where defined) and the operations that declare it
-        self.users: dict[Where, set[User]] = {}
-        #: the responses each operation declares, as keys of ``users``
-        self.targets: dict[User, list[Where]] = {}
-        self.items: set[Where] = set()
-        self.operations: set[Where] = set()
-        #: each ``responses`` mapping read and the operations whose it is
-        self.responses: dict[Where, set[User]] = {}
-        self.paths: Where | None = None
-        #: every reference followed resolved and every path item is one (see ``carried``)
-        self.exact = True
-        workspace = spec.workspace
-        paths = workspace.root_node().child("paths")
-        if paths is not None and isinstance(paths.value, dict):
-            self.paths = _where(paths)
-            named = sum(1 for key in paths.value if not str(key).startswith("x-"))
-            self.exact = named == len(spec.path_items)
-        for path, item in spec.path_items.items():
-            self.items.add(_where(item))
-            for method in HTTP_METHODS:
-                self._add(spec, path, method, item)
-
-    def _add(self, spec: Spec, path: str, method: str, item: Node) -> None:
-        """One operation's part, exactly as ``response_users`` reads it."""
-        workspace = spec.workspace
-        entry = item.child(method)
-        node = workspace.deref(entry) if entry is not None else None
-        if entry is not None and node is None:
-            self.exact = False
-        if node is not None:
-            self.operations.add(_where(node))
-        responses = node.child("responses") if node is not None else None
-        if responses is None or not isinstance(responses.value, dict):
-            return
-        user = (path, method)
-        self.responses.setdefault(_where(responses), set()).add(user)
-        for code, response_entry in responses.items():
-            if code.startswith("x-"):
-                continue
-            target = workspace.deref(response_entry)
-            if target is None:
-                self.exact = False
-                continue
-            key = _where(target)
-            self.users.setdefault(key, set()).add(user)
-            self.targets.setdefault(user, []).append(key)
-
-    def users_of(self, file: Path, pointer: Pointer) -> frozenset[User]:
-        """``spec.reach.users_of`` on this index: the operations that reach the response holding
-        ``pointer`` in ``file`` (none when the pointer is not inside a response)."""
-        parts = tuple(map(str, pointer))
-        for depth in range(len(parts), -1, -1):  # down to the whole file (a response file)
-            found = self.users.get((file, parts[:depth]))
-            if found is not None:
-                return frozenset(found)
-        return frozenset()
-
-    def carried(self, spec: Spec, gains: dict[Path, Gains]) -> ResponseIndex | None:
+    def carried(self, spec: Spec, gains: dict[Path, Gains]) -> CarriedIndex | None:
         """This index for ``spec``, the spec this one was built for after a pass whose edits
         gained ``gains`` (by file) and lost nothing (``gains`` is None otherwise and this is not
         called); None when it cannot vouch for the answer (build afresh then).
 
-        Why the answer is the one ``response_users(spec)`` gives: that function reads the
+        Why the answer is the one a fresh ``ResponseIndex(spec)`` gives: that reading reads the
         ``paths`` mapping's entries, each path item's method entries, each operation's
         ``responses`` entry and that mapping's entries, and follows ``$ref``s from the path
         items, operations and response entries. Data that only gained keeps every node where it
         was, and a lookup of a key that was there, or a reference that resolved (``exact``: all
         of them did), finds the same node again, since a reference is only followed through
         ``$ref`` keys and JSON pointers, which a new key elsewhere cannot redirect. So the
-        answer can change only where a mapping the function lists gained an entry, or where a
+        answer can change only where a mapping the reading lists gained an entry, or where a
         ``$ref`` key was gained. Refused (None): a ``$ref`` gained anywhere, an entry gained in
         ``paths``, a method gained by a path item, a ``responses`` gained by an operation.
         Followed again: the operations whose ``responses`` mapping gained an entry, exactly as
         the first reading did (their old answers removed first). Every other gain lands inside a
-        node the function never lists, so the answer stands."""
+        node the reading never lists, so the answer stands."""
         if not self.exact:
             return None
         again: set[User] = set()
@@ -150,7 +83,7 @@ def gains(before: Any, after: Any) -> Gains | None:
     pointer (not what lies below a gained key: it is all new). None if ``after`` lost or changed
     anything (a rename, say), a list included, or gained a key written like one it had
     (``Node.child`` finds ``201`` and ``"201"`` alike); items appended to a list are not listed (no
-    reading of ``response_users`` lists a sequence). Subtrees equal by ``==`` are skipped."""
+    reading of ``ResponseIndex`` lists a sequence). Subtrees equal by ``==`` are skipped."""
     found: Gains = []
     stack: list[tuple[tuple[str, ...], Any, Any]] = [((), before, after)]
     while stack:
