@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from oas_create_check.fix.edits import split_missing
-from oas_create_check.load.source import lookup
+from oas_create_check.load.source import key_text, lookup
 from oas_create_check.model import (
     AddEntry,
     Change,
@@ -42,7 +42,7 @@ def first_loss(before: Any, after: Any, renames: Iterable[Rename] = ()) -> str |
             if old == new and not names:
                 continue
             for key, value in old.items():
-                text = _key_text(key)
+                text = key_text(key)
                 found, other = lookup(new, names.get(text, text))
                 if not found:
                     return f"{pointer_to_str((*at, text))} disappeared"
@@ -55,12 +55,6 @@ def first_loss(before: Any, after: Any, renames: Iterable[Rename] = ()) -> str |
         elif type(old) is not type(new) or (old != new and old == old):
             return f"{pointer_to_str(at) or '/'} changed from {_short(old)} to {_short(new)}"
     return None
-
-
-def _key_text(key: object) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return "null" if key is None else str(key)
 
 
 def _short(value: Any) -> str:
@@ -82,7 +76,7 @@ def refs_in(data: Any) -> Iterator[tuple[Pointer, str]]:
             ref = value.get("$ref")
             if isinstance(ref, str):
                 yield at, ref
-            stack.extend(((*at, _key_text(k)), v) for k, v in value.items())
+            stack.extend(((*at, key_text(k)), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend(((*at, i), v) for i, v in enumerate(value))
 
@@ -129,7 +123,7 @@ def inserted(
                     return None
                 holder[key] = child
                 fresh.add(id(child))
-            at = (*at, key if isinstance(holder, list) else _key_text(key))
+            at = (*at, key if isinstance(holder, list) else key_text(key))
             holder, mirror = child, lookup(mirror, at[-1])[1]
         if len(at) == len(change.pointer) and isinstance(holder, list):
             if change.value not in holder:
@@ -162,7 +156,7 @@ def _key_of(holder: Any, part: str | int) -> Any:
         text = str(part)
         if text in holder:
             return text
-        return next((k for k in holder if not isinstance(k, str) and _key_text(k) == text), None)
+        return next((k for k in holder if not isinstance(k, str) and key_text(k) == text), None)
     if isinstance(holder, list):
         try:
             index = int(part)
