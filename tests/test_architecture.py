@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "oas_create_check"
 #: stage (a folder) the modules must not form a circle.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("model",),
-    ("escape", "settings", "atomic"),
+    ("escape", "settings", "atomic", "offline"),
     ("load",),
     ("spec",),
     ("rules",),

@@ -207,19 +207,20 @@ def test_broken_ref_is_an_issue_not_a_crash(tmp_path: Path) -> None:
 
 def test_meta_schema_stage_compiled_with_a_retriever_that_refuses_everything() -> None:
     """jsonschema-rs fetches a schema's remote $refs itself, in Rust, out of the sandbox's
-    sight: the meta-schema validator we use is compiled with ``_refuse_retrieval``."""
+    sight: the meta-schema validator we use is compiled with ``offline.refuse_retrieval``."""
     import jsonschema_rs
     import pytest as _pytest
     from openapi_spec_validator.schemas import get_validator_backend
     from openapi_spec_validator.shortcuts import get_validator_cls
 
+    from oas_create_check import offline
     from oas_create_check.spec import validation
 
     with _pytest.raises(ValueError, match="no network"):
-        validation._refuse_retrieval("https://example.invalid/schema.json")
+        offline.refuse_retrieval("https://example.invalid/schema.json")
     remote = {"$ref": "https://example.invalid/schema.json"}
     with _pytest.raises(ValueError):  # refused at compile time, nothing opened
-        jsonschema_rs.validator_for(remote, retriever=validation._refuse_retrieval)
+        jsonschema_rs.validator_for(remote, retriever=offline.refuse_retrieval)
     if get_validator_backend() == "jsonschema-rs":
         cls = get_validator_cls({"openapi": "3.1.0", "info": {}, "paths": {}})
         ours = validation._offline_schema_validator(cls)

@@ -22,10 +22,12 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from oas_create_check.model import AddEntry, Change
+from oas_create_check.offline import rust_validator
 
 #: The meta-schema definition of each kind, by spec version: the validator's meta-schema (its
 #: loaded copy in ``openapi_spec_validator.schemas``), its definitions section and each kind's
@@ -157,7 +159,7 @@ def _validator(version: str, what: str) -> Any:
 
 def _rust_validator(schema: dict[str, Any]) -> Any:
     """``schema`` compiled by jsonschema-rs as openapi-spec-validator compiles its meta-schema
-    stage (and ``spec/validation.py`` recompiles it, with a retriever that refuses every URI),
+    stage (and ``spec/validation.py`` recompiles it: ``offline.rust_validator``),
     when the validator would run on it: jsonschema-rs installed, and the library's backend
     setting not choosing otherwise. ``None`` when it would not. Besides checking with the
     engine that would judge the whole document, this spares importing jsonschema (~0.1 s)."""
@@ -168,16 +170,9 @@ def _rust_validator(schema: dict[str, Any]) -> Any:
         if get_validator_backend() != "jsonschema-rs":
             return None
     try:
-        import jsonschema_rs
+        return rust_validator(schema)
     except ImportError:
         return None
-    return jsonschema_rs.validator_cls_for(schema)(schema, retriever=_refuse_retrieval)
-
-
-def _refuse_retrieval(uri: str) -> Any:
-    """Nothing is fetched: the meta-schemas' own references (the JSON Schema drafts) are built
-    into jsonschema-rs and never reach here."""
-    raise ValueError(f"not retrieved: oas-create-check makes no network requests ({uri})")
 
 
 def _meta_schema(version: str) -> Any:
@@ -185,8 +180,6 @@ def _meta_schema(version: str) -> Any:
     from, found without importing the package: importing ``openapi_spec_validator`` imports the
     whole validator (~0.3 s), which a fix that this module vouches for never runs. Where that
     file is not found (another layout of the package), the package's loaded copy."""
-    from importlib.util import find_spec
-
     found = find_spec("openapi_spec_validator")  # a top-level name: nothing is executed
     for folder in (found.submodule_search_locations or []) if found is not None else []:
         file = Path(folder) / _BUNDLED.format(version=version)

@@ -24,6 +24,7 @@ from urllib.request import url2pathname
 from oas_create_check.load.read import SpecError, real_path
 from oas_create_check.load.source import SourceFile, key_text, read_file
 from oas_create_check.model import Pointer
+from oas_create_check.offline import rust_validator
 
 VALID, INVALID, CRASHED, UNSUPPORTED = "valid", "invalid", "crashed", "unsupported"
 #: The validator's messages can quote whole subschemas; one line of a sane length is enough.
@@ -271,15 +272,8 @@ def _located(validator_class: type[Any], root_stage_first: bool) -> type[Any]:
     )
 
 
-#: The meta-schema validators compiled by jsonschema-rs with ``_refuse_retrieval``, per class.
+#: The meta-schema validators compiled by jsonschema-rs that fetch nothing, per class.
 _OFFLINE: dict[type[Any], Any] = {}
-
-
-def _refuse_retrieval(uri: str) -> Any:
-    """jsonschema-rs's retriever: it fetches a remote ``$ref`` of a schema itself, in Rust, where
-    the sandbox's handlers never see it. Nothing is fetched; the meta-schemas' own references
-    (json-schema.org drafts) are built into jsonschema-rs and never reach here."""
-    raise ValueError(f"not retrieved: oas-create-check makes no network requests ({uri})")
 
 
 def _offline_schema_validator(validator_class: type[Any]) -> Any:
@@ -295,13 +289,12 @@ def _offline_schema_validator(validator_class: type[Any]) -> Any:
         return default
     compiled = _OFFLINE.get(validator_class)
     if compiled is None:
-        import jsonschema_rs
         from openapi_spec_validator.schemas.backend.jsonschema_rs import (
             JsonschemaRsValidatorWrapper,
         )
 
         schema = dict(default.schema)
-        rust = jsonschema_rs.validator_cls_for(schema)(schema, retriever=_refuse_retrieval)
+        rust = rust_validator(schema)
         compiled = _OFFLINE[validator_class] = JsonschemaRsValidatorWrapper(schema, rust)
     return compiled
 
