@@ -27,6 +27,7 @@ from oas_create_check.load.refs import NOT_LOCAL, Node, ref_between, relative_lo
 from oas_create_check.load.source import SourceFile
 from oas_create_check.model import AddEntry, Pointer
 from oas_create_check.spec.operations import Operation, Spec, per_spec
+from oas_create_check.spec.resource import SchemaRef, schema_identity
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _PROBLEM_SCHEMA_NAMES = (
@@ -298,7 +299,7 @@ def _error_remedy(op: Operation, target_file: SourceFile, name: str, description
     the operation's own errors use the spec's common body, else inline with the operation's."""
     spec = op.spec
     own, common = _error_body(op), _spec_error_body(spec)
-    if own is not None and not _same_body(spec, own, common):
+    if own is not None and not _same_body(own, common):
         return Remedy(_relocated(spec, _error_response(spec, own, description), target_file))
     definition = _error_response(spec, common, description)
     return _shared(spec, target_file, "responses", name, definition)
@@ -368,8 +369,8 @@ def _error_body(op: Operation) -> tuple[Node, str] | None:
 
 @per_spec
 def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
-    counts: dict[tuple[str, str], int] = {}
-    first: dict[tuple[str, str], tuple[Node, str]] = {}
+    counts: dict[tuple[SchemaRef | None, str], int] = {}
+    first: dict[tuple[SchemaRef | None, str], tuple[Node, str]] = {}
     for client_errors in (True, False):
         for op in spec.operations:
             for code, response in op.responses.items():
@@ -381,7 +382,7 @@ def _spec_error_body(spec: Spec) -> tuple[Node, str] | None:
                 if found is None:
                     continue
                 schema, media = found
-                key = (_body_key(spec, schema), media)
+                key = (schema_identity(schema), media)
                 counts[key] = counts.get(key, 0) + 1
                 first.setdefault(key, (schema, media))
         if counts:
@@ -429,22 +430,12 @@ def invalid_input_response(op: Operation, template: str | None = None) -> Remedy
     return _error_remedy(op, target_file, "BadRequest", description)
 
 
-def _same_body(spec: Spec, a: tuple[Node, str], b: tuple[Node, str] | None) -> bool:
+def _same_body(a: tuple[Node, str], b: tuple[Node, str] | None) -> bool:
     """Two ``$ref``'d bodies that name the same schema with the same media type."""
     if b is None:
         return False
     (one, media_one), (other, media_other) = a, b
-    return media_one == media_other and _body_key(spec, one) == _body_key(spec, other)
-
-
-def _body_key(spec: Spec, schema: Node) -> str:
-    """What a body's ``$ref`` names, one spelling per schema (``./schemas.yaml#/Error`` and
-    ``schemas.yaml#/Error`` alike): the target file's path and the fragment."""
-    location, _, fragment = str(schema.value["$ref"]).partition("#")
-    if NOT_LOCAL.match(location):
-        return location + "#" + fragment
-    target = schema.file.path if not location else schema.file.path.parent / unquote(location)
-    return os.path.normpath(target) + "#" + unquote(fragment)
+    return media_one == media_other and schema_identity(one) == schema_identity(other)
 
 
 def _rebased(ref: str, written_in: SourceFile, moved_to: SourceFile) -> str:
