@@ -47,7 +47,6 @@ class NodeStore:
         self.targets: dict[int, int] = {}
         self._views: dict[int, Node] = {}
         self._names: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        self._scalar_keys: dict[int, dict[str, tuple[int, int]]] = {}
 
     def node(self, number: int) -> Node:
         view = self._views.get(number)
@@ -79,7 +78,7 @@ class NodeStore:
             for number in candidates:
                 kind = rows[number][0] & 3
                 if kind == MAP:
-                    found += self._by_name(number).get(part, ())
+                    found += ((rows[k][1], v) for k, v in self._by_name(number).get(part, ()))
                 elif kind == SEQ:
                     index = sequence_index(part)
                     items = children.get(number, ())
@@ -92,27 +91,24 @@ class NodeStore:
         return best
 
     def _by_name(self, mapping: int) -> dict[str, list[tuple[int, int]]]:
-        """Mapping ``mapping``'s keys as written -> [(key offset, value)] (memoised)."""
+        """Mapping ``mapping``'s keys as written -> [(key, value)], in the text's order
+        (memoised)."""
         names = self._names.get(mapping)
         if names is None:
             names = self._names[mapping] = {}
             numbers = self.children.get(mapping, ())
             for key, value in zip(numbers[::2], numbers[1::2], strict=True):
-                names.setdefault(self.name(key), []).append((self.rows[key][1], value))
+                names.setdefault(self.name(key), []).append((key, value))
         return names
 
     def entry(self, mapping: int, name: str) -> tuple[int, int] | None:
         """The (key, value) of mapping ``mapping`` whose scalar key is ``name``, the last one
-        where it is written twice (as the loaders read it); memoised per mapping, so walking a
-        pointer through a mapping of thousands of paths costs one lookup, not a scan."""
-        keys = self._scalar_keys.get(mapping)
-        if keys is None:
-            keys = self._scalar_keys[mapping] = {}
-            numbers = self.children.get(mapping, ())
-            for key, value in zip(numbers[::2], numbers[1::2], strict=True):
-                if self.rows[key][0] & 3 == SCALAR:
-                    keys[self.rows[key][5]] = (key, value)
-        return keys.get(name)
+        where it is written twice (as the loaders read it): one lookup in the memoised
+        ``_by_name``, so walking a pointer through a mapping of thousands of paths is no scan."""
+        for key, value in reversed(self._by_name(mapping).get(name, ())):
+            if self.rows[key][0] & 3 == SCALAR:
+                return key, value
+        return None
 
     def duplicate_key_offset(self, root: int | None) -> int | None:
         """Offset of the first key (in the text's order) written twice in one mapping below
