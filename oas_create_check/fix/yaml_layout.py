@@ -153,9 +153,11 @@ class YamlLayout(Layout):
         self.locator = locator if locator is not None else Locator(text, is_json=False)
 
     @cached_property
-    def root(self) -> Node:
+    def _head(self) -> Node:
+        """The root of what the style survey reads: the exact tree of the text's head
+        (``Locator.head_tree``; all of it, unless the file is large)."""
         try:
-            return self.locator.root()
+            return self.locator.head_tree().complete()
         except LayoutError as exc:
             raise CannotEdit(str(exc)) from None
 
@@ -172,7 +174,7 @@ class YamlLayout(Layout):
         by_key: dict[str, Counter[str]] = {}
         code_quotes: Counter[str] = Counter()
         key_quotes: Counter[str] = Counter()
-        store = self.root.store
+        store = self._head.store
         rows, children = store.rows, store.children
         for parent_key, number in self._sample():
             row = rows[number]
@@ -231,9 +233,9 @@ class YamlLayout(Layout):
         """Nodes (their numbers in the root's store) in document order with the key that owns
         each (breadth-first, bounded: style is settled long before a big spec's last node).
         Aliases are not followed."""
-        store = self.root.store
+        store = self._head.store
         rows, children = store.rows, store.children
-        queue: list[tuple[int | None, int]] = [(None, self.root.number)]
+        queue: list[tuple[int | None, int]] = [(None, self._head.number)]
         index = 0
         while index < len(queue):
             parent_key, number = queue[index]

@@ -92,6 +92,9 @@ class LayoutScan:
         self.is_json = is_json
         self._children: dict[tuple[str, ...], dict[str, Entry] | None] = {}
         self._indents: dict[tuple[str, ...], int] = {}  # of the keys in each _children mapping
+        #: ``_first_shallow_line``'s progress: how far it has read from each (start, indent),
+        #: and the line it found (None: none yet)
+        self._shallow: dict[tuple[int, int], tuple[int, int | None]] = {}
 
     def key_offset(self, path: tuple[str, ...]) -> int | None:
         """Offset of the key at ``path`` read from the layout, or None when the layout is not
@@ -251,6 +254,31 @@ class LayoutScan:
                 return None
         return BlockEntry(line, body, end)
 
+    def skeleton(
+        self, path: tuple[str, ...], keys: list[str], entry: BlockEntry
+    ) -> list[tuple[int, int]]:
+        """The pieces of the block mapping entry at ``path`` (``entry``, whose mapping has
+        ``keys``, as ``keys`` lists them) that its skeleton keeps: its key's line, then each
+        entry of the mapping whole, except that an entry whose value is a block below its key
+        keeps only its key's line, unless it is the last. Every piece is whole lines, and an
+        entry's value is either kept whole or not at all (a quoted scalar may go on for lines)."""
+        text = self.text
+        pieces = [(entry.start, entry.value_start)]
+        for index, key in enumerate(keys):
+            found = self.entry((*path, key))
+            assert found is not None  # listed by ``keys``
+            line_start = text.rfind("\n", 0, found[0]) + 1
+            if index == len(keys) - 1:
+                pieces.append((line_start, entry.end))
+                continue
+            line_end = text.find("\n", found[1])
+            line_end = len(text) if line_end < 0 else line_end
+            if _INLINE_REST.fullmatch(text, found[1], line_end):
+                pieces.append((line_start, min(line_end + 1, len(text))))
+            else:
+                pieces.append((line_start, min(found[2] + 1, len(text))))
+        return pieces
+
     def _block_mapping_root(self) -> bool:
         """Whether the first node is a key at column 0 (after at most a bare ``---``): the root is
         a block mapping, so every other line at column 0 is a root key, a comment or an error."""
@@ -285,17 +313,29 @@ class LayoutScan:
     def _first_shallow_line(self, start: int, end: int, indent: int) -> int:
         """Start of the first line in [start, end) (``start`` a line start after the first)
         holding a node at ``indent`` or less (blank and comment lines do not count); ``end`` if
-        there is none."""
+        there is none. Each (start, indent) remembers how far it has read and what it found:
+        the fixer asks ``block_entry`` for one path after another under the same mapping, each
+        from that mapping's first line, and no text is read twice."""
+        read, found = self._shallow.get((start, indent), (start, None))
+        if found is None and read < end:
+            # from the line break before the first line not yet read whole
+            found = self._scan_shallow(read - 1, end, indent)
+            self._shallow[(start, indent)] = (end, found) if found is None else (found, found)
+        return end if found is None or found >= end else found
+
+    def _scan_shallow(self, read: int, end: int, indent: int) -> int | None:
+        """``_first_shallow_line`` reading on from ``read``; None if there is no such line before
+        ``end``."""
         text = self.text
         pattern = _SHALLOW_LINES.get(indent)
         if pattern is None:
             # Lines not indented deeper, and not blank: 2x faster than ``\n {0,n}(?=[^ \r\n])``.
             pattern = re.compile(r"\n(?! {%d})(?! *\r?$)" % (indent + 1), re.MULTILINE)
             _SHALLOW_LINES[indent] = pattern
-        for match in pattern.finditer(text, start - 1, end):
+        for match in pattern.finditer(text, read, end):
             line = match.start() + 1
             line_end = text.find("\n", line)
             content = text[line : line_end if line_end >= 0 else len(text)].strip()
             if content and not content.startswith("#"):
                 return line
-        return end
+        return None

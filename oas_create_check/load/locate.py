@@ -42,6 +42,16 @@ Segment = str | int
 #: as ten readings, is only built for orders worse than any a run makes.
 _SCAN_BUDGET_FACTOR = 8
 _SCAN_BUDGET_MIN = 1 << 20
+#: A YAML text longer than this is not read whole for the fixer unless an edit needs it: its
+#: style survey reads this much of its head (``head_tree``), and each edit only the block entry
+#: it lands in (``walk``). Shorter texts are read whole: it costs little, and one tree answers
+#: everything.
+HEAD_CHARS = 512 * 1024
+#: A block entry larger than this, where a walk stops, is read as a skeleton (``walk``).
+_SKELETON_MIN_CHARS = 64 * 1024
+#: An entry longer than the text over this is not read alone: the whole tree costs little
+#: more, and serves every later walk.
+_WHOLE_SHARE = 4
 
 
 class Locator:
@@ -59,6 +69,9 @@ class Locator:
         self._line_starts: list[int] | None = None
         self._layout: LayoutScan | None = None
         self._yaml: YamlTree | None = None
+        self._head: YamlTree | None = None
+        #: the entries (or skeletons) ``walk`` has read alone, by their pieces
+        self._pieces: dict[tuple[tuple[int, int], ...], YamlTree] = {}
         self._json: JsonTree | None = None
 
     # -- findings ---------------------------------------------------------------------------
@@ -148,18 +161,79 @@ class Locator:
 
     def walk(self, pointer: Sequence[Segment]) -> tuple[int, Chain]:
         """The exact nodes on the way to ``pointer``, as far as it exists: the depth reached and
-        the chain of (owning key, node) from the root. Where a key is written twice the last one
-        counts, as in the loaders. In YAML the walk goes on through an alias in the anchored
-        node, where its text is: a fix goes where the shared value is defined, like a
-        ``$ref``'d component, and every alias of it gains the same content. ``LayoutError`` for
-        a text that cannot be read whole, a lost alias, or a key that may come from a merge key
-        (``<<``), whose text is elsewhere."""
+        the chain of (owning key, node) down to the last node found. Where a key is written
+        twice the last one counts, as in the loaders. In YAML the walk goes on through an alias
+        in the anchored node, where its text is: a fix goes where the shared value is defined,
+        like a ``$ref``'d component, and every alias of it gains the same content.
+        ``LayoutError`` for a text that cannot be read whole, a lost alias, or a key that may
+        come from a merge key (``<<``), whose text is elsewhere.
+
+        The chain starts at the root, except in a YAML text longer than ``HEAD_CHARS`` whose
+        whole tree nobody has needed yet: there it starts at the deepest block entry on the way
+        that the layout proves, read alone (``_walk_in_entry``), as every caller only needs
+        the nodes where the walk ends."""
+        if not self.is_json and self._yaml is None and len(self.text) > HEAD_CHARS:
+            found = self._walk_in_entry(tuple(map(str, pointer)))
+            if found is not None:
+                return found
+        node = self.root()
+        return self._descend([(None, node)], tuple(pointer), 0)
+
+    def _walk_in_entry(self, parts: tuple[str, ...]) -> tuple[int, Chain] | None:
+        """``walk`` from the deepest block entry on the way to ``parts`` whose lines the layout
+        proves (``block_entry``), reading only those lines; None when there is none, or when
+        anything the entry alone cannot answer turns up (an alias, whose anchor may be outside
+        it; a text PyYAML refuses): the caller then reads the whole tree.
+
+        The layout must list the entry among its mapping's keys, and every key on the way among
+        theirs (``LayoutScan.entry``: a mapping with a key written twice, whose last copy the
+        loaders keep, lists none), on the lines ``block_entry`` proved. When the walk will stop
+        at a large mapping (the next key is not among its keys), a skeleton of it is read
+        instead (``LayoutScan.skeleton``: the values of its entries but the last left out where
+        they are blocks below their keys, read as empty), which is all an insertion at its end
+        needs (``YamlLayout.add``). A mapping of status codes places a new code between the
+        existing ones, after an entry's whole value, so it is always read whole."""
+        from oas_create_check.load.node import ALIAS
+        from oas_create_check.load.yaml_tree import read_yaml_pieces
+
+        layout, text = self.layout, self.text
+        for depth in range(len(parts), 0, -1):
+            entry = layout.block_entry(parts[:depth])
+            if entry is not None:
+                break
+        else:
+            return None
+        listed = layout.entry(parts[:depth])
+        if listed is None or text.rfind("\n", 0, listed[0]) + 1 != entry.start:
+            return None
+        pieces = [(entry.start, entry.end)]
+        if entry.end - entry.start > _SKELETON_MIN_CHARS:
+            keys = layout.keys(parts[:depth])
+            stops = depth == len(parts) or (keys is not None and parts[depth] not in keys)
+            if keys and stops and not any(key[:1].isdigit() or key == "default" for key in keys):
+                pieces = layout.skeleton(parts[:depth], keys, entry)
+        read = tuple(pieces)
+        tree = self._pieces.get(read)
+        if tree is None:
+            if sum(end - start for start, end in pieces) * _WHOLE_SHARE > len(text):
+                return None  # as dear as the whole tree, which would then serve every walk
+            lines = [self.line_col(start)[0] - 1 for start, _ in pieces]
+            tree = self._pieces[read] = read_yaml_pieces(text, pieces, lines)
+        rows = tree.store.rows
+        if tree.error is not None or tree.root is None or any(row[0] & 3 == ALIAS for row in rows):
+            return None
+        found = tree.store.node(tree.root).entry(parts[depth - 1])
+        if found is None:
+            return None
+        key, value = found
+        return self._descend([(key, value)], parts, depth)
+
+    def _descend(self, chain: Chain, pointer: tuple[Segment, ...], start: int) -> tuple[int, Chain]:
+        """Walk ``pointer`` on from depth ``start``, where ``chain`` ends (see ``walk``)."""
         from oas_create_check.load.node import LayoutError
 
-        node = self.root()
-        chain: Chain = [(None, node)]
-        pointer = tuple(pointer)
-        for depth, part in enumerate(pointer):
+        node = chain[-1][1]
+        for depth, part in enumerate(pointer[start:], start):
             found: tuple[Node | None, Node] | None = None
             if node.kind == "map":
                 found = node.entry(str(part))
@@ -196,6 +270,17 @@ class Locator:
         if self._layout is None:
             self._layout = LayoutScan(self.text, self.is_json)
         return self._layout
+
+    def head_tree(self) -> YamlTree:
+        """The exact tree of the nodes that start in the first ``HEAD_CHARS`` characters: the
+        whole tree of a text no longer than that."""
+        if len(self.text) <= HEAD_CHARS:
+            return self.yaml_tree()
+        if self._head is None:
+            from oas_create_check.load.yaml_tree import read_yaml_tree
+
+            self._head = read_yaml_tree(self.text, stop_after=HEAD_CHARS)
+        return self._head
 
     def yaml_tree(self) -> YamlTree:
         """The exact YAML tree (read once, on the first question the layout cannot answer)."""

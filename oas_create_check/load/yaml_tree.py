@@ -14,9 +14,13 @@ then refuses to edit).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from itertools import accumulate
 
 from oas_create_check.load.node import (
     ALIAS,
+    FLOW,
     MAP,
     SCALAR,
     SEQ,
@@ -35,6 +39,7 @@ _YAML11_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 #: level on each token, so a stream nesting deeper than this is abandoned (the tree keeps what it
 #: has): documents the loader accepted nest far less.
 _MAX_DEPTH = 2_000
+_INDENTATION = re.compile(" *")
 
 
 def pyyaml_view(text: str) -> str:
@@ -75,10 +80,14 @@ class YamlTree:
         return self.store.index(self.root)
 
 
-def read_yaml_tree(text: str) -> YamlTree:
+def read_yaml_tree(text: str, stop_after: int | None = None) -> YamlTree:
     """The first document of ``text`` as nodes, from the event stream with an explicit stack.
     PyYAML reads ``pyyaml_view(text)``, which has the same length (offsets stay exact) and no
     YAML 1.1-only line breaks, so it sees the lines the project's loader saw.
+
+    ``stop_after``: stop at the first node starting beyond that offset, as a walk stopped by an
+    error does (the collections still open keep what was read), but with no error: the head of
+    a large file, which is all the fixer's style survey reads.
 
     The loop is the cost of every exact answer, so the open collection's state lives in locals,
     saved on a stack only when a collection opens."""
@@ -101,17 +110,21 @@ def read_yaml_tree(text: str) -> YamlTree:
     root: int | None = None
     error: str | None = None
     get_event = loader.get_event
+    limit = len(text) if stop_after is None else stop_after
     try:
         while True:
             event = get_event()
             cls = type(event)
             mark = event.start_mark
+            start = mark.index
+            if start > limit:
+                break
             number = len(rows)
             if cls is scalar_event:  # most events: their own short way
                 add(
                     (
                         scalar_codes.get(event.style, SCALAR),
-                        mark.index,
+                        start,
                         event.end_mark.index,
                         mark.line,
                         mark.column,
@@ -135,11 +148,11 @@ def read_yaml_tree(text: str) -> YamlTree:
             opens = cls is mapping_start or cls is sequence_start
             if opens:
                 kind = code(MAP if cls is mapping_start else SEQ, bool(event.flow_style))
-                add((kind, mark.index, mark.index, mark.line, mark.column, ""))
+                add((kind, start, start, mark.line, mark.column, ""))
                 if event.anchor:
                     anchors[event.anchor] = number
             elif cls is alias_event:
-                add((ALIAS, mark.index, event.end_mark.index, mark.line, mark.column, ""))
+                add((ALIAS, start, event.end_mark.index, mark.line, mark.column, ""))
                 target = anchors.get(event.anchor or "")
                 if target is not None:
                     store.targets[number] = target
@@ -175,3 +188,44 @@ def read_yaml_tree(text: str) -> YamlTree:
                 add((SCALAR, key[2], key[2], key[3], key[4], ""))
             collections[number] = tuple(read)
     return YamlTree(store, root, error)
+
+
+def read_yaml_pieces(
+    text: str, pieces: Sequence[tuple[int, int]], first_lines: Sequence[int]
+) -> YamlTree:
+    """The exact tree of the text made of ``text[start:end]`` for each ``(start, end)`` of
+    ``pieces`` (in order, each from a line start; ``first_lines``: the 0-based line of each
+    piece's start), with every node's offsets and lines those of ``text`` itself, so that edits
+    placed on it land in ``text``. Columns need no change: every piece starts a line. A block
+    collection still open where the pieces end ends, as in ``text``, where the next token
+    starts: the first character of the line the last piece ends at (the caller ends pieces at
+    the next line holding a node, ``LayoutScan.block_entry``).
+
+    How the locator reads one block entry of a large file instead of the whole file, or a
+    skeleton of a large mapping (``Locator.walk``)."""
+    joined = "".join(text[start:end] for start, end in pieces)
+    tree = read_yaml_tree(joined)
+    starts = list(accumulate((end - start for start, end in pieces[:-1]), initial=0))
+    ends = [at + end - start for at, (start, end) in zip(starts, pieces, strict=True)]
+    lines = list(
+        accumulate(
+            (joined.count("\n", a, b) for a, b in zip(starts, ends[:-1], strict=False)), initial=0
+        )
+    )
+    rows = tree.store.rows
+    next_token = _INDENTATION.match(text, pieces[-1][1]).end()  # type: ignore[union-attr]
+    for number, (kind, start, end, line, column, value) in enumerate(rows):
+        first = bisect_right(starts, start) - 1
+        last = min(bisect_left(ends, end), len(pieces) - 1)
+        moved = end - starts[last] + pieces[last][0]
+        if end == len(joined) and kind & 3 in (MAP, SEQ) and not kind & FLOW:
+            moved = next_token
+        rows[number] = (
+            kind,
+            start - starts[first] + pieces[first][0],
+            moved,
+            line - lines[first] + first_lines[first],
+            column,
+            value,
+        )
+    return tree
