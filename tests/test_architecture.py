@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "oas_create_check"
 #: stage (a folder) the modules must not form a circle.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("model",),
-    ("escape", "settings", "atomic", "offline"),
+    ("escape", "settings", "atomic", "offline", "forked"),
     ("load",),
     ("spec",),
     ("rules",),

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from oas_create_check.engine import SpecResult, active_rules, check_spec
 from oas_create_check.fix.diff import file_diff
 from oas_create_check.fix.edits import apply_edits
-from oas_create_check.fix.plan import PassPlan, sharing_guard
+from oas_create_check.fix.plan import PassPlan, StyleOf, sharing_guard
 from oas_create_check.fix.snippets import Resolve, unchecked, version_of
 from oas_create_check.fix.users import CarriedIndex, Gains, gains
 from oas_create_check.fix.verify import Rename, first_loss, inserted, refs_in
@@ -143,8 +143,11 @@ class _Fixer:
         settings: Settings,
         options: FixOptions,
         texts: Mapping[Path, SourceFile] | None = None,
+        style_of: StyleOf | None = None,
     ) -> None:
         self.settings = settings
+        #: a file's YAML style when already surveyed (``survey.py``)
+        self.style_of = style_of
         #: set again for each spec by ``fix_run``, whose scope narrows ``only`` per spec
         self.options = options
         #: files given as text (an editor's unsaved buffers), used instead of the disk
@@ -221,7 +224,7 @@ class _Fixer:
             guard = None
             if result.spec is not None:
                 guard = sharing_guard(result.spec, fixable, attempt.users(result.spec, number))
-            plan = PassPlan(attempt.source_of, guard)
+            plan = PassPlan(attempt.source_of, guard, self.style_of)
             for finding in fixable:
                 blocked = attempt.pointed_into(finding)
                 if blocked is not None:
@@ -394,7 +397,7 @@ class _Attempt:
             return True
         progress = False
         for finding, _ in plan.taken:
-            single = PassPlan(self.source_of, plan.guard)
+            single = PassPlan(self.source_of, plan.guard, plan.style_of)
             single.offer(finding)
             if not single.edits:
                 continue
@@ -637,14 +640,16 @@ def fix_run(
     settings: Settings,
     options: FixOptions,
     scopes: Sequence[Scope] = (),
+    style_of: StyleOf | None = None,
 ) -> FixReport:
     """Apply the wanted fixes to the specs of a finished lint ``run`` (each with its ``Spec``),
     spec by spec in order, and lint what results. ``scopes``, when given, has one entry per
     spec of ``run`` and narrows ``options.only`` for that spec: what ``--changed-since`` and
     ``--baseline`` leave in the report. The caller decides them from ``run``, before any edit:
     the fix loop lints again after each pass, and an operation it has just edited must not then
-    count as changed by the user."""
-    fixer = _Fixer(settings, options)
+    count as changed by the user. ``style_of``: a YAML file's style when surveyed already
+    (``survey.py``)."""
+    fixer = _Fixer(settings, options, style_of=style_of)
     specs: list[SpecResult] = []
     for result, scope in zip(run.specs, scopes or [None] * len(run.specs), strict=True):
         if result.spec is None:

@@ -13,7 +13,7 @@ from typing import Any
 from oas_create_check.fix.edits import CannotEdit, Edit, EditIndex, Layout, overlaps
 from oas_create_check.fix.json_layout import JsonLayout
 from oas_create_check.fix.verify import Rename
-from oas_create_check.fix.yaml_layout import YamlLayout
+from oas_create_check.fix.yaml_layout import YamlLayout, YamlStyle
 from oas_create_check.load.locate import Locator
 from oas_create_check.load.source import SourceFile, lookup
 from oas_create_check.model import (
@@ -38,6 +38,9 @@ def _change_key(change: Change) -> tuple[Any, ...]:
     value = json.dumps(change.value, sort_keys=True, default=str)
     return ("add", path, tuple(map(str, change.pointer)), change.key, value)
 
+
+#: The style of a YAML file's text when already surveyed (``survey.py``), else None.
+StyleOf = Callable[[SourceFile], YamlStyle | None]
 
 #: Why a change may not be made (None: it may).
 Guard = Callable[[Change], str | None]
@@ -79,9 +82,15 @@ class PassPlan:
     one already taken waits for the next pass; identical changes are made once; a change that
     ``guard`` refuses is not made."""
 
-    def __init__(self, source_of: Callable[[Path], SourceFile], guard: Guard | None = None) -> None:
+    def __init__(
+        self,
+        source_of: Callable[[Path], SourceFile],
+        guard: Guard | None = None,
+        style_of: StyleOf | None = None,
+    ) -> None:
         self.source_of = source_of
         self.guard = guard
+        self.style_of = style_of
         self.layouts: dict[Path, Layout] = {}
         self.edits: dict[Path, list[Edit]] = {}
         self._taken: dict[Path, EditIndex] = {}
@@ -137,7 +146,9 @@ class PassPlan:
             return None
         layout = self.layouts.get(path)
         if layout is None:
-            layout = self.layouts[path] = layout_for(source.text, source.is_json, source.locator)
+            style = self.style_of(source) if self.style_of is not None else None
+            layout = layout_for(source.text, source.is_json, source.locator, style)
+            self.layouts[path] = layout
         return layout.edit(change)
 
 
@@ -152,7 +163,10 @@ def _already_in_sequence(data: Any, change: AddEntry) -> bool:
     return isinstance(value, list) and change.value in value
 
 
-def layout_for(text: str, is_json: bool, locator: Locator | None = None) -> Layout:
+def layout_for(
+    text: str, is_json: bool, locator: Locator | None = None, style: YamlStyle | None = None
+) -> Layout:
     """The layout that places changes in ``text``, on ``locator`` if the file has one already
-    (its exact nodes are then read once for positions and edits alike)."""
-    return JsonLayout(text, locator) if is_json else YamlLayout(text, locator)
+    (its exact nodes are then read once for positions and edits alike); ``style``: a YAML
+    text's survey, when already known (``survey.py``)."""
+    return JsonLayout(text, locator) if is_json else YamlLayout(text, locator, style)

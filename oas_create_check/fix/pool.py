@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from oas_create_check.engine import SpecResult
 from oas_create_check.fix.fixer import FixOptions, FixReport, fix_paths, fix_run, wanted
+from oas_create_check.fix.survey import start_survey
 from oas_create_check.load.read import SpecError
 from oas_create_check.run.lint import RunResult, lint_paths
 from oas_create_check.settings import Settings
@@ -35,10 +36,17 @@ def fix_many(
     ``only`` filter, which cannot travel) is fixed in this process."""
     if options.only is not None:
         jobs = 1
-    run = lint_paths(paths, settings, jobs, whole=True)
-    if all(result.spec is not None for result in run.specs):  # checked in this process
-        return fix_run(run, settings, options)
-    return fix_in_pool(run, settings, options, jobs)
+    paths = list(paths)
+    survey = start_survey(paths)  # a large YAML file's style, surveyed while it is linted
+    try:
+        run = lint_paths(paths, settings, jobs, whole=True)
+        if all(result.spec is not None for result in run.specs):  # checked in this process
+            style_of = survey.style_for if survey is not None else None
+            return fix_run(run, settings, options, style_of=style_of)
+        return fix_in_pool(run, settings, options, jobs)
+    finally:
+        if survey is not None:
+            survey.close()
 
 
 def fix_in_pool(run: RunResult, settings: Settings, options: FixOptions, jobs: int) -> FixReport:

@@ -148,9 +148,12 @@ class YamlLayout(Layout):
     """Edits placed on the locator's exact nodes (PyYAML's event stream: every node's exact start
     and end in the text, and how it is written)."""
 
-    def __init__(self, text: str, locator: Locator | None = None) -> None:
+    def __init__(
+        self, text: str, locator: Locator | None = None, style: YamlStyle | None = None
+    ) -> None:
         self.text = text
         self.locator = locator if locator is not None else Locator(text, is_json=False)
+        self._style = style  # the survey's answer for this text, if already known (survey.py)
 
     @cached_property
     def _head(self) -> Node:
@@ -162,8 +165,14 @@ class YamlLayout(Layout):
             raise CannotEdit(str(exc)) from None
 
     # -- style ------------------------------------------------------------------------------
-    @cached_property
+    @property
     def style(self) -> YamlStyle:
+        """How this file writes what the fixer inserts: given, or surveyed on first use."""
+        if self._style is None:
+            self._style = self._survey()
+        return self._style
+
+    def _survey(self) -> YamlStyle:
         """The survey, read straight from the exact reader's rows (``_sample``): on a large
         spec it looks at tens of thousands of entries, and a ``Node`` view for each cost more
         than the rest of the survey."""

@@ -92,6 +92,7 @@ class LayoutScan:
         self.is_json = is_json
         self._children: dict[tuple[str, ...], dict[str, Entry] | None] = {}
         self._indents: dict[tuple[str, ...], int] = {}  # of the keys in each _children mapping
+        self._entries: dict[tuple[str, ...], BlockEntry | None] = {}  # block_entry's answers
         #: ``_first_shallow_line``'s progress: how far it has read from each (start, indent),
         #: and the line it found (None: none yet)
         self._shallow: dict[tuple[int, int], tuple[int, int | None]] = {}
@@ -224,7 +225,14 @@ class LayoutScan:
         yaml-rs refuses flow and quoted scalars continued on a line no deeper than their block
         parent, and a plain scalar cannot be, so a line of a mapping's span at its keys'
         indentation, or a line at column 0, is a key of that mapping (or of the root) or an
-        error; text cut at such lines parses as the pieces did in the whole."""
+        error; text cut at such lines parses as the pieces did in the whole.
+
+        Memoised: the fixer asks for every entry on the way to each of its edits."""
+        if path not in self._entries:
+            self._entries[path] = self._block_entry(path)
+        return self._entries[path]
+
+    def _block_entry(self, path: tuple[str, ...]) -> BlockEntry | None:
         text = self.text
         if self.is_json or not path or not self._block_mapping_root():
             return None

@@ -27,14 +27,11 @@ anchor of the rest fails the child's parse.
 
 from __future__ import annotations
 
-import gc
 import marshal
-import os
-import signal
-import threading
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 
+from oas_create_check.forked import Forked
 from oas_create_check.load.locate import Locator
 from oas_create_check.load.parse import load_yaml, prescan_clean
 from oas_create_check.model import Pointer
@@ -50,8 +47,7 @@ class Store:
     key: str
     start: int
     end: int
-    _pid: int = field(repr=False)
-    _read_fd: int = field(repr=False)
+    _job: Forked = field(repr=False)
     _names: list[Any] | None = field(default=None, repr=False)
     _passed: bool | None = field(default=None, repr=False)
 
@@ -64,12 +60,9 @@ class Store:
         ``False`` the caller must not trust what it read: ``lint`` then reads the file whole,
         which reports any error exactly as always."""
         if self._passed is None:
-            try:
-                self._names = _read_verdict(self._read_fd)
-            finally:
-                os.close(self._read_fd)
-                _, status = os.waitpid(self._pid, 0)
-            self._passed = self._names is not None and os.waitstatus_to_exitcode(status) == 0
+            names = self._job.result()
+            self._names = names if isinstance(names, list) else None
+            self._passed = self._names is not None
         return self._passed
 
     @property
@@ -115,24 +108,15 @@ def parse_split(text: str) -> tuple[Any, Store] | None:
     platform cannot fork, the cut is not provably safe or anything fails (the caller then parses
     the whole text, which reports any error exactly as before). Only texts of at least
     ``document.SPLIT_MIN_CHARS`` come here: ``read_file`` decides, before importing this."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return None  # a fork while other threads hold locks can deadlock the child
     cut = find_cut(text)
     if cut is None:
         return None
     import yaml_rs  # noqa: F401  # loaded before the fork, so the child never imports
 
-    read_fd, write_fd = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
+    job = Forked.start(_check_cut, text, cut)
+    if job is None:
         return None
-    if pid == 0:
-        _child(text, cut, read_fd, write_fd)
-    os.close(write_fd)
-    store = Store(cut.parent, cut.key, cut.start, cut.end, pid, read_fd)
+    store = Store(cut.parent, cut.key, cut.start, cut.end, job)
     try:
         data = _parse_rest(text, cut)
     except BaseException:
@@ -146,8 +130,7 @@ def parse_split(text: str) -> tuple[Any, Store] | None:
 
 def _abandon(store: Store) -> None:
     """Stop a child whose verdict no longer matters, and reap it."""
-    os.kill(store._pid, signal.SIGKILL)
-    store.verdict()
+    store._job.cancel()
 
 
 def find_cut(text: str) -> _Cut | None:
@@ -201,19 +184,10 @@ def _parse_rest(text: str, cut: _Cut) -> Any:
     return data
 
 
-def _child(text: str, cut: _Cut, read_fd: int, write_fd: int) -> NoReturn:
-    """In the forked child: check the store's entry, send the verdict, exit without running any of
-    the parent's cleanup (``os._exit``). Exit status 0 means the verdict was sent whole."""
-    code = 1
-    try:
-        gc.disable()  # a collection would touch the parent's objects and copy their pages
-        os.close(read_fd)
-        view = memoryview(marshal.dumps(_check_entry(text[cut.start : cut.end], cut.key)))
-        while view:
-            view = view[os.write(write_fd, view) :]
-        code = 0
-    finally:
-        os._exit(code)
+def _check_cut(text: str, cut: _Cut) -> list[Any] | None:
+    """In the forked child (``forked.py``): the verdict on the store's entry, cut out there (a
+    copy of megabytes the parent need not make)."""
+    return _check_entry(text[cut.start : cut.end], cut.key)
 
 
 def _check_entry(entry: str, key: str) -> list[Any] | None:
@@ -234,16 +208,3 @@ def _check_entry(entry: str, key: str) -> list[Any] | None:
     except ValueError:
         return None
     return names
-
-
-def _read_verdict(read_fd: int) -> list[Any] | None:
-    """The child's verdict: the names it sent, or ``None`` for a refusal, a child that died
-    before writing it whole, or garbage."""
-    chunks = []
-    while chunk := os.read(read_fd, 1 << 16):
-        chunks.append(chunk)
-    try:
-        names = marshal.loads(b"".join(chunks))
-    except (EOFError, ValueError, TypeError):
-        return None
-    return names if isinstance(names, list) else None
