@@ -169,3 +169,16 @@ def test_walks_agree_with_the_whole_tree_on_corpus(path: Path) -> None:
         found = partial._walk_in_entry(pointer)
         if found is not None:  # else read whole: nothing to compare
             _walks_agree(text, pointer, False, found, whole)
+
+
+def test_many_walks_end_in_one_whole_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries read alone stop once they add up to a share of the text: then the whole tree is
+    read, once, and serves the rest."""
+    monkeypatch.setattr(locate, "HEAD_CHARS", 0)
+    text = _large(400)
+    locator = Locator(text, is_json=False)
+    for i in range(400):
+        depth, chain = locator.walk(("paths", f"/things{i}", "post", "responses", "201"))
+        assert depth == 4 and chain[-1][1].kind == "map"
+    assert locator._yaml is not None
+    assert locator._pieces_cost * locate._WHOLE_SHARE <= len(text)

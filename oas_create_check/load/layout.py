@@ -245,7 +245,7 @@ class LayoutScan:
                 outer, indent = indent, len(first.group(1))
                 if indent <= outer or not _key_pattern(indent, True).match(text, first.start()):
                     return None
-            found = self._key_line(key, indent, body)
+            found = self._key_line(key, indent, body, path[:depth])
             if found is None:
                 return None
             if depth and self._first_shallow_line(body, found, indent - 1) != found:
@@ -300,12 +300,25 @@ class LayoutScan:
             and _key_pattern(0, first_line=True).match(text, first.start()) is not None
         )
 
-    def _key_line(self, key: str, indent: int, start: int) -> int | None:
+    def _key_line(
+        self, key: str, indent: int, start: int, parent: tuple[str, ...] = ()
+    ) -> int | None:
         """Start of the first line from ``start`` (a line start) written ``key:`` at exactly
-        ``indent``, with at most a comment after the colon (so its value is the block below)."""
+        ``indent``, with at most a comment after the colon (so its value is the block below).
+
+        Where the keys of the mapping at ``parent`` (whose value starts at ``start``) were
+        already scanned at that indentation, the line is the one they list: a line that reads
+        ``key:`` at their indentation inside its span is one of them, and they list no key
+        twice. The fixer asks for thousands of entries under ``/paths``; searching the text from
+        the mapping's start for each made that quadratic."""
         text = self.text
         written = " " * indent + key + ":"
-        if text.startswith(written, start):
+        listed = self._children.get(parent) if parent else None
+        if listed is not None and self._indents.get(parent) == indent and key in listed:
+            at = text.rfind("\n", 0, listed[key][0]) + 1
+            if not text.startswith(written, at):
+                return None
+        elif text.startswith(written, start):
             at = start
         else:
             at = text.find("\n" + written, start) + 1

@@ -49,9 +49,12 @@ _SCAN_BUDGET_MIN = 1 << 20
 HEAD_CHARS = 512 * 1024
 #: A block entry larger than this, where a walk stops, is read as a skeleton (``walk``).
 _SKELETON_MIN_CHARS = 64 * 1024
-#: An entry longer than the text over this is not read alone: the whole tree costs little
-#: more, and serves every later walk.
+#: Once the entries read alone would add up to more than the text over this, the whole tree
+#: is read instead (it costs little more, and serves every later walk): thousands of edits in
+#: one file cost one whole reading, not thousands of small ones.
 _WHOLE_SHARE = 4
+#: What setting up one reading costs, counted as characters read (about 40 measured).
+_READ_OVERHEAD_CHARS = 64
 
 
 class Locator:
@@ -72,6 +75,7 @@ class Locator:
         self._head: YamlTree | None = None
         #: the entries (or skeletons) ``walk`` has read alone, by their pieces
         self._pieces: dict[tuple[tuple[int, int], ...], YamlTree] = {}
+        self._pieces_cost = 0  # what reading them cost, in characters (``_WHOLE_SHARE``)
         self._json: JsonTree | None = None
 
     # -- findings ---------------------------------------------------------------------------
@@ -215,8 +219,10 @@ class Locator:
         read = tuple(pieces)
         tree = self._pieces.get(read)
         if tree is None:
-            if sum(end - start for start, end in pieces) * _WHOLE_SHARE > len(text):
-                return None  # as dear as the whole tree, which would then serve every walk
+            cost = sum(end - start for start, end in pieces) + _READ_OVERHEAD_CHARS
+            if (self._pieces_cost + cost) * _WHOLE_SHARE > len(text):
+                return None  # as dear as the whole tree, which then serves every later walk
+            self._pieces_cost += cost
             lines = [self.line_col(start)[0] - 1 for start, _ in pieces]
             tree = self._pieces[read] = read_yaml_pieces(text, pieces, lines)
         rows = tree.store.rows
