@@ -14,7 +14,7 @@ from oas_create_check.fix.yaml_layout import YamlLayout
 from oas_create_check.load import locate
 from oas_create_check.load.locate import Locator
 from oas_create_check.load.node import Chain, Node
-from oas_create_check.load.yaml_tree import read_yaml_tree
+from oas_create_check.load.yaml_tree import YamlTree, read_yaml_tree
 from oas_create_check.model import AddEntry
 
 Found = tuple[int, Chain]
@@ -182,3 +182,38 @@ def test_many_walks_end_in_one_whole_reading(monkeypatch: pytest.MonkeyPatch) ->
         assert depth == 4 and chain[-1][1].kind == "map"
     assert locator._yaml is not None
     assert locator._pieces_cost * locate._WHOLE_SHARE <= len(text)
+
+
+def _same_tree(a: YamlTree, b: YamlTree) -> bool:
+    return (a.root, a.error, a.store.rows, a.store.children, a.store.targets) == (
+        b.root,
+        b.error,
+        b.store.rows,
+        b.store.children,
+        b.store.targets,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _large(),
+        "a: &x {k: [1, 2], m: 'q'}\nb:\n- *x\n- c: |\n    text\n  d: 2\ne: [3, {f: g}]\n",
+        "- a\n- b: c\n  d:\n    - e\n",
+    ],
+)
+def test_the_head_of_a_whole_tree_is_the_head_read(text: str) -> None:
+    """A walk that needed the whole tree leaves the survey its head to take, not to read."""
+    whole = read_yaml_tree(text)
+    for limit in range(0, len(text) + 1, max(1, len(text) // 97)):
+        assert _same_tree(whole.head(limit), read_yaml_tree(text, stop_after=limit)), limit
+
+
+@pytest.mark.slow
+@needs_corpus
+@pytest.mark.parametrize("path", _yaml_roots(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_the_head_of_a_whole_tree_is_the_head_read_on_corpus(path: Path) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    whole = read_yaml_tree(text)
+    for limit in (100, 2_000, len(text) // 3, locate.HEAD_CHARS):
+        assert _same_tree(whole.head(limit), read_yaml_tree(text, stop_after=limit)), limit

@@ -42,11 +42,13 @@ Segment = str | int
 #: as ten readings, is only built for orders worse than any a run makes.
 _SCAN_BUDGET_FACTOR = 8
 _SCAN_BUDGET_MIN = 1 << 20
-#: A YAML text longer than this is not read whole for the fixer unless an edit needs it: its
-#: style survey reads this much of its head (``head_tree``), and each edit only the block entry
-#: it lands in (``walk``). Shorter texts are read whole: it costs little, and one tree answers
-#: everything.
+#: The fixer's style survey of a YAML text reads this much of its head (``head_tree``).
 HEAD_CHARS = 512 * 1024
+#: A YAML text longer than this many ``HEAD_CHARS`` is not read whole for the fixer unless an
+#: edit needs it: each edit reads only the block entry it lands in (``walk``). Shorter texts are
+#: read whole, once, which then gives the survey its head too: at twice the head, a walk that
+#: needs the whole tree after the head was read would cost half as much again.
+_PARTIAL_HEADS = 2
 #: A block entry larger than this, where a walk stops, is read as a skeleton (``walk``).
 _SKELETON_MIN_CHARS = 64 * 1024
 #: Once the entries read alone would add up to more than the text over this, the whole tree
@@ -172,11 +174,12 @@ class Locator:
         ``LayoutError`` for a text that cannot be read whole, a lost alias, or a key that may
         come from a merge key (``<<``), whose text is elsewhere.
 
-        The chain starts at the root, except in a YAML text longer than ``HEAD_CHARS`` whose
+        The chain starts at the root, except in a large YAML text (``_PARTIAL_HEADS``) whose
         whole tree nobody has needed yet: there it starts at the deepest block entry on the way
         that the layout proves, read alone (``_walk_in_entry``), as every caller only needs
         the nodes where the walk ends."""
-        if not self.is_json and self._yaml is None and len(self.text) > HEAD_CHARS:
+        large = len(self.text) > _PARTIAL_HEADS * HEAD_CHARS
+        if not self.is_json and self._yaml is None and large:
             found = self._walk_in_entry(tuple(map(str, pointer)))
             if found is not None:
                 return found
@@ -282,6 +285,8 @@ class Locator:
         whole tree of a text no longer than that."""
         if len(self.text) <= HEAD_CHARS:
             return self.yaml_tree()
+        if self._head is None and self._yaml is not None and self._yaml.error is None:
+            self._head = self._yaml.head(HEAD_CHARS)  # a walk needed it whole: no reading again
         if self._head is None:
             from oas_create_check.load.yaml_tree import read_yaml_tree
 

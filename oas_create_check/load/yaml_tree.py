@@ -68,6 +68,35 @@ class YamlTree:
             raise LayoutError("empty document")
         return self.store.node(self.root)
 
+    def head(self, limit: int) -> YamlTree:
+        """What ``read_yaml_tree(text, stop_after=limit)`` reads, taken from this whole tree
+        instead of reading the text again. Events come in the order of their positions, so
+        the read keeps the nodes that start within ``limit`` and the collections whose end
+        event (a block's, where the next token starts; a flow's, at its bracket) lies within
+        it; a collection still open keeps the children read so far (a key without its value
+        gets the empty value the read gives it) and no end, as in a read stopped there."""
+        rows, children = self.store.rows, self.store.children
+        kept = bisect_right([row[1] for row in rows], limit)
+        store = NodeStore()
+        store.rows = rows[:kept]
+        store.targets = {alias: to for alias, to in self.store.targets.items() if alias < kept}
+        for number in range(kept):
+            kids = children.get(number)
+            if kids is None:
+                continue
+            row = rows[number]
+            if row[2] - (1 if row[0] & FLOW else 0) <= limit:
+                store.children[number] = kids  # closed within the limit
+                continue
+            read = [kid for kid in kids if kid < kept]
+            if row[0] & 3 == MAP and len(read) % 2:
+                key = store.rows[read[-1]]
+                read.append(len(store.rows))
+                store.rows.append((SCALAR, key[2], key[2], key[3], key[4], ""))
+            store.children[number] = tuple(read)
+            store.rows[number] = (row[0], row[1], row[1], row[3], row[4], row[5])
+        return YamlTree(store, self.root, None)
+
     def offset(self, path: tuple[str, ...]) -> int:
         """Offset of the key (or sequence item) at ``path``, or of its nearest existing parent
         (``NodeStore.offset``)."""
