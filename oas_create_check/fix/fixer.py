@@ -148,6 +148,8 @@ class _Fixer:
         self.settings = settings
         #: a file's YAML style when already surveyed (``survey.py``)
         self.style_of = style_of
+        #: the real paths ``$ref``s led to, shared by every workspace of the run (``Workspace``)
+        self.paths: dict[tuple[Path, str], Path] = {}
         #: set again for each spec by ``fix_run``, whose scope narrows ``only`` per spec
         self.options = options
         #: files given as text (an editor's unsaved buffers), used instead of the disk
@@ -179,7 +181,7 @@ class _Fixer:
         again (DigitalOcean's ~900 files): the edits were planned on those very texts, and every
         file an edit touches is compared with the disk before anything is written."""
         key = real_path(root.path)
-        workspace = Workspace(overlay.get(key, root), self.settings.ref_root)
+        workspace = Workspace(overlay.get(key, root), self.settings.ref_root, paths=self.paths)
         # files already edited in memory win over the texts given, which win over the files
         # already read, which win over the disk
         workspace.preload({**(read or {}), **self.texts, **overlay})
@@ -187,6 +189,8 @@ class _Fixer:
 
     # -- one spec ---------------------------------------------------------------------------
     def fix_spec(self, result: SpecResult) -> SpecResult:
+        if result.spec is not None:
+            self.paths.update(result.spec.workspace.paths)  # asked already by the lint
         for _ in range(MAX_ATTEMPTS):
             try:
                 return self._attempt(result)
@@ -540,7 +544,9 @@ class _Attempt:
         fix must never leave the spec with an ``unresolved-ref`` it did not have (whether that
         rule is selected or not). Returns the workspace over the fixed files."""
         overlay = self.overlay
-        workspace = Workspace(overlay.get(root.key, root), self.fixer.settings.ref_root)
+        workspace = Workspace(
+            overlay.get(root.key, root), self.fixer.settings.ref_root, paths=self.fixer.paths
+        )
         workspace.preload(overlay)
         for path, source in self.local.items():
             for at, ref in self._added_refs(path, source):
@@ -656,7 +662,7 @@ def fix_run(
             specs.append(result)
             continue
         fixer.options = replace(options, only=_both(options.only, scope))
-        uses = {real_path(f.path) for f in result.spec.workspace.files}
+        uses = {f.key for f in result.spec.workspace.files}
         if any(f.fix is not None and fixer.wanted(f) for f in result.findings) or uses & set(
             fixer.states
         ):

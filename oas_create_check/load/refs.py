@@ -85,14 +85,23 @@ class Workspace:
     are cached by real path; ``root_dir`` bounds where references may lead.
     """
 
-    def __init__(self, root: SourceFile, root_dir: Path | None = None, lazy: bool = False) -> None:
+    def __init__(
+        self,
+        root: SourceFile,
+        root_dir: Path | None = None,
+        lazy: bool = False,
+        paths: dict[tuple[Path, str], Path] | None = None,
+    ) -> None:
         self.root = root
         self.root_dir = real_path(root_dir or root.path.parent)
         self.lazy = lazy  # read referenced files with read_file(lazy=True): see SourceFile
         self._files: dict[Path, SourceFile] = {real_path(root.path): root}
         self._reached: dict[Path, SourceFile] = dict(self._files)
         self._broken: dict[Path, str] = {}
-        self._targets: dict[tuple[Path, str], Path] = {}
+        #: the real path of each (folder, file name) a ``$ref`` named: ``realpath`` asks the file
+        #: system for every component, so the fixer's workspaces of one run share this memo
+        #: (``paths``), as the files do not move meanwhile
+        self.paths: dict[tuple[Path, str], Path] = {} if paths is None else paths
         self.problems: dict[tuple[str, Pointer], RefProblem] = {}
 
     def preload(self, files: Mapping[Path, SourceFile]) -> None:
@@ -167,11 +176,10 @@ class Workspace:
         name = unquote(location)
         if "\x00" in name:  # no file has that name, and the OS calls raise ValueError on it
             raise RefError("file name contains a NUL character")
-        # ``realpath`` asks the file system for every component: once per folder and name
         key = (base.path.parent, name)
-        target = self._targets.get(key)
+        target = self.paths.get(key)
         if target is None:
-            target = self._targets[key] = real_path(base.path.parent / name)
+            target = self.paths[key] = real_path(base.path.parent / name)
         if not target.is_relative_to(self.root_dir):
             raise RefError("reference leaves the spec's root directory: refused")
         if target in self._files:

@@ -53,8 +53,12 @@ class SourceFile:
 
     def edited(self, text: str, data: Any) -> SourceFile:
         """The same file with a new text and its parsed data (the fixer's result before it is
-        written): positions are computed afresh for the new text."""
-        return SourceFile(self.path, self.display, text, data, self.is_json)
+        written): positions are computed afresh for the new text; the real path is this
+        file's (asked of the file system once)."""
+        edited = SourceFile(self.path, self.display, text, data, self.is_json)
+        if "key" in self.__dict__:
+            edited.__dict__["key"] = self.key  # the cached_property's own slot
+        return edited
 
     @property
     def data(self) -> Any:
