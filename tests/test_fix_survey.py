@@ -19,13 +19,20 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
 
 def _large_yaml(folder: Path) -> Path:
-    """A YAML spec past ``HEAD_CHARS``, its later part quoting differently from its head."""
-    head = "".join(
+    """A YAML spec past ``HEAD_CHARS`` with a few creates to fix, its later part quoting
+    differently from its head."""
+    creates = "".join(
         f"  /widgets{i}:\n    post:\n      summary: 'Create a widget {i}'\n      responses:\n"
         f"        '201':\n          description: Created\n"
-        for i in range(HEAD_CHARS // 100)
+        for i in range(10)
+    )
+    reads = "".join(
+        f"  /a{i}:\n    get:\n      description: 'read {i}'\n      responses:\n"
+        f"        '200':\n          description: OK\n"
+        for i in range(HEAD_CHARS // 90)
     )
     tail = "".join(f'  /b{i}:\n    get:\n      description: "read {i}"\n' for i in range(3000))
+    head = creates + reads
     path = folder / "big.yaml"
     path.write_text(f"openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n{head}{tail}")
     return path
