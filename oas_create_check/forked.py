@@ -59,6 +59,9 @@ class Forked:
             try:
                 while chunk := os.read(self._read_fd, 1 << 16):
                     chunks.append(chunk)
+            except BaseException:  # Ctrl-C while waiting: stop the child, or the wait below hangs
+                os.kill(self._pid, signal.SIGKILL)
+                raise
             finally:
                 os.close(self._read_fd)
                 _, status = os.waitpid(self._pid, 0)

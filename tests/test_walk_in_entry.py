@@ -217,3 +217,16 @@ def test_the_head_of_a_whole_tree_is_the_head_read_on_corpus(path: Path) -> None
     whole = read_yaml_tree(text)
     for limit in (100, 2_000, len(text) // 3, locate.HEAD_CHARS):
         assert _same_tree(whole.head(limit), read_yaml_tree(text, stop_after=limit)), limit
+
+
+@pytest.mark.usefixtures("tiny_head")
+def test_an_explicit_key_repeating_one_on_the_way_is_read_from_the_whole_tree() -> None:
+    """``? /a`` is a key the layout scan does not read: the loaders keep this later copy."""
+    text = (
+        "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      description: first\n"
+        "  /b:\n    get: {}\n  ? /a\n  : get:\n      description: second\n"
+    )
+    locator = Locator(text, is_json=False)
+    depth, chain = locator.walk(("paths", "/a", "get", "description"))
+    assert depth == 4 and chain[-1][1].value == "second"
+    assert locator._yaml is not None

@@ -93,6 +93,7 @@ class LayoutScan:
         self._children: dict[tuple[str, ...], dict[str, Entry] | None] = {}
         self._indents: dict[tuple[str, ...], int] = {}  # of the keys in each _children mapping
         self._entries: dict[tuple[str, ...], BlockEntry | None] = {}  # block_entry's answers
+        self._hiding: dict[tuple[str, ...], bool] = {}  # may_hide_keys's answers
         #: ``_first_shallow_line``'s progress: how far it has read from each (start, indent),
         #: and the line it found (None: none yet)
         self._shallow: dict[tuple[int, int], tuple[int, int | None]] = {}
@@ -261,6 +262,26 @@ class LayoutScan:
             if ends_entry is None and _key_pattern(0, first_line=True).match(text, end) is None:
                 return None
         return BlockEntry(line, body, end)
+
+    def may_hide_keys(self, path: tuple[str, ...]) -> bool:
+        """Whether the block mapping at ``path`` (its keys scanned: ``entry`` found one) may hold
+        a key the scan does not read: a line at its keys' indentation that starts an explicit
+        (``? key``), aliased, anchored, tagged or flow key. Such a key could repeat a listed one,
+        whose last copy the loaders keep. Memoised: one search of the mapping's span."""
+        found = self._hiding.get(path)
+        if found is None:
+            indent = self._indents.get(path)
+            entry = self.entry(path) if path else (0, 0, len(self.text))
+            if indent is None or entry is None:
+                found = True
+            else:
+                _, start, end = entry
+                hidden = re.compile(r"\n {%d}[?*&!\[{]" % indent)
+                found = hidden.search(self.text, max(start - 1, 0), end) is not None or (
+                    not path and self.text[:1] in "?*&![{"
+                )
+            self._hiding[path] = found
+        return found
 
     def skeleton(
         self, path: tuple[str, ...], keys: list[str], entry: BlockEntry

@@ -177,7 +177,10 @@ class Locator:
         The chain starts at the root, except in a large YAML text (``_PARTIAL_HEADS``) whose
         whole tree nobody has needed yet: there it starts at the deepest block entry on the way
         that the layout proves, read alone (``_walk_in_entry``), as every caller only needs
-        the nodes where the walk ends."""
+        the nodes where the walk ends. PyYAML then never reads the rest of the file, so a
+        passage elsewhere that it alone refuses (the project's loader read the whole file) no
+        longer stops an edit: the fixer still reads every edited file back whole and keeps it
+        only if it holds exactly the original plus the additions."""
         large = len(self.text) > _PARTIAL_HEADS * HEAD_CHARS
         if not self.is_json and self._yaml is None and large:
             found = self._walk_in_entry(tuple(map(str, pointer)))
@@ -194,7 +197,8 @@ class Locator:
 
         The layout must list the entry among its mapping's keys, and every key on the way among
         theirs (``LayoutScan.entry``: a mapping with a key written twice, whose last copy the
-        loaders keep, lists none), on the lines ``block_entry`` proved. When the walk will stop
+        loaders keep, lists none), on the lines ``block_entry`` proved, and none of those
+        mappings may hold a key the scan cannot read (``LayoutScan.may_hide_keys``). When the walk will stop
         at a large mapping (the next key is not among its keys), a skeleton of it is read
         instead (``LayoutScan.skeleton``: the values of its entries but the last left out where
         they are blocks below their keys, read as empty), which is all an insertion at its end
@@ -213,6 +217,8 @@ class Locator:
         listed = layout.entry(parts[:depth])
         if listed is None or text.rfind("\n", 0, listed[0]) + 1 != entry.start:
             return None
+        if any(layout.may_hide_keys(parts[:above]) for above in range(depth)):
+            return None  # a ``? key`` the scan cannot see may repeat one on the way
         pieces = [(entry.start, entry.end)]
         if entry.end - entry.start > _SKELETON_MIN_CHARS:
             keys = layout.keys(parts[:depth])
