@@ -242,7 +242,9 @@ def read_yaml_pieces(
         )
     )
     rows = tree.store.rows
-    next_token = _INDENTATION.match(text, pieces[-1][1]).end()  # type: ignore[union-attr]
+    after = pieces[-1][1]
+    indentation = _INDENTATION.match(text, after)  # " *" always matches
+    next_token = indentation.end() if indentation is not None else after
     for number, (kind, start, end, line, column, value) in enumerate(rows):
         first = bisect_right(starts, start) - 1
         last = min(bisect_left(ends, end), len(pieces) - 1)
